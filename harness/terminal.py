@@ -1,0 +1,66 @@
+"""Plain-text views of a run for the terminal: a progress line per cell and the matrix table.
+
+The verdict words follow RFC 2119 §1/§3: a failed MUST check fails the cell, a failed SHOULD
+check is shown but does not.
+"""
+
+from __future__ import annotations
+
+from harness.matrix import Cell, Grant, IntrospectionAuth
+from harness.results import CheckResult, RunResult
+from harness.summary import Counts, count, summarise
+
+_VERDICT_WORDS = {
+    "fail": "FAIL",
+    "warn": "PASS*",
+    "pass": "PASS",
+    "not_configured": "NOT CONFIGURED",
+    "empty": "NO RESULTS",
+}
+
+
+def counts_text(counts: Counts) -> str:
+    """``12 passed, 1 failed, 3 n/a`` (not configured only when there is some)."""
+    text = f"{counts.passed} passed, {counts.failed} failed, {counts.not_applicable} n/a"
+    if counts.not_configured:
+        text += f", {counts.not_configured} not configured"
+    return text
+
+
+def progress_line(cell: Cell, results: list[CheckResult]) -> str:
+    """One line announcing a finished cell."""
+    counts = count(results)
+    verdict = _VERDICT_WORDS[counts.verdict]
+    return f"cell {cell.number} {cell.name:<45} {verdict:<6} {counts_text(counts)}"
+
+
+def failures_text(run: RunResult) -> list[str]:
+    """One line per failed check, MUST first (already redacted)."""
+    failed = [r for r in run.results if r.status == "failed"]
+    failed.sort(key=lambda r: (r.level != "MUST", r.variant, r.order))
+    return [
+        f"  {r.level:<6} {r.variant} {r.check_id}: expected {r.expected}; got {r.actual}"
+        for r in failed
+    ]
+
+
+def matrix_table(run: RunResult) -> str:
+    """The 3-by-2 matrix as a fixed-width table, one verdict and count line per cell."""
+    by_cell = {s.cell.number: s for s in summarise(run)}
+    auths = list(IntrospectionAuth)
+    width = 34
+    header = f"{'':<22}" + "".join(f"| {a.label + ' (' + a.sample + ')':<{width}}" for a in auths)
+    lines = [header, "-" * len(header)]
+    for grant in (Grant.JWT_PROFILE, Grant.CLIENT_CREDENTIALS, Grant.PAT):
+        row = [s for s in by_cell.values() if s.cell.grant is grant]
+        top = "".join(
+            f"| {s.cell.number}: {_VERDICT_WORDS[s.counts.verdict]:<{width - 3}}" for s in row
+        )
+        bottom = "".join(f"| {counts_text(s.counts):<{width}}" for s in row)
+        lines += [f"{grant.label:<22}{top}", f"{'':<22}{bottom}"]
+    lines.append("PASS* = passed every MUST check, failed a SHOULD check.")
+    return "\n".join(lines)
+
+
+def _word(counts: Counts) -> str:
+    return _VERDICT_WORDS[counts.verdict]

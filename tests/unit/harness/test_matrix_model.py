@@ -1,0 +1,64 @@
+"""The matrix model: six numbered cells, named as in ZITADEL's examples, and their variants."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.matrix import (
+    Grant,
+    IntrospectionAuth,
+    Mode,
+    TokenFormat,
+    cell_by_number,
+    cells,
+    variants,
+)
+
+
+@pytest.mark.parametrize(
+    ("number", "grant", "auth"),
+    [
+        (1, Grant.JWT_PROFILE, IntrospectionAuth.PRIVATE_KEY_JWT),
+        (2, Grant.JWT_PROFILE, IntrospectionAuth.CLIENT_SECRET_BASIC),
+        (3, Grant.CLIENT_CREDENTIALS, IntrospectionAuth.PRIVATE_KEY_JWT),
+        (4, Grant.CLIENT_CREDENTIALS, IntrospectionAuth.CLIENT_SECRET_BASIC),
+        (5, Grant.PAT, IntrospectionAuth.PRIVATE_KEY_JWT),
+        (6, Grant.PAT, IntrospectionAuth.CLIENT_SECRET_BASIC),
+    ],
+)
+def test_cells_are_numbered_as_in_zitadels_examples_table(
+    number: int, grant: Grant, auth: IntrospectionAuth
+) -> None:
+    cell = cell_by_number(number)
+    assert (cell.grant, cell.auth) == (grant, auth)
+
+
+def test_there_are_exactly_six_cells_with_unique_slugs() -> None:
+    assert [c.number for c in cells()] == [1, 2, 3, 4, 5, 6]
+    assert len({c.slug for c in cells()}) == 6
+
+
+def test_cell_names_read_grant_then_introspection_method() -> None:
+    assert cell_by_number(4).name == "Client credentials \u00d7 Basic authentication"
+    assert cell_by_number(3).slug == "cell3-cc-pkjwt"
+
+
+def test_an_unknown_cell_number_is_refused_with_the_valid_range() -> None:
+    with pytest.raises(ValueError, match="1 to 6"):
+        cell_by_number(7)
+
+
+@pytest.mark.parametrize("number", [1, 2, 3, 4])
+def test_mock_mode_runs_grant_cells_with_opaque_and_jwt_tokens(number: int) -> None:
+    formats = [v.token_format for v in variants(cell_by_number(number), Mode.MOCK)]
+    assert formats == [TokenFormat.OPAQUE, TokenFormat.JWT]
+
+
+@pytest.mark.parametrize("mode", list(Mode))
+def test_pat_cells_run_with_opaque_tokens_only(mode: Mode) -> None:
+    assert [v.slug for v in variants(cell_by_number(5), mode)] == ["cell5-pat-pkjwt-opaque"]
+
+
+def test_live_mode_runs_one_variant_in_the_format_the_user_declared() -> None:
+    found = variants(cell_by_number(1), Mode.LIVE, TokenFormat.JWT)
+    assert [v.slug for v in found] == ["cell1-jwtp-pkjwt-jwt"]

@@ -1,0 +1,64 @@
+"""Redaction: known secrets never reach the report, in any wire encoding (RFC 6750 §5.3)."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from harness.redaction import Redactor, fingerprint
+
+SECRET = "s3cr3t/with+special=chars"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"token={SECRET}",
+        "client_secret=s3cr3t%2Fwith%2Bspecial%3Dchars",
+        "client_secret=s3cr3t%2Fwith%2Bspecial%3Dchars&x=1",
+    ],
+)
+def test_a_registered_secret_is_redacted_raw_and_form_encoded(text: str) -> None:
+    redacted = Redactor([SECRET]).redact(text)
+    assert "s3cr3t" not in redacted
+    assert f"[REDACTED:{fingerprint(SECRET)}]" in redacted
+
+
+def test_a_basic_header_built_from_known_credentials_is_redacted() -> None:
+    redactor = Redactor()
+    redactor.add_basic("api-client", SECRET)
+    header = base64.b64encode(f"api-client:{SECRET}".encode()).decode()
+    assert header not in redactor.redact(f"Authorization: Basic {header}")
+
+
+def test_basic_credentials_in_an_authorization_header_are_redacted_even_when_unknown() -> None:
+    value = Redactor().redact_header("Authorization", "Basic dXNlcjpwYXNzd29yZA==")
+    assert value.startswith("Basic [REDACTED:")
+    assert "dXNlcjpwYXNzd29yZA" not in value
+
+
+def test_an_unknown_bearer_value_stays_visible_so_garbage_tokens_can_be_read() -> None:
+    assert Redactor().redact_header("Authorization", "Bearer garbage") == "Bearer garbage"
+
+
+def test_pem_blocks_are_redacted_without_being_registered() -> None:
+    pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEabc\n-----END RSA PRIVATE KEY-----"
+    assert "MIIEabc" not in Redactor().redact(f"key: {pem}")
+
+
+def test_short_values_are_not_treated_as_secrets() -> None:
+    redactor = Redactor(["abc", ""])
+    assert redactor.redact("abc") == "abc"
+    assert redactor.secrets == ()
+
+
+def test_find_reports_fingerprints_of_leaked_secrets_only() -> None:
+    redactor = Redactor([SECRET, "another-secret-value"])
+    assert redactor.find(f"log line {SECRET}") == [f"[REDACTED:{fingerprint(SECRET)}]"]
+    assert redactor.find("clean log line") == []
+
+
+def test_the_longest_secret_wins_when_one_contains_another() -> None:
+    redactor = Redactor(["abcdefgh", "abcdefgh-ijklmnop"])
+    assert redactor.redact("abcdefgh-ijklmnop") == f"[REDACTED:{fingerprint('abcdefgh-ijklmnop')}]"

@@ -1,0 +1,129 @@
+"""The report: every cell once, failures visible, the JSON twin equal, no secret in it."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from harness.report import read_json, render_html, write_report
+from harness.results import Level, RunInfo, RunResult, Status
+from harness.summary import count
+from harness.terminal import matrix_table
+
+from .conftest import SECRET_TOKEN, make_result
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.ids += [value or "" for name, value in attrs if name == "id"]
+
+
+def _parse(html: str) -> _Collector:
+    collector = _Collector()
+    collector.feed(html)
+    return collector
+
+
+def test_the_report_shows_every_cell_exactly_once(full_run: RunResult) -> None:
+    ids = _parse(render_html(full_run)).ids
+    for number in range(1, 7):
+        assert ids.count(f"cell{number}") == 1
+        assert ids.count(f"matrix-cell{number}") == 1
+
+
+def test_the_report_links_each_matrix_cell_to_its_details(full_run: RunResult) -> None:
+    html = render_html(full_run)
+    for number in range(1, 7):
+        assert f'href="#cell{number}"' in html
+
+
+def test_a_failing_must_check_is_shown_as_failing_with_expected_and_actual(
+    full_run: RunResult,
+) -> None:
+    html = render_html(full_run)
+    row = html.split('id="cell3-cc-pkjwt-opaque-RFC6750-3.1-garbage-token"')[1].split("</tr>")[0]
+    assert "FAIL" in row
+    assert "<strong>Expected:</strong> 401 invalid_token" in row
+    assert "<strong>Actual:</strong> 200" in row
+    assert "GET http://127.0.0.1:1/api/private" in row
+    assert re.search(r'id="matrix-cell3"[^>]*>', html) and 'class="fail" id="matrix-cell3"' in html
+
+
+def test_a_run_with_a_failed_must_check_says_failed_in_the_header(full_run: RunResult) -> None:
+    assert not full_run.passed
+    assert "FAILED" in render_html(full_run).split("<main>")[0]
+
+
+def test_a_failed_should_check_is_labelled_and_does_not_fail_the_run() -> None:
+    run = RunResult(
+        _info(),
+        (make_result(status=Status.FAILED, level=Level.SHOULD, expected="x", actual="y"),),
+    )
+    html = render_html(run)
+    assert run.passed
+    assert "FAIL (SHOULD)" in html
+    assert 'class="warn" id="matrix-cell1"' in html
+
+
+def test_not_applicable_checks_are_not_counted_as_passed(full_run: RunResult) -> None:
+    totals = count(full_run.results)
+    assert totals.not_applicable == 10
+    assert totals.passed == 19
+
+
+def test_the_report_is_self_contained_without_scripts_or_external_assets(
+    full_run: RunResult,
+) -> None:
+    html = render_html(full_run)
+    tags = _parse(html).tags
+    assert "script" not in tags
+    assert "link" not in tags
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+
+
+def test_exchange_bodies_are_html_escaped(full_run: RunResult) -> None:
+    run = RunResult(full_run.info, (make_result(detail="<img src=x onerror=alert(1)>"),))
+    html = render_html(run)
+    assert "<img src=x" not in html
+    assert "&lt;img src=x" in html
+
+
+def test_the_report_contains_no_secret_that_was_redacted_before_recording(
+    full_run: RunResult,
+) -> None:
+    assert SECRET_TOKEN not in render_html(full_run)
+
+
+def test_write_report_writes_html_and_an_equal_json_twin(
+    full_run: RunResult, tmp_path: Path
+) -> None:
+    paths = write_report(full_run, tmp_path / "out" / "matrix.html")
+    assert paths.json == tmp_path / "out" / "matrix.json"
+    assert read_json(paths.json) == full_run
+    assert json.loads(paths.json.read_text())["info"]["mode"] == "mock"
+    assert "matrix.json" in paths.html.read_text()
+
+
+def test_the_footer_shows_the_command_that_reproduces_the_run(full_run: RunResult) -> None:
+    footer = render_html(full_run).split("<footer>")[1]
+    assert "python -m harness" in footer
+
+
+def test_the_terminal_table_shows_every_cell_with_its_verdict(full_run: RunResult) -> None:
+    table = matrix_table(full_run)
+    for number in range(1, 7):
+        assert f"| {number}: " in table
+    assert "3: FAIL" in table
+    assert "1: PASS" in table
+
+
+def _info() -> RunInfo:
+    return RunInfo("mock", "http://127.0.0.1:1", "2026-01-01T00:00:00Z", 1.0, "python -m harness")
