@@ -44,7 +44,7 @@ function numericId() {
   return String(randomInt(1e9, 1e10 - 1)) + String(randomInt(1e8, 1e9 - 1));
 }
 
-/** A client secret; ends in characters that only survive a correctly form-urlencoded Basic header. */
+/** A client secret ending in characters that only a form-urlencoded Basic header carries intact. */
 function clientSecret() {
   return `${randomBytes(24).toString('base64url')}+/:%`;
 }
@@ -144,14 +144,24 @@ function memoryAdapter() {
 /** RFC 8707: the resource server behind an indicator, or invalid_target. */
 function resourceServerInfo(indicator) {
   const found = Object.values(RESOURCES).find((r) => r.id === indicator);
-  if (!found) throw new errors.InvalidTarget(`unknown resource indicator; use one of: ${Object.values(RESOURCES).map((r) => r.id).join(', ')}`);
-  return { scope: ROLE, audience: found.id, accessTokenFormat: found.format, accessTokenTTL: TOKEN_TTL };
+  if (!found) {
+    const known = Object.values(RESOURCES).map((r) => r.id).join(', ');
+    throw new errors.InvalidTarget(`unknown resource indicator; use one of: ${known}`);
+  }
+  return {
+    scope: ROLE, audience: found.id, accessTokenFormat: found.format, accessTokenTTL: TOKEN_TTL,
+  };
 }
 
 function configuration(p) {
   const introspectors = new Set([p.apiJwt.clientId, p.apiBasic.clientId]);
-  const ownerOrApi = async (_ctx, client, token) => token.clientId === client.clientId || introspectors.has(client.clientId);
+  // The API apps may introspect (and revoke) every token, as ZITADEL's API apps do for their
+  // project; any other client only its own.
+  const ownerOrApi = async (_ctx, client, token) => (
+    token.clientId === client.clientId || introspectors.has(client.clientId));
   const accounts = new Set([p.serviceUser.userId, p.patUser.userId]);
+  const account = (sub) => ({ accountId: sub, claims: async () => ({ sub }) });
+  const ttl = (_ctx, token) => token.resourceServer?.accessTokenTTL ?? TOKEN_TTL;
   return {
     adapter: memoryAdapter(),
     clients: clientsFor(p),
@@ -159,11 +169,8 @@ function configuration(p) {
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
     clientBasedCORS: () => false,
-    findAccount: async (_ctx, sub) => (accounts.has(sub) ? { accountId: sub, claims: async () => ({ sub }) } : undefined),
-    ttl: {
-      AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? TOKEN_TTL,
-      ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? TOKEN_TTL,
-    },
+    findAccount: async (_ctx, sub) => (accounts.has(sub) ? account(sub) : undefined),
+    ttl: { AccessToken: ttl, ClientCredentials: ttl },
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
@@ -186,13 +193,15 @@ class AssertionRejected extends errors.InvalidGrant {
   }
 }
 
-/** RFC 7523 §3: signature by the service user's key, iss == sub, aud names us, exp in the future. */
+/** RFC 7523 §3: signed by the service user's key, iss == sub, aud names us, exp not passed. */
 async function verifyAssertion(ctx, serviceUsers) {
   const { assertion } = ctx.oidc.params;
   if (!assertion) throw new errors.InvalidRequest('assertion missing');
   let unverified;
   try {
-    unverified = { header: jose.decodeProtectedHeader(assertion), claims: jose.decodeJwt(assertion) };
+    unverified = {
+      header: jose.decodeProtectedHeader(assertion), claims: jose.decodeJwt(assertion),
+    };
   } catch {
     throw new AssertionRejected('assertion is not a signed JWT');
   }
@@ -212,8 +221,14 @@ async function verifyAssertion(ctx, serviceUsers) {
   } catch (err) {
     throw new AssertionRejected(`assertion rejected: ${err.message}`);
   }
-  if (claims.sub !== claims.iss) throw new AssertionRejected('assertion iss and sub must be identical');
-  if (claims.jti && !(await ctx.oidc.provider.ReplayDetection.unique(`${JWT_BEARER}:${claims.iss}`, claims.jti, claims.exp))) {
+  if (claims.sub !== claims.iss) {
+    throw new AssertionRejected('assertion iss and sub must be identical');
+  }
+  // RFC 7523 §3 item 7 lets the server reject replays; oidc-provider does so for client
+  // assertions, so its grant does too. A jti is not required (ZITADEL does not check it).
+  const { ReplayDetection } = ctx.oidc.provider;
+  const replayKey = `${JWT_BEARER}:${claims.iss}`;
+  if (claims.jti && !(await ReplayDetection.unique(replayKey, claims.jti, claims.exp))) {
     throw new AssertionRejected('assertion jti was already used');
   }
   return { claims, user };
@@ -227,7 +242,8 @@ function jwtBearerGrant(provider, serviceUsers) {
     const info = resourceServerInfo(indicator);
     // Like a role assignment: the user's roles that were asked for and that the API knows.
     const requested = new Set((ctx.oidc.params.scope ?? '').split(' '));
-    const scope = user.roles.filter((r) => requested.has(r) && info.scope.split(' ').includes(r)).join(' ');
+    const known = new Set(info.scope.split(' '));
+    const scope = user.roles.filter((r) => requested.has(r) && known.has(r)).join(' ');
     const token = new provider.AccessToken({
       client: ctx.oidc.client,
       accountId: claims.sub,
@@ -312,7 +328,8 @@ async function writeEnv(dir, issuer, p, pat) {
     .map(([name, value]) => (/[\s#"'\\]/.test(value) ? `${name}="${value}"` : `${name}=${value}`))
     .join('\n');
   const envFile = path.join(dir, '.env');
-  await writeSecretFile(envFile, `# Written by tests/interop/provider.mjs for ${issuer}; secrets, do not commit.\n${text}\n`);
+  const header = `# Written by tests/interop/provider.mjs for ${issuer}; secrets, do not commit.`;
+  await writeSecretFile(envFile, `${header}\n${text}\n`);
   return envFile;
 }
 
@@ -333,7 +350,8 @@ function parseCommandLine() {
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`--port must be an integer 0-65535 (0 = a free port), got ${JSON.stringify(values.port)}`);
+    const got = JSON.stringify(values.port);
+    throw new Error(`--port must be an integer 0-65535 (0 = a free port), got ${got}`);
   }
   if (!values['write-env']) {
     throw new Error('--write-env DIR is required: the folder that receives .env and the key files');
@@ -349,9 +367,11 @@ async function main() {
   const port = await listen(server, args.port, args.host);
   const issuer = `http://${args.host}:${port}`;
   const provider = new Provider(issuer, configuration(p));
-  const serviceUsers = new Map([[p.serviceUser.userId, { ...p.serviceUser, publicKey: await jose.importJWK(p.serviceUser.key.jwk, 'RS256') }]]);
-  provider.registerGrantType(JWT_BEARER, jwtBearerGrant(provider, serviceUsers), ['assertion', 'scope', 'resource']);
-  provider.on('server_error', (_ctx, err) => console.error(`oidc-provider server_error: ${err.message}`));
+  const publicKey = await jose.importJWK(p.serviceUser.key.jwk, 'RS256');
+  const serviceUsers = new Map([[p.serviceUser.userId, { ...p.serviceUser, publicKey }]]);
+  const grantParams = ['assertion', 'scope', 'resource'];
+  provider.registerGrantType(JWT_BEARER, jwtBearerGrant(provider, serviceUsers), grantParams);
+  provider.on('server_error', (_ctx, err) => console.error(`server_error: ${err.message}`));
   server.on('request', provider.callback());
   const envFile = await writeEnv(args.dir, issuer, p, await issuePat(provider, p));
   const stop = () => {
@@ -362,7 +382,8 @@ async function main() {
   process.once('SIGINT', stop);
   const startupMs = Number(process.hrtime.bigint() - started) / 1e6;
   const resources = Object.fromEntries(Object.entries(RESOURCES).map(([name, r]) => [name, r.id]));
-  process.stdout.write(`${JSON.stringify({ issuer, env_file: envFile, resources, startup_ms: Math.round(startupMs) })}\n`);
+  const ready = { issuer, env_file: envFile, resources, startup_ms: Math.round(startupMs) };
+  process.stdout.write(`${JSON.stringify(ready)}\n`);
 }
 
 main().catch((err) => {

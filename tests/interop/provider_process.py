@@ -50,7 +50,7 @@ def check_installed() -> str:
     """The `node` executable, or skip/fail naming the install step that is missing."""
     node = shutil.which("node")
     if node is None:
-        unavailable("node is not on PATH: install Node.js 20.19+ to run the oidc-provider tests")
+        unavailable("node is not on PATH: install Node.js 20.18+ (22 LTS recommended)")
     if not (HERE / "node_modules" / "oidc-provider").is_dir():
         unavailable(f"{HERE / 'node_modules'} is missing: run `npm ci --prefix tests/interop`")
     return node

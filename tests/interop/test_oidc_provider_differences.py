@@ -173,6 +173,22 @@ def test_rfc7523_client_assertion_replayed_with_the_same_jti_is_rejected_at_intr
     assert answer(response, record_property) == (401, "invalid_client")
 
 
+def test_client_assertion_that_is_not_a_jwt_is_400_invalid_request_at_introspection(
+    raw: RawClient, record_property: RecordProperty
+) -> None:
+    response = raw.introspect_private_key_jwt(raw.token("pat"), "not-a-jwt")
+
+    assert answer(response, record_property) == (400, "invalid_request")
+
+
+def test_rfc8414_2_discovery_omits_introspection_auth_methods_so_clients_must_not_require_it(
+    raw: RawClient,
+) -> None:
+    # RFC 8414 §2: when omitted, the methods are "determined by other means"; ZITADEL lists them.
+    assert "introspection_endpoint_auth_methods_supported" not in raw.discovery
+    assert "private_key_jwt" in raw.discovery["token_endpoint_auth_methods_supported"]
+
+
 def test_rfc7662_2_1_introspection_without_client_authentication_is_400_invalid_request(
     raw: RawClient, record_property: RecordProperty
 ) -> None:
