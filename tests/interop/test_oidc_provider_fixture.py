@@ -111,6 +111,18 @@ def test_jwt_bearer_token_is_issued_to_the_service_user_as_subject(raw: RawClien
     assert result["client_id"] == raw.provider.env["JWT_PROFILE_CLIENT_ID"]
 
 
+def test_client_credentials_token_belongs_to_the_client_so_introspection_has_no_sub(
+    raw: RawClient,
+) -> None:
+    issued = raw.client_credentials().json()
+
+    result = raw.introspect(issued["access_token"], "private_key_jwt").json()
+
+    assert issued["expires_in"] == 3600
+    assert "sub" not in result
+    assert result["client_id"] == raw.provider.env["CLIENT_ID"]
+
+
 def test_pat_stand_in_is_active_for_about_a_year(raw: RawClient) -> None:
     result = raw.introspect(raw.token("pat"), "private_key_jwt").json()
 
