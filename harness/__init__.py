@@ -1,0 +1,1 @@
+"""Conformance harness: the matrix, its checks, targets, report and the embedded mock issuer."""
