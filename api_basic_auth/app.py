@@ -1,0 +1,50 @@
+"""api_basic_auth: an API that checks each bearer token with the issuer, proving itself with a
+client id and secret.
+
+The API introspects every token (RFC 7662) and authenticates to the introspection endpoint with
+**client_secret_basic**: `Authorization: Basic base64(urlencode(id):urlencode(secret))`, both
+parts form-urlencoded first as RFC 6749 §2.3.1 requires
+(https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1). Its twin, `api_jwt`, differs only in
+that choice (it signs a JWT with a key instead).
+
+Routes (`oauthkit.messages`) and answers (RFC 6750 §3.1):
+
+| request | answer |
+|---|---|
+| `GET /api/public`, `GET /api/healthz` | 200 |
+| no `Authorization`, or another scheme | 401, `WWW-Authenticate: Bearer realm="api_basic_auth"` |
+| malformed header | 400 `invalid_request` |
+| unknown, inactive, expired, revoked, wrong-audience token | 401 `invalid_token` |
+| `GET /api/private-scoped` without the role `read:messages` | 403 `insufficient_scope` |
+| issuer down, slow, 5xx, bad JSON, or refusing our secret | 503 |
+
+Settings (environment or `.env`): ZITADEL_DOMAIN, PROJECT_ID, API_CLIENT_ID and
+API_CLIENT_SECRET (the API app's, from ZITADEL's console); optional API_AUDIENCE, ROLES_CLAIM,
+API_REALM, INTROSPECTION_TIMEOUT, INTROSPECTION_CACHE_TTL. Run it with
+`python -m api_basic_auth`.
+"""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import FastAPI
+
+from oauthkit.clock import Clock
+from oauthkit.credentials import ClientSecret
+from oauthkit.fastapi import create_api
+from oauthkit.introspection import ClientSecretBasic
+from oauthkit.messages import router
+from oauthkit.settings import ApiSettings, load_basic_api_settings
+
+load_settings = load_basic_api_settings
+
+
+def create_app(
+    settings: ApiSettings[ClientSecret],
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    clock: Clock | None = None,
+) -> FastAPI:
+    """The API: the example routes, each token introspected with client_secret_basic."""
+    client_auth = ClientSecretBasic(settings.credentials)
+    return create_api(settings, client_auth, router, transport=transport, clock=clock)

@@ -1,0 +1,48 @@
+"""api_jwt: an API that checks each bearer token with the issuer, proving itself with a key.
+
+The API introspects every token (RFC 7662) and authenticates to the introspection endpoint with
+**private_key_jwt**: a short-lived JWT signed with its API app's key file (RFC 7523 §2.2,
+https://www.rfc-editor.org/rfc/rfc7523#section-2.2), with a fresh `jti` each time. No secret
+travels. Its twin, `api_basic_auth`, differs only in that choice.
+
+Routes (`oauthkit.messages`) and answers (RFC 6750 §3.1):
+
+| request | answer |
+|---|---|
+| `GET /api/public`, `GET /api/healthz` | 200 |
+| no `Authorization`, or another scheme | 401, `WWW-Authenticate: Bearer realm="api_jwt"` |
+| malformed header | 400 `invalid_request` |
+| unknown, inactive, expired, revoked, wrong-audience token | 401 `invalid_token` |
+| `GET /api/private-scoped` without the role `read:messages` | 403 `insufficient_scope` |
+| issuer down, slow, 5xx, bad JSON, or refusing our key | 503 |
+
+Settings (environment or `.env`): ZITADEL_DOMAIN, PROJECT_ID, API_PRIVATE_KEY_FILE (the API
+app's key file, `"type": "application"`); optional API_AUDIENCE, ROLES_CLAIM, API_REALM,
+INTROSPECTION_TIMEOUT, INTROSPECTION_CACHE_TTL, CLIENT_ASSERTION_LIFETIME,
+CLIENT_ASSERTION_JTI, CLIENT_ASSERTION_AUDIENCE. Run it with `python -m api_jwt`.
+"""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import FastAPI
+
+from oauthkit.clock import Clock
+from oauthkit.fastapi import create_api
+from oauthkit.introspection import PrivateKeyJwt
+from oauthkit.keyfile import ApplicationKey
+from oauthkit.messages import router
+from oauthkit.settings import ApiSettings, load_jwt_api_settings
+
+load_settings = load_jwt_api_settings
+
+
+def create_app(
+    settings: ApiSettings[ApplicationKey],
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    clock: Clock | None = None,
+) -> FastAPI:
+    """The API: the example routes, each token introspected with private_key_jwt."""
+    client_auth = PrivateKeyJwt(settings.credentials, settings.assertion)
+    return create_api(settings, client_auth, router, transport=transport, clock=clock)

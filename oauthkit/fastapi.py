@@ -1,0 +1,140 @@
+"""FastAPI glue: the `require_token(roles=...)` dependency and the one handler for its errors.
+
+RFC 6750 §2.1 and §3 (https://www.rfc-editor.org/rfc/rfc6750#section-3): the dependency reads
+the bearer token, introspects it (RFC 7662) and validates the answer; every refusal is a
+`ResourceError` that the handler renders as JSON with its status and `WWW-Authenticate`
+challenge, and logs in one line with the reason and the token's fingerprint, never the token.
+
+`create_api()` builds the app: one `httpx.AsyncClient` for the process, opened in the lifespan
+and closed on shutdown (tests inject a transport and a clock). The OpenAPI page shows the
+bearer scheme; the parsing is oauthkit's own, so the answers are RFC 6750's, not FastAPI's.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import httpx
+from fastapi import APIRouter, FastAPI, Request, Response, Security
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from oauthkit.bearer import parse_authorization
+from oauthkit.clock import Clock, system_clock
+from oauthkit.credentials import fingerprint
+from oauthkit.errors import IssuerError, ResourceError
+from oauthkit.introspection import ClientAuth, Introspector
+from oauthkit.settings import ApiSettings
+from oauthkit.transport import timeout
+from oauthkit.validation import Principal, TokenPolicy, require_roles, validate
+
+logger = logging.getLogger("oauthkit.api")
+_bearer_docs = HTTPBearer(
+    auto_error=False, description="An access token, checked by introspection (RFC 7662)."
+)
+
+
+@dataclass(frozen=True)
+class TokenGuard:
+    """Decides whether a request's token is good: parse, introspect, validate."""
+
+    introspector: Introspector
+    policy: TokenPolicy
+    clock: Clock
+
+    async def principal(self, request: Request) -> Principal:
+        """The principal of the request's token, or a `ResourceError` saying why not."""
+        token = parse_authorization(request.headers.getlist("authorization"))
+        request.state.token_fingerprint = fingerprint(token)
+        answer = await self.introspector.introspect(token)
+        return validate(answer, self.policy, self.clock())
+
+
+def require_token(roles: Sequence[str] = ()) -> Callable[..., Awaitable[Principal]]:
+    """A dependency giving the request's `Principal`; it must hold every role in `roles`."""
+    needed = tuple(roles)
+
+    async def dependency(
+        request: Request,
+        _docs: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer_docs)],
+    ) -> Principal:
+        guard: TokenGuard | None = getattr(request.app.state, "token_guard", None)
+        if guard is None:
+            raise RuntimeError("the app's lifespan has not run: serve it with uvicorn")
+        principal = await guard.principal(request)
+        require_roles(principal, needed)
+        return principal
+
+    return dependency
+
+
+async def render_error(request: Request, exc: Exception) -> Response:
+    """Render a `ResourceError` (RFC 6750 §3) and log the refusal without the token."""
+    if not isinstance(exc, ResourceError):  # pragma: no cover - registered for ResourceError
+        raise exc
+    token = getattr(request.state, "token_fingerprint", "none")
+    level = logging.ERROR if isinstance(exc, IssuerError) else logging.INFO
+    logger.log(
+        level,
+        "denied %s %s with %d %s: %s (token %s)",
+        request.method,
+        request.url.path,
+        exc.status,
+        exc.error or "(no error code)",
+        exc,
+        token,
+    )
+    challenge = exc.challenge(request.app.state.realm)
+    headers = {"WWW-Authenticate": challenge} if challenge else None
+    return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
+
+
+def create_api(
+    settings: ApiSettings[Any],
+    client_auth: ClientAuth,
+    router: APIRouter,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    clock: Clock | None = None,
+) -> FastAPI:
+    """An app serving `router`, checking tokens by introspection with `client_auth`."""
+    clock = clock or system_clock
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        limit = timeout(settings.introspection_timeout)
+        async with httpx.AsyncClient(transport=transport, timeout=limit) as http:
+            introspector = Introspector(
+                http,
+                settings.issuer,
+                client_auth,
+                clock=clock,
+                cache_ttl=settings.introspection_cache_ttl,
+            )
+            app.state.token_guard = TokenGuard(introspector, settings.policy, clock)
+            _log_start(settings, client_auth)
+            yield
+            del app.state.token_guard
+
+    app = FastAPI(title=settings.realm, lifespan=lifespan)
+    app.state.realm = settings.realm
+    app.add_exception_handler(ResourceError, render_error)
+    app.include_router(router)
+    return app
+
+
+def _log_start(settings: ApiSettings[Any], client_auth: ClientAuth) -> None:
+    logger.info(
+        "%s: introspecting at %s as client %s (%s); accepted audiences: %s",
+        settings.realm,
+        settings.issuer,
+        client_auth.client_id,
+        client_auth.method,
+        ", ".join(settings.policy.audiences) or "any (check off)",
+    )
+    for warning in settings.warnings:
+        logger.warning("%s: %s", settings.realm, warning)

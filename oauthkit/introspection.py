@@ -1,0 +1,189 @@
+"""The RFC 7662 introspection client an API uses to ask the issuer about a token.
+
+RFC 7662 §2.1 (https://www.rfc-editor.org/rfc/rfc7662#section-2.1): POST `token=...` to the
+introspection endpoint, authenticated as the API's own client: `PrivateKeyJwt` (RFC 7523 §2.2
+assertion, a fresh one per request) or `ClientSecretBasic` (RFC 6749 §2.3.1). §2.2: a 200 answer
+is a JSON object whose `active` member decides. Anything else (network failure, timeout, 5xx,
+a refusal of our credentials, a body that is not such an object) is an `IssuerError`, which
+the API answers with 503: never 200, never an unhandled 500.
+
+One `httpx.AsyncClient` per process is passed in (connection reuse). Concurrent lookups of one
+token share one request; an optional cache (§4 allows it) keeps answers up to a configured TTL
+and never past the token's `exp`, so a revoked token is seen within the TTL at most.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from dataclasses import dataclass, field
+from typing import Protocol, Required, TypedDict, cast
+
+import httpx
+
+from oauthkit.assertion import CLIENT_ASSERTION_TYPE, AssertionSettings, client_assertion
+from oauthkit.clock import Clock, system_clock
+from oauthkit.credentials import ClientSecret, basic_authorization
+from oauthkit.discovery import Discovery
+from oauthkit.errors import IssuerFailed, IssuerRejectedClient
+from oauthkit.introspection_cache import IntrospectionCache
+from oauthkit.keyfile import ApplicationKey
+from oauthkit.transport import issuer_call, json_object
+
+
+class IntrospectionResponse(TypedDict, total=False):
+    """RFC 7662 §2.2 members; issuers add more (ZITADEL: roles, user info)."""
+
+    active: Required[bool]
+    scope: str
+    client_id: str
+    username: str
+    token_type: str
+    exp: int
+    iat: int
+    nbf: int
+    sub: str
+    aud: str | list[str]
+    iss: str
+    jti: str
+
+
+Authentication = tuple[dict[str, str], dict[str, str]]
+"""Headers and form fields that authenticate a request as the API's client."""
+
+
+class ClientAuth(Protocol):
+    """How the API authenticates itself to the introspection endpoint."""
+
+    @property
+    def client_id(self) -> str:
+        """The API's client id (for logs and error messages)."""
+
+    @property
+    def method(self) -> str:
+        """The RFC 8414 name of the method, e.g. `private_key_jwt`."""
+
+    @property
+    def hint(self) -> str:
+        """What to check when the issuer refuses these credentials."""
+
+    def authenticate(self, issuer: str, now: float) -> Authentication:
+        """Headers and form fields for one request at time `now`."""
+
+
+@dataclass(frozen=True)
+class PrivateKeyJwt:
+    """private_key_jwt: a signed RFC 7523 assertion made with the API app's key file."""
+
+    key: ApplicationKey
+    assertion: AssertionSettings = field(default_factory=AssertionSettings)
+    method: str = "private_key_jwt"
+    hint: str = "check API_PRIVATE_KEY_FILE: the API app's key, not expired or deleted"
+
+    @property
+    def client_id(self) -> str:
+        """The app's client id, the assertion's iss and sub."""
+        return self.key.client_id
+
+    def authenticate(self, issuer: str, now: float) -> Authentication:
+        """A fresh assertion in the form (RFC 7523 §2.2), no headers."""
+        assertion = client_assertion(self.key, issuer, now, self.assertion)
+        return {}, {"client_assertion_type": CLIENT_ASSERTION_TYPE, "client_assertion": assertion}
+
+
+@dataclass(frozen=True)
+class ClientSecretBasic:
+    """client_secret_basic: the API app's client id and secret in an `Authorization` header."""
+
+    secret: ClientSecret
+    method: str = "client_secret_basic"
+    hint: str = "check API_CLIENT_ID and API_CLIENT_SECRET (the API app's, not a user's)"
+
+    @property
+    def client_id(self) -> str:
+        """The app's client id."""
+        return self.secret.client_id
+
+    def authenticate(self, issuer: str, now: float) -> Authentication:
+        """The Basic header, parts form-urlencoded (RFC 6749 §2.3.1), no form fields."""
+        header = basic_authorization(self.secret.client_id, self.secret.client_secret)
+        return {"Authorization": header}, {}
+
+
+class Introspector:
+    """Asks the issuer about tokens, coalescing concurrent lookups and optionally caching."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        issuer: str,
+        client_auth: ClientAuth,
+        *,
+        clock: Clock = system_clock,
+        cache_ttl: float = 0.0,
+    ) -> None:
+        self._http = http
+        self._issuer = issuer
+        self._auth = client_auth
+        self._clock = clock
+        self._discovery = Discovery(http, issuer)
+        self._cache = IntrospectionCache(cache_ttl)
+        self._inflight: dict[str, asyncio.Future[IntrospectionResponse]] = {}
+
+    async def introspect(self, token: str) -> IntrospectionResponse:
+        """The issuer's answer for `token` (active or not); `IssuerError` if there is none."""
+        key = hashlib.sha256(token.encode()).hexdigest()
+        cached = self._cache.get(key, self._clock())
+        if cached is not None:
+            return cast(IntrospectionResponse, cached)
+        pending = self._inflight.get(key)
+        if pending is None:
+            pending = asyncio.ensure_future(self._lookup(key, token))
+            self._inflight[key] = pending
+            pending.add_done_callback(lambda done: self._settle(key, done))
+        # shield: one caller giving up (client gone) must not cancel the others' lookup.
+        return await asyncio.shield(pending)
+
+    def _settle(self, key: str, done: asyncio.Future[IntrospectionResponse]) -> None:
+        self._inflight.pop(key, None)
+        if not done.cancelled():
+            done.exception()  # retrieved, so an unawaited failure is not reported as lost
+
+    async def _lookup(self, key: str, token: str) -> IntrospectionResponse:
+        result = await self._post(token)
+        self._cache.put(key, result, self._clock())
+        return result
+
+    async def _post(self, token: str) -> IntrospectionResponse:
+        endpoint = (await self._discovery.metadata()).introspection_endpoint
+        if endpoint is None:
+            raise IssuerFailed(f"the discovery document of {self._issuer} has no introspection")
+        headers, form = self._auth.authenticate(self._issuer, self._clock())
+        with issuer_call("introspection", endpoint):
+            response = await self._http.post(
+                endpoint, data={"token": token, **form}, headers=headers
+            )
+        return self._read(response)
+
+    def _read(self, response: httpx.Response) -> IntrospectionResponse:
+        where = f"introspection at {response.request.url} answered {response.status_code}"
+        if response.status_code in (400, 401, 403):
+            error = _error_code(response)
+            raise IssuerRejectedClient(
+                f"{where} {error}: the issuer refused the API's own credentials (client_id "
+                f"{self._auth.client_id}, {self._auth.method}); {self._auth.hint}"
+            )
+        if response.status_code != 200:
+            raise IssuerFailed(where)
+        data = json_object(response, "introspection")
+        if "active" not in data:
+            raise IssuerFailed(f"{where} without the member 'active' (RFC 7662 §2.2)")
+        return cast(IntrospectionResponse, data)
+
+
+def _error_code(response: httpx.Response) -> str:
+    try:
+        error = json_object(response, "introspection").get("error")
+    except IssuerFailed:
+        return "(no JSON error)"
+    return str(error) if error else "(no error code)"

@@ -1,0 +1,53 @@
+"""The example resource both sample APIs serve, as in ZITADEL's examples.
+
+| route | needs | answer |
+|---|---|---|
+| `GET /api/public` | nothing | 200 |
+| `GET /api/private` | a valid token | 200, or 400/401 per RFC 6750 §3.1 |
+| `GET /api/private-scoped` | a valid token with the role `read:messages` | 200, or 403 |
+| `GET /api/healthz` | nothing | 200 `{"status": "ok"}` |
+
+RFC 6750 §3.1 (https://www.rfc-editor.org/rfc/rfc6750#section-3.1) defines the refusals;
+`oauthkit.fastapi` renders them. The routes live here, once, because the two sample APIs differ
+only in how they authenticate to the introspection endpoint.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from oauthkit.fastapi import require_token
+from oauthkit.validation import Principal
+
+READ_MESSAGES = "read:messages"
+router = APIRouter(prefix="/api")
+
+
+@router.get("/public")
+async def public() -> dict[str, str]:
+    """Anyone may read this."""
+    return {"message": "Public: no token needed."}
+
+
+@router.get("/private")
+async def private(
+    principal: Annotated[Principal, Depends(require_token())],
+) -> dict[str, str | None]:
+    """Any valid token may read this."""
+    return {"message": "Private: your token is valid.", "sub": principal.sub}
+
+
+@router.get("/private-scoped")
+async def private_scoped(
+    principal: Annotated[Principal, Depends(require_token(roles=[READ_MESSAGES]))],
+) -> dict[str, str | None]:
+    """Only a valid token with the role `read:messages` may read this."""
+    return {"message": f"Private and scoped: you hold {READ_MESSAGES}.", "sub": principal.sub}
+
+
+@router.get("/healthz")
+async def healthz() -> dict[str, str]:
+    """Liveness: the process serves requests (the issuer is not asked)."""
+    return {"status": "ok"}

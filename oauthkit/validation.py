@@ -1,0 +1,113 @@
+"""Pure checks of an introspection response: is the token good for this API, with which roles.
+
+RFC 7662 §2.2 (https://www.rfc-editor.org/rfc/rfc7662#section-2.2): `active` is the only
+required member and only `true` means active; everything else about an inactive token is
+meaningless, so it is checked first (the public examples read `exp` first and crash). Then
+`exp`/`nbf` (RFC 7519 §4.1.4-5) with a small leeway against the caller's clock, the audience
+(RFC 7519 §4.1.3; the resource server SHOULD check it, RFC 7662 §4), and finally the roles a
+route needs (RFC 6750 §3.1 `insufficient_scope`). ZITADEL puts roles in
+`urn:zitadel:iam:org:project:roles` (an object keyed by role) and, for PATs, adds
+`urn:zitadel:iam:org:project:role:<key>` to `scope`; other issuers put them in `scope`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from oauthkit.errors import InsufficientScope, InvalidToken
+
+ZITADEL_ROLES_CLAIM = "urn:zitadel:iam:org:project:roles"
+ZITADEL_ROLE_SCOPE_PREFIX = "urn:zitadel:iam:org:project:role:"
+
+
+@dataclass(frozen=True)
+class TokenPolicy:
+    """What this API accepts: audiences (empty = no check), the roles claim, clock leeway."""
+
+    audiences: tuple[str, ...] = ()
+    roles_claim: str = ZITADEL_ROLES_CLAIM
+    leeway: float = 30.0
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who the token speaks for, from an active introspection response (RFC 7662 names)."""
+
+    sub: str | None
+    client_id: str | None
+    username: str | None
+    scope: tuple[str, ...]
+    aud: tuple[str, ...]
+    exp: float | None
+    roles: frozenset[str]
+
+
+def validate(response: Mapping[str, object], policy: TokenPolicy, now: float) -> Principal:
+    """Check an introspection response against `policy` at time `now`; `InvalidToken` if not."""
+    if response.get("active") is not True:
+        raise InvalidToken("introspection says the token is not active")
+    exp = _time(response, "exp")
+    if exp is not None and now > exp + policy.leeway:
+        raise InvalidToken(f"token expired at {exp:.0f}", description="The access token expired.")
+    nbf = _time(response, "nbf")
+    if nbf is not None and now + policy.leeway < nbf:
+        raise InvalidToken(
+            f"token not valid before {nbf:.0f}", description="The access token is not valid yet."
+        )
+    aud = _strings(response.get("aud"))
+    if policy.audiences and not set(aud) & set(policy.audiences):
+        raise InvalidToken(
+            f"audience {list(aud)} contains none of {list(policy.audiences)}",
+            description="The access token was not issued for this API.",
+        )
+    scope = _strings(response.get("scope"))
+    return Principal(
+        sub=_text(response, "sub"),
+        client_id=_text(response, "client_id"),
+        username=_text(response, "username"),
+        scope=scope,
+        aud=aud,
+        exp=exp,
+        roles=roles_of(response.get(policy.roles_claim)) | _scope_roles(scope),
+    )
+
+
+def require_roles(principal: Principal, roles: Sequence[str]) -> None:
+    """Raise `InsufficientScope` naming the roles the principal lacks among `roles`."""
+    missing = tuple(role for role in roles if role not in principal.roles)
+    if missing:
+        raise InsufficientScope(tuple(roles), f"token lacks role(s) {' '.join(missing)}")
+
+
+def roles_of(claim: object) -> frozenset[str]:
+    """Roles from a claim: an object keyed by role (ZITADEL), a list, or a space-separated text."""
+    if isinstance(claim, Mapping):
+        return frozenset(key for key in claim if isinstance(key, str))
+    return frozenset(_strings(claim))
+
+
+def _scope_roles(scope: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(s.removeprefix(ZITADEL_ROLE_SCOPE_PREFIX) for s in scope)
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return tuple(value.split())
+    if isinstance(value, list | tuple):
+        return tuple(item for item in value if isinstance(item, str))
+    return ()
+
+
+def _text(response: Mapping[str, object], name: str) -> str | None:
+    value = response.get(name)
+    return value if isinstance(value, str) else None
+
+
+def _time(response: Mapping[str, object], name: str) -> float | None:
+    value = response.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidToken(f"introspection member {name!r} is not a number")
+    return float(value)

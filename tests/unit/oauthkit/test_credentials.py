@@ -1,0 +1,46 @@
+"""RFC 6749 §2.3.1 Basic credentials, and secrets kept out of repr and logs."""
+
+from __future__ import annotations
+
+import base64
+from urllib.parse import unquote_plus
+
+import pytest
+
+from oauthkit.credentials import (
+    ClientSecret,
+    PersonalAccessToken,
+    basic_authorization,
+    fingerprint,
+)
+
+PAIRS = [
+    ("client", "secret", "client:secret"),
+    ("svc user", "a+b", "svc+user:a%2Bb"),
+    ("id", "p:a%s/s=", "id:p%3Aa%25s%2Fs%3D"),
+    ("123@acme", "é", "123%40acme:%C3%A9"),
+]
+
+
+@pytest.mark.parametrize(("client_id", "secret", "encoded"), PAIRS)
+def test_rfc6749_2_3_1_basic_parts_are_form_urlencoded_before_base64(
+    client_id: str, secret: str, encoded: str
+) -> None:
+    header = basic_authorization(client_id, secret)
+    assert header.startswith("Basic ")
+    decoded = base64.b64decode(header.removeprefix("Basic ")).decode()
+    assert decoded == encoded
+    user, _, password = decoded.partition(":")
+    assert (unquote_plus(user), unquote_plus(password)) == (client_id, secret)
+
+
+def test_fingerprint_is_short_stable_and_not_the_secret() -> None:
+    assert fingerprint("tok") == fingerprint("tok")
+    assert fingerprint("tok") != fingerprint("tok2")
+    assert fingerprint("tok").startswith("sha256:") and len(fingerprint("tok")) == 15
+    assert "tok" not in fingerprint("tok").removeprefix("sha256:")
+
+
+def test_secrets_stay_out_of_repr() -> None:
+    assert "hunter2" not in repr(ClientSecret("id", "hunter2"))
+    assert "pat-value" not in repr(PersonalAccessToken("pat-value"))
