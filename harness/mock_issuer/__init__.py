@@ -1,0 +1,73 @@
+"""A ZITADEL-shaped mock OAuth 2.0 issuer (RFC 6749, RFC 7523, RFC 7662, RFC 7009).
+
+Behaves as ``/work/shared/zitadel-spec.md`` describes ZITADEL: discovery, the token endpoint
+(jwt-bearer and client_credentials grants for service users), introspection for API apps
+(client_secret_basic and private_key_jwt), revocation and the JWKS; opaque and JWT access
+tokens, PATs, projects, roles, audience by scope. One deliberate difference: a bad jwt-bearer
+assertion gets ``400 invalid_grant`` (RFC 7523 §3.1), where ZITADEL answers 500 (zitadel#12692).
+Error bodies also carry an ``error_description`` where ZITADEL sends none.
+
+Use it three ways::
+
+    issuer = MockIssuer(issuer="http://issuer.test")   # in-process: issuer.app is ASGI
+    httpx.AsyncClient(transport=httpx.ASGITransport(issuer.app), base_url=issuer.issuer)
+
+    with MockIssuer() as issuer:                        # real server on a free port
+        world = issuer.provision()                      # call after start(): iss has the port
+
+    python -m harness.mock_issuer --port 8080 --write-env ./mock-env
+
+The facade :class:`MockIssuer`:
+
+* serving: ``start(host="127.0.0.1", port=0, *, issuer_url=None) -> MockIssuer``, ``stop()``,
+  context manager; ``app`` (ASGI); URLs ``issuer``, ``discovery_url``, ``token_endpoint``,
+  ``introspection_endpoint``, ``revocation_endpoint``, ``jwks_uri``;
+* time: ``clock`` (:class:`Clock`: ``now()``, ``advance(s)``, ``set(ts)``),
+  ``access_token_lifetime`` (seconds, default 43200, settable);
+* resources: ``provision(access_token_type="bearer") -> Provisioned``,
+  ``add_project(name, roles) -> Project``,
+  ``add_api_app(project_id, auth="private_key_jwt"|"client_secret_basic", key_expires_at=None)
+  -> ApiApp``, ``add_app_key(client_id, expires_at=None) -> key file dict``,
+  ``add_service_user(username, *, roles, project_id, access_token_type="bearer"|"jwt",
+  with_key, with_secret, with_pat, key_expires_at, pat_expires_at) -> ServiceUser``,
+  ``add_user_key(user_id, expires_at=None)``, ``grant_role(user_id, project_id, role)``,
+  ``revoke_role(...)``, ``issue_pat(user_id, expires_at=None) -> str``,
+  ``revoke_token(token) -> bool``, ``deactivate_user(user_id)``, ``reactivate_user(user_id)``;
+  expiry dates may lie in the past (ZITADEL refuses that; tests find it handy);
+* faults: ``faults.set(FaultKind.X, endpoint=None|"token"|"introspect"|"revoke"|"keys"|
+  "discovery", seconds=, status=, client_id=)``, ``faults.remove(fault)``, ``faults.clear()``,
+  and ``with issuer.fault(FaultKind.X, ...):``. ``LATENCY`` waits ``seconds`` then answers;
+  ``SERVER_ERROR`` answers ``status`` (5xx) with a JSON ``server_error``; ``MALFORMED_JSON``
+  answers 200 with truncated JSON; ``DROP_CONNECTION`` closes the socket without an answer
+  (real server: the client gets a connection error; in-process the request raises
+  :class:`harness.serving.DropConnection`); ``REJECT_CLIENT`` (``client_id=`` an API app)
+  makes introspection answer 400 ``unauthorized_client`` for that app.
+
+:class:`Provisioned` holds ``issuer``, ``org``, ``project``, ``other_project``, ``api_jwt_app``,
+``api_basic_app``, ``other_api_app`` and the service users ``jwt_user``, ``cc_user``,
+``pat_user`` (each with ``read:messages``) and ``norole_user`` (key, secret and PAT, no role);
+``write_env(directory) -> Path`` writes ``.env`` and the key files (mode 0600).
+"""
+
+from __future__ import annotations
+
+from harness.mock_issuer.clock import Clock
+from harness.mock_issuer.faults import Fault, FaultKind, Faults
+from harness.mock_issuer.issuer import MockIssuer
+from harness.mock_issuer.model import ApiApp, Org, Project, ServiceUser
+from harness.mock_issuer.provision import Provisioned
+from harness.serving import DropConnection
+
+__all__ = [
+    "ApiApp",
+    "Clock",
+    "DropConnection",
+    "Fault",
+    "FaultKind",
+    "Faults",
+    "MockIssuer",
+    "Org",
+    "Project",
+    "Provisioned",
+    "ServiceUser",
+]

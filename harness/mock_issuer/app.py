@@ -1,0 +1,61 @@
+"""The mock issuer's ASGI app: routes, the one error handler, the fault layer (RFC 6749 §5.2).
+
+Every endpoint is a ``handle(request, instance)`` coroutine in its own module; :func:`guarded`
+binds it to the instance and turns any exception into an RFC error body, so no request ever
+gets a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import ASGIApp
+
+from harness.mock_issuer import discovery, introspect, jwks, paths, revoke, token_endpoint
+from harness.mock_issuer.errors import OAuthError, handle_http_exception, render
+from harness.mock_issuer.faults import FaultLayer
+from harness.mock_issuer.instance import Instance
+
+logger = logging.getLogger("harness.mock_issuer")
+
+Handler = Callable[[Request, Instance], Awaitable[Response]]
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def guarded(handler: Handler, instance: Instance) -> Endpoint:
+    """Bind ``handler`` to ``instance``; render every exception as an RFC error body.
+
+    :class:`OAuthError` renders as itself; anything else as 500 ``server_error``, logged with
+    its traceback and never echoed to the client.
+    """
+
+    async def endpoint(request: Request) -> Response:
+        try:
+            return await handler(request, instance)
+        except OAuthError as exc:
+            logger.info("%s %s -> %s %s", request.method, request.url.path, exc.status, exc.error)
+            return render(exc)
+        except Exception as exc:
+            logger.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+            return render(OAuthError("server_error", "Errors.Internal", status=500))
+
+    return endpoint
+
+
+def build_app(instance: Instance) -> ASGIApp:
+    """The issuer app for ``instance``, wrapped in its fault layer."""
+    routes = [
+        Route(paths.DISCOVERY, guarded(discovery.handle, instance), methods=["GET"]),
+        Route(paths.TOKEN, guarded(token_endpoint.handle, instance), methods=["POST"]),
+        Route(paths.INTROSPECTION, guarded(introspect.handle, instance), methods=["POST"]),
+        Route(paths.REVOCATION, guarded(revoke.handle, instance), methods=["POST"]),
+        Route(paths.JWKS, guarded(jwks.handle, instance), methods=["GET"]),
+    ]
+    app = Starlette(routes=routes, exception_handlers={HTTPException: handle_http_exception})
+    return FaultLayer(app, instance.faults)

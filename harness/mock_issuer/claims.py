@@ -1,0 +1,109 @@
+"""The active introspection response, built as ZITADEL builds it (RFC 7662 §2.2, spec §3.4).
+
+Pure functions: given a token record, its user and organisation, and the introspecting API app,
+produce the JSON object. Roles are those the user holds *now* in the introspecting app's project,
+as objects ``{role: {org_id: org_primary_domain}}`` under two claim names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from harness.mock_issuer.model import AppRecord, Org, Project, TokenRecord, UserRecord
+from harness.mock_issuer.scopes import (
+    ORG_DOMAIN_PREFIX,
+    ORG_ID_PREFIX,
+    RESOURCE_OWNER,
+    requested_roles,
+    role_scope,
+)
+
+ROLES_CLAIM = "urn:zitadel:iam:org:project:roles"
+
+
+def project_roles_claim(project_id: str) -> str:
+    """The per-project roles claim name."""
+    return f"urn:zitadel:iam:org:project:{project_id}:roles"
+
+
+def role_claims(
+    held: Iterable[str], *, requested: frozenset[str], project_id: str, org: Org
+) -> dict[str, Any]:
+    """Role claims for the roles held (narrowed to ``requested`` role scopes, if any)."""
+    roles = sorted(r for r in held if not requested or r in requested)
+    if not roles:
+        return {}
+    value = {role: {org.id: org.primary_domain} for role in roles}
+    return {ROLES_CLAIM: value, project_roles_claim(project_id): dict(value)}
+
+
+def audience_accepts(record: TokenRecord, app: AppRecord) -> bool:
+    """ZITADEL's audience rule: ``aud`` holds the app's client id or its project id (PATs pass)."""
+    return record.kind == "pat" or bool({app.client_id, app.project_id} & set(record.audience))
+
+
+def effective_scopes_and_audience(
+    record: TokenRecord, app: AppRecord, project: Project | None
+) -> tuple[list[str], list[str]]:
+    """Token scopes and audience; for a PAT, plus the app's ids and the project's role scopes."""
+    scopes, aud = list(record.scopes), list(record.audience)
+    if record.kind == "pat":
+        aud += [app.client_id, app.project_id]
+        scopes += [role_scope(r) for r in (project.roles if project else ())]
+    return scopes, aud
+
+
+def _profile_claims(user: UserRecord) -> dict[str, Any]:
+    return {
+        "name": user.name,
+        "preferred_username": user.username,
+        "updated_at": int(user.updated_at),
+        "username": user.username,
+    }
+
+
+def _org_claims(scopes: list[str], org: Org) -> dict[str, Any]:
+    claims: dict[str, Any] = {}
+    if RESOURCE_OWNER in scopes or any(s.startswith(ORG_ID_PREFIX) for s in scopes):
+        claims["urn:zitadel:iam:user:resourceowner:id"] = org.id
+        claims["urn:zitadel:iam:user:resourceowner:name"] = org.name
+        claims["urn:zitadel:iam:user:resourceowner:primary_domain"] = org.primary_domain
+    if any(s.startswith(ORG_DOMAIN_PREFIX) for s in scopes):
+        claims["urn:zitadel:iam:org:domain:primary"] = org.primary_domain
+    return claims
+
+
+def active_response(
+    *,
+    record: TokenRecord,
+    user: UserRecord,
+    org: Org,
+    app: AppRecord,
+    project: Project | None,
+    issuer: str,
+) -> dict[str, Any]:
+    """The full ``active: true`` introspection response."""
+    scopes, aud = effective_scopes_and_audience(record, app, project)
+    body: dict[str, Any] = {"active": True, "scope": " ".join(scopes)}
+    if record.client_id is not None:
+        body["client_id"] = record.client_id
+    body |= {
+        "token_type": "Bearer",
+        "exp": int(record.expires_at),
+        "iat": int(record.issued_at),
+        "auth_time": int(record.issued_at),
+        "nbf": int(record.issued_at),
+        "sub": record.user_id,
+        "aud": aud,
+        "iss": issuer,
+        "jti": record.token_id,
+    }
+    if record.amr:
+        body["amr"] = list(record.amr)
+    if "profile" in scopes:
+        body |= _profile_claims(user)
+    body |= _org_claims(scopes, org)
+    held = user.grants.get(app.project_id, set())
+    body |= role_claims(held, requested=requested_roles(scopes), project_id=app.project_id, org=org)
+    return body

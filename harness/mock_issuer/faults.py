@@ -1,0 +1,142 @@
+"""Fault injection: make the issuer slow, failing, garbled, silent or hostile on demand.
+
+Used to check that APIs turn issuer trouble into 503 (RFC 7662 §4 leaves the outcome of a
+failed introspection call to the resource server; RFC 6750 §3.1 has no code for it). Faults are
+switched per test and are thread-safe, since the server runs in another thread.
+
+:class:`FaultLayer` is the outermost ASGI wrapper. ``DROP_CONNECTION`` raises
+:class:`harness.serving.DropConnection`: under a real server the client sees a connection
+error; in-process through ``httpx.ASGITransport`` that exception reaches the caller.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import json
+import threading
+from dataclasses import dataclass
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from harness.mock_issuer.paths import ENDPOINT_NAMES
+from harness.serving import DropConnection
+
+
+class FaultKind(enum.Enum):
+    """What goes wrong."""
+
+    LATENCY = "latency"
+    SERVER_ERROR = "server_error"
+    MALFORMED_JSON = "malformed_json"
+    DROP_CONNECTION = "drop_connection"
+    REJECT_CLIENT = "reject_client"
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One switched-on fault; ``endpoint`` None means every endpoint."""
+
+    kind: FaultKind
+    endpoint: str | None = None
+    seconds: float = 0.0
+    status: int = 503
+    client_id: str | None = None
+
+
+class Faults:
+    """The set of active faults of one issuer."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._active: list[Fault] = []
+
+    def set(
+        self,
+        kind: FaultKind,
+        *,
+        endpoint: str | None = None,
+        seconds: float = 0.0,
+        status: int = 503,
+        client_id: str | None = None,
+    ) -> Fault:
+        """Switch a fault on (replacing one of the same kind and target); return it."""
+        _validate(kind, endpoint, status, client_id)
+        fault = Fault(kind, endpoint, seconds, status, client_id)
+        with self._lock:
+            self._active = [f for f in self._active if not _same_target(f, fault)]
+            self._active.append(fault)
+        return fault
+
+    def remove(self, fault: Fault) -> None:
+        """Switch one fault off (no error if it is already off)."""
+        with self._lock:
+            self._active = [f for f in self._active if f != fault]
+
+    def clear(self) -> None:
+        """Switch every fault off."""
+        with self._lock:
+            self._active = []
+
+    def for_endpoint(self, endpoint: str | None) -> list[Fault]:
+        """The request-level faults that apply to ``endpoint``."""
+        with self._lock:
+            return [
+                f
+                for f in self._active
+                if f.kind is not FaultKind.REJECT_CLIENT and f.endpoint in (None, endpoint)
+            ]
+
+    def rejects(self, client_id: str) -> bool:
+        """Whether the issuer must refuse this API app's credentials."""
+        with self._lock:
+            return any(
+                f.kind is FaultKind.REJECT_CLIENT and f.client_id == client_id for f in self._active
+            )
+
+
+def _same_target(a: Fault, b: Fault) -> bool:
+    return (a.kind, a.endpoint, a.client_id) == (b.kind, b.endpoint, b.client_id)
+
+
+def _validate(kind: FaultKind, endpoint: str | None, status: int, client_id: str | None) -> None:
+    known = set(ENDPOINT_NAMES.values())
+    if endpoint is not None and endpoint not in known:
+        raise ValueError(f"Unknown endpoint {endpoint!r} for a fault; use one of {sorted(known)}.")
+    if kind is FaultKind.REJECT_CLIENT and not client_id:
+        raise ValueError("FaultKind.REJECT_CLIENT needs client_id= (the API app to reject).")
+    if kind is FaultKind.SERVER_ERROR and not 500 <= status <= 599:
+        raise ValueError(f"FaultKind.SERVER_ERROR needs a 5xx status, got {status}.")
+
+
+class FaultLayer:
+    """ASGI middleware applying the active faults before the issuer app sees a request."""
+
+    def __init__(self, app: ASGIApp, faults: Faults) -> None:
+        self.app = app
+        self.faults = faults
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve one request, with faults."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        faults = self.faults.for_endpoint(ENDPOINT_NAMES.get(scope["path"]))
+        kinds = {f.kind: f for f in faults}
+        if FaultKind.LATENCY in kinds:
+            await asyncio.sleep(kinds[FaultKind.LATENCY].seconds)
+        if FaultKind.DROP_CONNECTION in kinds:
+            raise DropConnection()
+        if FaultKind.SERVER_ERROR in kinds:
+            body = {"error": "server_error", "error_description": "injected fault"}
+            await _respond(send, kinds[FaultKind.SERVER_ERROR].status, json.dumps(body).encode())
+        elif FaultKind.MALFORMED_JSON in kinds:
+            await _respond(send, 200, b'{"active": true, "sub": ')
+        else:
+            await self.app(scope, receive, send)
+
+
+async def _respond(send: Send, status: int, body: bytes) -> None:
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})

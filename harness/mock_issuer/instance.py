@@ -1,0 +1,55 @@
+"""One mock ZITADEL instance: issuer URL, clock, store, faults and signing key (RFC 8414 §2).
+
+Endpoints and admin functions all work on an :class:`Instance`; the facade
+:class:`harness.mock_issuer.issuer.MockIssuer` owns one.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from harness.mock_issuer.clock import Clock
+from harness.mock_issuer.faults import Faults
+from harness.mock_issuer.keys import SigningKey, generate_private_key
+from harness.mock_issuer.model import Org, Project
+from harness.mock_issuer.store import Store
+
+DEFAULT_ACCESS_TOKEN_LIFETIME = 12 * 3600.0
+
+
+@dataclass
+class Instance:
+    """The state every endpoint reads; ``issuer`` may change once the server has a port."""
+
+    issuer: str
+    clock: Clock = field(default_factory=Clock)
+    faults: Faults = field(default_factory=Faults)
+    store: Store = field(default_factory=Store)
+    access_token_lifetime: float = DEFAULT_ACCESS_TOKEN_LIFETIME
+    org: Org = field(init=False)
+    zitadel_project_id: str = field(init=False)
+    _signing_key: SigningKey | None = field(default=None, init=False, repr=False)
+    _key_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.issuer = self.issuer.rstrip("/")
+        org_id = self.store.new_id()
+        self.org = Org(id=org_id, name="mock-org", primary_domain="mock-org.localhost")
+        self.store.orgs[org_id] = self.org
+        # The instance's own project, what the scope alias ``...:project:id:zitadel:aud`` means.
+        self.zitadel_project_id = self.store.new_id()
+        self.store.projects[self.zitadel_project_id] = Project(
+            id=self.zitadel_project_id, name="ZITADEL", roles=()
+        )
+
+    def signing_key(self) -> SigningKey:
+        """The key that signs JWT access tokens and ID tokens, made on first use."""
+        with self._key_lock:
+            if self._signing_key is None:
+                self._signing_key = SigningKey(self.store.new_id(), generate_private_key())
+            return self._signing_key
+
+    def now(self) -> float:
+        """The instance clock's time."""
+        return self.clock.now()

@@ -1,0 +1,71 @@
+"""``POST /oauth/v2/introspect`` (RFC 7662 §2, spec §3).
+
+Order, as ZITADEL: client authentication must be present (else 400 ``invalid_client``), then
+``token`` (else 400 ``invalid_request``), then the API app is verified (else 400
+``unauthorized_client``; a client error wins over a token error). Every token problem,
+including an audience that names neither the app nor its project, is ``200 {"active": false}``.
+An unparsable ``client_assertion`` is also ``{"active": false}``, as in ZITADEL.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from harness.mock_issuer.claims import active_response, audience_accepts
+from harness.mock_issuer.client_auth import (
+    UnparsableAssertion,
+    authenticate_app,
+    require_credentials,
+)
+from harness.mock_issuer.errors import invalid_request
+from harness.mock_issuer.forms import client_credentials, read_form
+from harness.mock_issuer.instance import Instance
+from harness.mock_issuer.model import AppRecord
+from harness.mock_issuer.tokens import resolve
+
+logger = logging.getLogger(__name__)
+INACTIVE: dict[str, Any] = {"active": False}
+
+
+def _answer(body: dict[str, Any]) -> Response:
+    return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+
+def introspect(instance: Instance, app: AppRecord, token: str) -> dict[str, Any]:
+    """The introspection answer for ``token`` as seen by ``app``."""
+    now = instance.now()
+    record = resolve(instance, token)
+    if record is None or record.revoked or now >= record.expires_at:
+        return INACTIVE
+    with instance.store.lock:
+        user = instance.store.users.get(record.user_id)
+        if user is None or not user.active or not audience_accepts(record, app):
+            return INACTIVE
+        return active_response(
+            record=record,
+            user=user,
+            org=instance.store.orgs[user.org_id],
+            app=app,
+            project=instance.store.projects.get(app.project_id),
+            issuer=instance.issuer,
+        )
+
+
+async def handle(request: Request, instance: Instance) -> Response:
+    """Authenticate the API app, then answer for the token."""
+    form = await read_form(request)
+    creds = client_credentials(request, form)
+    require_credentials(creds)
+    token = form.get("token")
+    if not token:
+        raise invalid_request("token missing")
+    try:
+        app = authenticate_app(instance, creds)
+    except UnparsableAssertion:
+        logger.info("introspection: client_assertion is not a JWT; answering inactive")
+        return _answer(INACTIVE)
+    return _answer(introspect(instance, app, token))

@@ -1,0 +1,71 @@
+"""RSA keys and ZITADEL's JSON key files (RFC 7517 for the JWKS, RFC 8017 for PKCS#1).
+
+Keys are RSA 2048, generated at run time and never written anywhere but the key files a user
+asks for. Key files have ZITADEL's exact layout (``type``, ``keyId``, ``key``, then ``appId`` and
+``clientId`` for applications or ``userId`` for service accounts) with a PKCS#1
+``RSA PRIVATE KEY`` PEM, as ZITADEL's console downloads them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
+
+KEY_SIZE = 2048
+
+KeyFile = dict[str, str]
+
+
+def generate_private_key() -> rsa.RSAPrivateKey:
+    """A fresh RSA 2048 private key."""
+    return rsa.generate_private_key(public_exponent=65537, key_size=KEY_SIZE)
+
+
+def pkcs1_pem(key: rsa.RSAPrivateKey) -> str:
+    """The key as PKCS#1 PEM (``-----BEGIN RSA PRIVATE KEY-----``)."""
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
+    ).decode("ascii")
+
+
+def application_key_file(
+    key_id: str, key: rsa.RSAPrivateKey, app_id: str, client_id: str
+) -> KeyFile:
+    """An API application's key file, as ZITADEL's console downloads it."""
+    return {
+        "type": "application",
+        "keyId": key_id,
+        "key": pkcs1_pem(key),
+        "appId": app_id,
+        "clientId": client_id,
+    }
+
+
+def service_account_key_file(key_id: str, key: rsa.RSAPrivateKey, user_id: str) -> KeyFile:
+    """A service user's key file, as ZITADEL's console downloads it."""
+    return {"type": "serviceaccount", "keyId": key_id, "key": pkcs1_pem(key), "userId": user_id}
+
+
+def fingerprint(secret: str) -> str:
+    """A short, non-reversible tag for logs: the first 8 hex digits of SHA-256."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()[:8]
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """The instance key that signs JWT access tokens; published at the JWKS endpoint."""
+
+    kid: str
+    private_key: rsa.RSAPrivateKey
+
+    def public_jwk(self) -> dict[str, Any]:
+        """The public half as a JWK with ``kid``, ``use`` and ``alg`` (RFC 7517 §4)."""
+        jwk: dict[str, Any] = RSAAlgorithm.to_jwk(self.private_key.public_key(), as_dict=True)
+        return {**jwk, "kid": self.kid, "use": "sig", "alg": "RS256"}

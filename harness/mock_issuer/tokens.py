@@ -1,0 +1,159 @@
+"""Issuing and resolving access tokens, ID tokens and PATs (RFC 6749 §5.1, RFC 9068, RFC 7009).
+
+Opaque tokens (ZITADEL's "Bearer" type) are random and only mean something to the store. JWT
+access tokens are RS256-signed with the instance key and carry ZITADEL's claims (spec §2.4:
+``iss sub aud exp iat nbf client_id jti``, no ``scope``); they are still recorded, so revoking
+one or deactivating its user makes it introspect as inactive.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import jwt
+
+from harness.mock_issuer.instance import Instance
+from harness.mock_issuer.model import NO_EXPIRY, TokenKind, TokenRecord, UserRecord
+from harness.mock_issuer.scopes import PAT_SCOPES, audience, granted_scopes
+
+
+def _token_id(instance: Instance) -> str:
+    # ZITADEL's form: "V2_<session id>-at_<token id>".
+    return f"V2_{instance.store.new_id()}-at_{instance.store.new_id()}"
+
+
+def _new_record(
+    instance: Instance, user: UserRecord, scope: str, amr: tuple[str, ...]
+) -> TokenRecord:
+    scopes = granted_scopes(scope, instance.org)
+    issued_at = float(int(instance.now()))
+    kind: TokenKind = "jwt" if user.access_token_type == "jwt" else "opaque"
+    return TokenRecord(
+        token_id=_token_id(instance),
+        kind=kind,
+        user_id=user.user_id,
+        client_id=user.username,
+        scopes=scopes,
+        audience=audience(scopes, instance.zitadel_project_id),
+        issued_at=issued_at,
+        expires_at=issued_at + instance.access_token_lifetime,
+        amr=amr,
+    )
+
+
+def _sign(instance: Instance, claims: dict[str, Any]) -> str:
+    key = instance.signing_key()
+    return jwt.encode(claims, key.private_key, algorithm="RS256", headers={"kid": key.kid})
+
+
+def _jwt_claims(instance: Instance, record: TokenRecord) -> dict[str, Any]:
+    return {
+        "iss": instance.issuer,
+        "sub": record.user_id,
+        "aud": list(record.audience) or [record.client_id],
+        "exp": int(record.expires_at),
+        "iat": int(record.issued_at),
+        "nbf": int(record.issued_at),
+        "client_id": record.client_id,
+        "jti": record.token_id,
+    }
+
+
+def _id_token(instance: Instance, record: TokenRecord) -> str:
+    claims = {
+        "iss": instance.issuer,
+        "sub": record.user_id,
+        "aud": [record.client_id, *record.audience],
+        "azp": record.client_id,
+        "exp": int(record.expires_at),
+        "iat": int(record.issued_at),
+        "auth_time": int(record.issued_at),
+    }
+    return _sign(instance, claims)
+
+
+def token_response(
+    instance: Instance, user: UserRecord, scope: str, amr: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """Mint an access token for a service user and build ZITADEL's token response.
+
+    No ``scope`` and no refresh token, as ZITADEL; ``id_token`` only with ``openid``.
+    """
+    record = _new_record(instance, user, scope, amr)
+    if record.kind == "jwt":
+        access_token = _sign(instance, _jwt_claims(instance, record))
+        instance.store.add_token(record)
+    else:
+        access_token = secrets.token_urlsafe(32)
+        instance.store.add_token(record, access_token)
+    body: dict[str, Any] = {
+        "access_token": access_token,
+        "token_type": "Bearer",
+        "expires_in": max(0, int(record.expires_at - instance.now())),
+    }
+    if "openid" in record.scopes:
+        body["id_token"] = _id_token(instance, record)
+    return body
+
+
+def issue_pat(instance: Instance, user_id: str, expires_at: float | None = None) -> str:
+    """A personal access token for a service user (opaque; ZITADEL's stored PAT scopes)."""
+    issued_at = float(int(instance.now()))
+    record = TokenRecord(
+        token_id=_token_id(instance),
+        kind="pat",
+        user_id=user_id,
+        client_id=None,
+        scopes=PAT_SCOPES,
+        audience=(),
+        issued_at=issued_at,
+        expires_at=NO_EXPIRY if expires_at is None else expires_at,
+    )
+    value = secrets.token_urlsafe(32)
+    instance.store.add_token(record, value)
+    return value
+
+
+def _verified_jwt_id(instance: Instance, token: str) -> str | None:
+    key = instance.signing_key()
+    try:
+        header = jwt.get_unverified_header(token)
+        claims = jwt.decode(
+            token,
+            key.private_key.public_key(),
+            algorithms=["RS256"],
+            options={
+                "verify_exp": False,
+                "verify_iat": False,
+                "verify_nbf": False,
+                "verify_aud": False,
+            },
+        )
+    except jwt.PyJWTError:
+        return None
+    jti = claims.get("jti")
+    ours = header.get("kid") == key.kid and claims.get("iss") == instance.issuer
+    return jti if ours and isinstance(jti, str) else None
+
+
+def resolve(instance: Instance, token: str) -> TokenRecord | None:
+    """The record behind a token string (opaque, PAT or our JWT), or ``None``."""
+    record = instance.store.opaque_token(token)
+    if record is not None:
+        return record
+    if token.count(".") != 2:
+        return None
+    token_id = _verified_jwt_id(instance, token)
+    record = instance.store.token(token_id) if token_id else None
+    return record if record is not None and record.kind == "jwt" else None
+
+
+def revoke(instance: Instance, token: str) -> bool:
+    """Revoke a token or PAT; ``False`` if the mock never issued it (RFC 7009 §2.2: no error)."""
+    record = resolve(instance, token)
+    if record is None:
+        return False
+    with instance.store.lock:
+        record.revoked = True
+    return True

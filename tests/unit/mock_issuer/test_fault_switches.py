@@ -1,0 +1,60 @@
+"""Fault switches: set, replace, remove, clear, and refusal of meaningless faults."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.mock_issuer.faults import FaultKind, Faults
+
+
+def test_a_fault_for_one_endpoint_does_not_touch_the_others() -> None:
+    faults = Faults()
+    faults.set(FaultKind.SERVER_ERROR, endpoint="introspect", status=502)
+    assert [f.status for f in faults.for_endpoint("introspect")] == [502]
+    assert faults.for_endpoint("token") == []
+
+
+def test_a_fault_without_endpoint_applies_everywhere() -> None:
+    faults = Faults()
+    faults.set(FaultKind.LATENCY, seconds=0.1)
+    assert faults.for_endpoint("token") and faults.for_endpoint(None)
+
+
+def test_setting_the_same_fault_again_replaces_it() -> None:
+    faults = Faults()
+    faults.set(FaultKind.LATENCY, seconds=1, endpoint="token")
+    faults.set(FaultKind.LATENCY, seconds=2, endpoint="token")
+    assert [f.seconds for f in faults.for_endpoint("token")] == [2]
+
+
+def test_remove_and_clear_switch_faults_off() -> None:
+    faults = Faults()
+    kept = faults.set(FaultKind.MALFORMED_JSON, endpoint="token")
+    gone = faults.set(FaultKind.DROP_CONNECTION, endpoint="token")
+    faults.remove(gone)
+    assert faults.for_endpoint("token") == [kept]
+    faults.clear()
+    assert faults.for_endpoint("token") == []
+
+
+def test_reject_client_names_one_app_and_is_not_a_request_fault() -> None:
+    faults = Faults()
+    faults.set(FaultKind.REJECT_CLIENT, client_id="c1")
+    assert faults.rejects("c1") and not faults.rejects("c2")
+    assert faults.for_endpoint("introspect") == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        pytest.param({"kind": FaultKind.LATENCY, "endpoint": "nope"}, "Unknown endpoint"),
+        pytest.param({"kind": FaultKind.REJECT_CLIENT}, "needs client_id"),
+        pytest.param({"kind": FaultKind.SERVER_ERROR, "status": 404}, "5xx"),
+    ],
+)
+def test_meaningless_faults_are_refused_with_what_to_pass(
+    kwargs: dict[str, object], message: str
+) -> None:
+    kind = kwargs.pop("kind")
+    with pytest.raises(ValueError, match=message):
+        Faults().set(kind, **kwargs)  # type: ignore[arg-type]
