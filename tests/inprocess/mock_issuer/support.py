@@ -20,7 +20,7 @@ def aud_scope(project_id: str) -> str:
 
 
 def sign(
-    key_file: dict[str, str],
+    key_file: dict[str, str] | None,
     *,
     audience: Any,
     now: float,
@@ -30,6 +30,7 @@ def sign(
     **claims: Any,
 ) -> str:
     """An RS256 assertion from a ZITADEL key file (iss = sub = userId or clientId)."""
+    assert key_file is not None, "this user or app has no key file"
     subject = subject or key_file.get("userId") or key_file["clientId"]
     body: dict[str, Any] = {
         "iss": subject,
