@@ -30,9 +30,10 @@ def api_parser(prog: str, default_port: int) -> argparse.ArgumentParser:
     """The argument parser of a sample API."""
     parser = argparse.ArgumentParser(
         prog=f"python -m {prog}",
-        description=f"Serve the sample API {prog}: /api/public, /api/private, "
-        "/api/private-scoped (role read:messages) and /api/healthz, checking tokens by "
-        "introspection at ZITADEL_DOMAIN.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=f"Serve the sample API {prog}, checking tokens by introspection at "
+        "ZITADEL_DOMAIN.\nRoutes: /api/public, /api/private, /api/private-scoped (role "
+        "read:messages), /api/healthz.",
     )
     env_file_argument(parser)
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (%(default)s)")

@@ -38,6 +38,7 @@ class FakeIssuer:
 
     def __init__(self) -> None:
         self.requests: list[httpx.Request] = []
+        self.routes: dict[str, Handler] = {}
         self.token: Handler = lambda r: json_response(
             200, {"access_token": "tok-1", "token_type": "Bearer", "expires_in": 3600}
         )
@@ -58,6 +59,7 @@ class FakeIssuer:
             "/.well-known/openid-configuration": self.discovery,
             "/oauth/v2/token": self.token,
             "/oauth/v2/introspect": self.introspect,
+            **self.routes,
         }
         handler = routes.get(request.url.path)
         return handler(request) if handler else httpx.Response(404)
