@@ -6,6 +6,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from oauthkit.keyfile import ApplicationKey, ServiceAccountKey, parse_key_file
+
 from .fakes import FakeIssuer, pem
 
 
@@ -42,3 +44,19 @@ def user_key_json(rsa_key: rsa.RSAPrivateKey) -> dict[str, str]:
 def fake_issuer() -> FakeIssuer:
     """A fresh scripted issuer."""
     return FakeIssuer()
+
+
+@pytest.fixture
+def app_key(app_key_json: dict[str, str]) -> ApplicationKey:
+    """The API app key, parsed."""
+    key = parse_key_file(app_key_json, source="api.json")
+    assert isinstance(key, ApplicationKey)
+    return key
+
+
+@pytest.fixture
+def user_key(user_key_json: dict[str, str]) -> ServiceAccountKey:
+    """The service user key, parsed."""
+    key = parse_key_file(user_key_json, source="user.json")
+    assert isinstance(key, ServiceAccountKey)
+    return key

@@ -3,29 +3,14 @@
 from __future__ import annotations
 
 import jwt
-import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from oauthkit.assertion import AssertionSettings, client_assertion, grant_assertion
-from oauthkit.keyfile import ApplicationKey, ServiceAccountKey, parse_key_file
+from oauthkit.keyfile import ApplicationKey, ServiceAccountKey
 
 from .fakes import ISSUER
 
 NOW = 1_760_000_000.7
-
-
-@pytest.fixture
-def app_key(app_key_json: dict[str, str]) -> ApplicationKey:
-    key = parse_key_file(app_key_json, source="api.json")
-    assert isinstance(key, ApplicationKey)
-    return key
-
-
-@pytest.fixture
-def user_key(user_key_json: dict[str, str]) -> ServiceAccountKey:
-    key = parse_key_file(user_key_json, source="user.json")
-    assert isinstance(key, ServiceAccountKey)
-    return key
 
 
 def decode(token: str, rsa_key: rsa.RSAPrivateKey, audience: str = ISSUER) -> dict[str, object]:

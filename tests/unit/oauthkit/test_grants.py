@@ -19,7 +19,7 @@ from oauthkit.grants import (
     PatGrant,
     TokenSource,
 )
-from oauthkit.keyfile import ServiceAccountKey, parse_key_file
+from oauthkit.keyfile import ServiceAccountKey
 from oauthkit.settings import ClientSettings
 from oauthkit.token_response import AccessToken
 
@@ -33,13 +33,6 @@ SCOPES = ("openid", "urn:zitadel:iam:org:project:id:P1:aud")
 def http(fake_issuer: FakeIssuer) -> Iterator[httpx.Client]:
     with httpx.Client(transport=fake_issuer.transport()) as client:
         yield client
-
-
-@pytest.fixture
-def user_key(user_key_json: dict[str, str]) -> ServiceAccountKey:
-    key = parse_key_file(user_key_json, source="user.json")
-    assert isinstance(key, ServiceAccountKey)
-    return key
 
 
 def test_rfc7523_2_1_jwt_profile_posts_a_signed_assertion_and_the_scopes(

@@ -19,7 +19,7 @@ from oauthkit.introspection import (
     Introspector,
     PrivateKeyJwt,
 )
-from oauthkit.keyfile import ApplicationKey, parse_key_file
+from oauthkit.keyfile import ApplicationKey
 
 from .fakes import ISSUER, FakeIssuer, form_of, json_response
 
@@ -68,12 +68,10 @@ async def test_rfc6749_2_3_1_basic_auth_sends_encoded_header_and_only_the_token(
 async def test_rfc7523_2_2_private_key_jwt_sends_a_fresh_assertion_per_request(
     make: Callable[..., Introspector],
     fake_issuer: FakeIssuer,
-    app_key_json: dict[str, str],
+    app_key: ApplicationKey,
     rsa_key: rsa.RSAPrivateKey,
 ) -> None:
-    key = parse_key_file(app_key_json, source="api.json")
-    assert isinstance(key, ApplicationKey)
-    introspector = make(PrivateKeyJwt(key))
+    introspector = make(PrivateKeyJwt(app_key))
     await introspector.introspect("a")
     await introspector.introspect("b")
     forms = [form_of(r) for r in introspections(fake_issuer)]
