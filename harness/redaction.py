@@ -89,8 +89,10 @@ class Redactor:
         return f"{match.group(1)}[REDACTED:{fingerprint(match.group(2))}]"
 
     def find(self, text: str) -> list[str]:
-        """Fingerprints of the secrets that occur in ``text`` (empty when it is clean)."""
-        return sorted({self._replacements[s] for s in self.secrets if s in text})
+        """Fingerprints of the secrets (and PEM blocks) in ``text``; empty when it is clean."""
+        found = {self._replacements[s] for s in self.secrets if s in text}
+        found |= {f"[REDACTED:{fingerprint(m.group(0))}]" for m in _PEM_BODY.finditer(text)}
+        return sorted(found)
 
     def _compiled(self) -> re.Pattern[str] | None:
         with self._lock:

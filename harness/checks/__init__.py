@@ -1,0 +1,32 @@
+"""The registry of checks, in the order the report lists them.
+
+Each theme has its own module (RFC 6749 §5.1 and RFC 7662 in ``tokens``, RFC 6750 in
+``rfc6750`` and ``roles``, issuer failures in ``faults``, leaks in ``leaks``); this module
+puts them in one tuple with unique ids.
+"""
+
+from __future__ import annotations
+
+from harness.checks import faults, leaks, rfc6750, roles, tokens
+from harness.checks.base import Check, CheckContext, Where
+
+ALL_CHECKS: tuple[Check, ...] = (
+    tokens.CHECKS[:2]
+    + rfc6750.CHECKS
+    + tokens.CHECKS[2:]
+    + roles.CHECKS
+    + faults.CHECKS
+    + leaks.CHECKS
+)
+
+
+def check_by_id(check_id: str) -> Check:
+    """The registered check with ``check_id``."""
+    for check in ALL_CHECKS:
+        if check.id == check_id:
+            return check
+    known = ", ".join(c.id for c in ALL_CHECKS)
+    raise KeyError(f"No check has the id {check_id!r}. Known ids: {known}")
+
+
+__all__ = ["ALL_CHECKS", "Check", "CheckContext", "Where", "check_by_id"]

@@ -1,0 +1,141 @@
+"""Checks as data, and the context a check function runs in.
+
+A check is an id naming the rule it checks (e.g. ``RFC6750-3.1-no-credentials``), a title, the
+RFC section, a level (RFC 2119 §1 MUST or §3 SHOULD), where it applies (mock, live, both), the
+grants it applies to, and a function from a `CheckContext` to an `Outcome`. The context
+records every HTTP exchange with the API, redacted, so a failure shows what was sent and seen.
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import httpx
+
+from harness.matrix import Grant, Mode, Variant
+from harness.results import Exchange, Level, Outcome, Status
+from harness.targets.base import Holder, IssuedToken, Target
+
+MAX_BODY = 2000
+_SHOWN_RESPONSE_HEADERS = ("content-type", "www-authenticate", "cache-control")
+
+
+class Where(enum.StrEnum):
+    """Which targets a check applies to."""
+
+    MOCK = "mock"
+    LIVE = "live"
+    BOTH = "both"
+
+    def includes(self, mode: Mode) -> bool:
+        """Whether a check marked so runs against a target in ``mode``."""
+        return self is Where.BOTH or self.value == mode.value
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The API's answer to one request, or the transport error instead."""
+
+    status: int | None
+    headers: httpx.Headers = field(default_factory=httpx.Headers)
+    text: str = ""
+    error: str = ""
+    elapsed_s: float = 0.0
+
+    @property
+    def challenge(self) -> str:
+        """The ``WWW-Authenticate`` value ('' when absent)."""
+        return str(self.headers.get("www-authenticate", ""))
+
+
+@dataclass
+class CheckContext:
+    """What a check function works with: the target, the variant, and a recorder."""
+
+    target: Target
+    variant: Variant
+    exchanges: list[Exchange] = field(default_factory=list)
+
+    @property
+    def grant(self) -> Grant:
+        """The grant of the variant's cell."""
+        return self.variant.cell.grant
+
+    @property
+    def api_url(self) -> str:
+        """Base URL of the API this cell introspects with."""
+        return self.target.api_url(self.variant.cell.auth)
+
+    def token(self, holder: Holder = Holder.ROLE) -> str:
+        """An access token of ``holder`` for the variant's grant."""
+        return self.target.token(self.variant, holder).access_token
+
+    def issued(self, holder: Holder = Holder.ROLE) -> IssuedToken:
+        """The token and how it was obtained (for checks of the token response itself)."""
+        return self.target.token(self.variant, holder)
+
+    def get(self, path: str, authorization: str | None = None, base_url: str = "") -> Reply:
+        """GET ``path`` on the cell's API (or ``base_url``), recording the exchange."""
+        headers = {} if authorization is None else {"Authorization": authorization}
+        url = (base_url or self.api_url) + path
+        started = time.perf_counter()
+        try:
+            response = self.target.http.get(url, headers=headers)
+        except httpx.HTTPError as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            reply = Reply(None, error=error, elapsed_s=time.perf_counter() - started)
+        else:
+            elapsed = time.perf_counter() - started
+            reply = Reply(response.status_code, response.headers, response.text, "", elapsed)
+        self.exchanges.append(self._record("GET", url, headers, reply))
+        return reply
+
+    def outcome(
+        self, status: Status, expected: str = "", actual: str = "", detail: str = ""
+    ) -> Outcome:
+        """An outcome carrying the exchanges recorded so far (texts redacted)."""
+        redact = self.target.redactor.redact
+        return Outcome(
+            status, redact(expected), redact(actual), redact(detail), tuple(self.exchanges)
+        )
+
+    def _record(self, method: str, url: str, headers: dict[str, str], reply: Reply) -> Exchange:
+        redactor = self.target.redactor
+        shown = {k: v for k, v in reply.headers.items() if k.lower() in _SHOWN_RESPONSE_HEADERS}
+        return Exchange(
+            method=method,
+            url=redactor.redact(url),
+            request_headers={k: redactor.redact_header(k, v) for k, v in headers.items()},
+            status=reply.status,
+            response_headers={k: redactor.redact(v) for k, v in shown.items()},
+            response_body=redactor.redact(reply.text[:MAX_BODY]),
+            error=redactor.redact(reply.error),
+        )
+
+
+CheckFn = Callable[[CheckContext], Outcome]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One rule, as data: the harness runs ``fn`` in every variant it applies to."""
+
+    id: str
+    title: str
+    rfc: str
+    level: Level
+    where: Where
+    fn: CheckFn = field(repr=False)
+    grants: frozenset[Grant] = frozenset(Grant)
+    other_grants_reason: str = ""
+
+    def not_applicable_because(self, variant: Variant, mode: Mode) -> str | None:
+        """Why the check does not apply to ``variant`` against a ``mode`` target, or None."""
+        if not self.where.includes(mode):
+            return f"applies to the {self.where} issuer only, this run targets the {mode} issuer"
+        if variant.cell.grant not in self.grants:
+            return self.other_grants_reason or f"does not apply to {variant.cell.grant.label}"
+        return None

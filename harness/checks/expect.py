@@ -1,0 +1,106 @@
+"""Judging an API's answer against RFC 6750 §3: status, challenge, error code.
+
+The challenge is parsed here, independently of the code under test (oauthkit builds
+challenges; the harness must not trust it to read them). Grammar (RFC 9110 §11.6.1):
+``challenge = auth-scheme [ 1*SP ( token68 / #auth-param ) ]``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from harness.checks.base import CheckContext, Reply
+from harness.results import Outcome, Status
+
+_PARAM = re.compile(r'\s*([A-Za-z0-9_.-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^,\s]*)\s*,?')
+SHOWN_BODY = 300
+
+
+@dataclass(frozen=True)
+class Challenge:
+    """One parsed challenge: the scheme (lower-cased) and its parameters."""
+
+    scheme: str
+    params: dict[str, str]
+
+
+def parse_challenge(value: str) -> Challenge | None:
+    """The first challenge of a ``WWW-Authenticate`` value, or None when there is none."""
+    value = value.strip()
+    if not value:
+        return None
+    scheme, _, rest = value.partition(" ")
+    params: dict[str, str] = {}
+    for match in _PARAM.finditer(rest):
+        raw = match.group(2)
+        if raw.startswith('"'):
+            raw = re.sub(r"\\(.)", r"\1", raw[1:-1])
+        params[match.group(1).lower()] = raw
+    return Challenge(scheme.lower(), params)
+
+
+def describe(reply: Reply) -> str:
+    """A one-line account of a reply, for the report's "actual" field."""
+    if reply.status is None:
+        return f"no answer ({reply.error})"
+    parts = [f"HTTP {reply.status}"]
+    if reply.challenge:
+        parts.append(f"WWW-Authenticate: {reply.challenge}")
+    body = reply.text.strip()
+    if body:
+        parts.append("body " + (body[:SHOWN_BODY] + "…" if len(body) > SHOWN_BODY else body))
+    return "; ".join(parts)
+
+
+def body_error(reply: Reply) -> str | None:
+    """The ``error`` member of a JSON error body, or None."""
+    try:
+        data = json.loads(reply.text)
+    except ValueError:
+        return None
+    error = data.get("error") if isinstance(data, dict) else None
+    return error if isinstance(error, str) else None
+
+
+def expect_status(ctx: CheckContext, reply: Reply, status: int) -> Outcome:
+    """Passed when the reply has ``status``."""
+    expected = f"HTTP {status}"
+    if reply.status != status:
+        return ctx.outcome(Status.FAILED, expected, describe(reply))
+    return ctx.outcome(Status.PASSED, expected, describe(reply))
+
+
+def expect_bearer_error(ctx: CheckContext, reply: Reply, status: int, error: str | None) -> Outcome:
+    """Passed when the reply has ``status`` and a Bearer challenge with ``error``.
+
+    ``error=None`` means a bare challenge: RFC 6750 §3.1 says a request without credentials
+    SHOULD NOT be told an error code (our APIs promise it, so the harness holds them to it).
+    """
+    wanted = f'error="{error}"' if error else "no error code"
+    expected = f"HTTP {status} with WWW-Authenticate: Bearer ({wanted})"
+    actual = describe(reply)
+    problem = _challenge_problem(reply, status, error)
+    return ctx.outcome(Status.FAILED if problem else Status.PASSED, expected, actual, problem)
+
+
+def _challenge_problem(reply: Reply, status: int, error: str | None) -> str:
+    if reply.status != status:
+        return f"the status is {reply.status}, not {status}"
+    challenge = parse_challenge(reply.challenge)
+    if challenge is None or challenge.scheme != "bearer":
+        return "no Bearer challenge in WWW-Authenticate (RFC 6750 §3)"
+    found = challenge.params.get("error")
+    if error is None and found is not None:
+        return f'the challenge carries error="{found}" although no credentials were sent'
+    if error is not None and found != error:
+        return f'the challenge carries error="{found}", not "{error}"'
+    return ""
+
+
+def expect_unavailable(ctx: CheckContext, reply: Reply) -> Outcome:
+    """Passed on 503: the API could not get a trustworthy answer from the issuer."""
+    expected = "HTTP 503 (never 200, never an unhandled 500)"
+    status = Status.PASSED if reply.status == 503 else Status.FAILED
+    return ctx.outcome(status, expected, describe(reply))

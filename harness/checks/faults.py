@@ -1,0 +1,55 @@
+"""Issuer failure checks: when introspection gives no trustworthy answer, the API says 503.
+
+RFC 7662 §2.2 defines only the issuer's successful answer; anything else (no connection, a
+timeout, a 5xx, a body that is not JSON, a refusal of the API's own credentials per RFC 7662
+§2.1) leaves the API unable to decide. The honest answer is RFC 9110 §15.6.4 503, never 200
+(that would let any token in) and never an unhandled 500.
+"""
+
+from __future__ import annotations
+
+from harness.checks.base import Check, CheckContext, CheckFn, Where
+from harness.checks.expect import expect_unavailable
+from harness.results import Level, Outcome
+from harness.skips import NotApplicable
+from harness.targets.base import Fault
+
+RFC = "RFC 9110 §15.6.4; RFC 7662 §2.3"
+
+
+def issuer_down(ctx: CheckContext) -> Outcome:
+    """An API whose issuer is a closed port: 503."""
+    base_url = ctx.target.issuer_down_api_url(ctx.variant.cell.auth)
+    reply = ctx.get("/api/private", f"Bearer {ctx.token()}", base_url=base_url)
+    return expect_unavailable(ctx, reply)
+
+
+def _with_fault(fault: Fault) -> CheckFn:
+    def check(ctx: CheckContext) -> Outcome:
+        if ctx.target.mock is None:
+            raise NotApplicable("fault injection needs the mock issuer")
+        token = ctx.token()  # obtained before the fault, which would spoil the grant too
+        with ctx.target.mock.fault(fault):
+            reply = ctx.get("/api/private", f"Bearer {token}")
+        return expect_unavailable(ctx, reply)
+
+    check.__doc__ = f"With the issuer's introspection endpoint faulted ({fault}): 503."
+    return check
+
+
+CHECKS = (
+    Check("RFC9110-15.6.4-issuer-down", "Issuer unreachable (closed port): 503",
+          RFC, Level.MUST, Where.BOTH, issuer_down),
+    Check("RFC9110-15.6.4-issuer-slow", "Issuer slower than the API's timeout: 503",
+          RFC, Level.MUST, Where.MOCK, _with_fault(Fault.SLOW)),
+    Check("RFC9110-15.6.4-issuer-5xx", "Issuer answers 500: 503",
+          RFC, Level.MUST, Where.MOCK, _with_fault(Fault.SERVER_ERROR)),
+    Check("RFC9110-15.6.4-issuer-malformed-json", "Issuer answers 200 with malformed JSON: 503",
+          RFC, Level.MUST, Where.MOCK, _with_fault(Fault.MALFORMED_JSON)),
+    Check("RFC9110-15.6.4-issuer-drops-connection",
+          "Issuer closes the connection without answering: 503",
+          RFC, Level.MUST, Where.MOCK, _with_fault(Fault.DROP_CONNECTION)),
+    Check("RFC7662-2.1-issuer-rejects-api-credentials",
+          "Issuer rejects the API's own client credentials: 503",
+          RFC, Level.MUST, Where.MOCK, _with_fault(Fault.REJECT_CLIENT)),
+)  # fmt: skip

@@ -1,0 +1,78 @@
+"""No token or secret in the API's logs or response bodies.
+
+RFC 6750 §5.3 and RFC 6819 §5.1.6 (do not leak bearer tokens), RFC 7662 §4 (introspection
+responses are sensitive). The check drives the API through its success and error paths, then
+looks for every secret the harness knows (tokens, client secrets, PATs, keys; raw and in their
+wire encodings) in the answers and in every log record the API has written so far.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from harness.checks.base import Check, CheckContext, Reply, Where
+from harness.checks.rfc6750 import GARBAGE_TOKEN
+from harness.logcapture import CapturedRecord
+from harness.results import Level, Outcome, Status
+from harness.skips import CheckSkipped
+from harness.targets.base import Holder
+
+MAX_SHOWN = 5
+
+
+def _exercise(ctx: CheckContext) -> list[Reply]:
+    """Requests along the success and refusal paths (a role-less token when there is one)."""
+    token = ctx.token()
+    calls = [
+        ("/api/private", f"Bearer {token}"),
+        ("/api/private-scoped", f"Bearer {token}"),
+        ("/api/private", f"Bearer {GARBAGE_TOKEN}"),
+        ("/api/private", "Bearer"),
+        ("/api/private", None),
+    ]
+    # Live targets may have no role-less user; the paths above still run.
+    with contextlib.suppress(CheckSkipped):
+        calls.append(("/api/private-scoped", f"Bearer {ctx.token(Holder.NO_ROLE)}"))
+    return [ctx.get(path, authorization) for path, authorization in calls]
+
+
+def _body_leaks(ctx: CheckContext, replies: list[Reply]) -> list[str]:
+    find = ctx.target.redactor.find
+    found = []
+    for reply in replies:
+        headers = "\n".join(f"{k}: {v}" for k, v in reply.headers.items())
+        for marker in find(reply.text + "\n" + headers):
+            found.append(f"response (HTTP {reply.status}) contains {marker}")
+    return found
+
+
+def _log_leaks(ctx: CheckContext, records: list[CapturedRecord]) -> list[str]:
+    redactor = ctx.target.redactor
+    found = []
+    for record in records:
+        if redactor.find(record.text):
+            excerpt = redactor.redact(record.text)[:200]
+            found.append(f"log {record.logger} {record.level}: {excerpt!r}")
+    return found
+
+
+def no_secrets_leaked(ctx: CheckContext) -> Outcome:
+    """Neither the answers nor the API's log records contain a known secret."""
+    replies = _exercise(ctx)
+    foreign = ctx.target.foreign_origins(ctx.variant.cell.auth)
+    records = ctx.target.logs.since(0, exclude_origins=foreign)
+    leaks = _body_leaks(ctx, replies) + _log_leaks(ctx, records)
+    expected = "no token, secret or key in responses or logs"
+    scanned = f"{len(replies)} responses and {len(records)} log records scanned"
+    if not leaks:
+        return ctx.outcome(Status.PASSED, expected, f"none found ({scanned})")
+    more = len(leaks) - MAX_SHOWN
+    shown = "; ".join(leaks[:MAX_SHOWN]) + (f"; and {more} more" if more > 0 else "")
+    return ctx.outcome(Status.FAILED, expected, f"{len(leaks)} leak(s) ({scanned})", shown)
+
+
+CHECKS = (
+    Check("RFC6750-5.3-no-secrets-leaked",
+          "No token or secret in the API's logs or response bodies",
+          "RFC 6750 §5.3; RFC 6819 §5.1.6", Level.MUST, Where.BOTH, no_secrets_leaked),
+)  # fmt: skip

@@ -1,0 +1,101 @@
+"""RFC 6750 checks: how the API reads the Authorization header and answers.
+
+RFC 6750 §2.1 (the Bearer header and b64token syntax), §3 and §3.1 (the challenge and its
+error codes), with RFC 9110 §11.1 (the scheme is case-insensitive). Plus the public route,
+which must answer without any token.
+"""
+
+from __future__ import annotations
+
+import json
+
+from harness.checks.base import Check, CheckContext, Where
+from harness.checks.expect import describe, expect_bearer_error, expect_status
+from harness.results import Level, Outcome, Status
+
+GARBAGE_TOKEN = "not-a-token-this-issuer-ever-issued"
+# Each is an Authorization value the RFC 6750 §2.1 grammar rejects.
+MALFORMED_HEADERS = ("Bearer", "Bearer two tokens", "Bearer not{b64token}")
+
+
+def public_without_token(ctx: CheckContext) -> Outcome:
+    """``/api/public`` answers 200 to a request without credentials."""
+    return expect_status(ctx, ctx.get("/api/public"), 200)
+
+
+def private_with_token(ctx: CheckContext) -> Outcome:
+    """``/api/private`` answers 200 to the variant's token."""
+    return expect_status(ctx, ctx.get("/api/private", f"Bearer {ctx.token()}"), 200)
+
+
+def no_credentials(ctx: CheckContext) -> Outcome:
+    """No Authorization header: 401 with a bare Bearer challenge."""
+    return expect_bearer_error(ctx, ctx.get("/api/private"), 401, None)
+
+
+def other_scheme(ctx: CheckContext) -> Outcome:
+    """Credentials in another scheme are no bearer credentials: 401 with a Bearer challenge."""
+    reply = ctx.get("/api/private", "Basic dXNlcjpwYXNzd29yZA==")
+    return expect_bearer_error(ctx, reply, 401, None)
+
+
+def malformed_header(ctx: CheckContext) -> Outcome:
+    """Each malformed Bearer header: 400 invalid_request."""
+    outcomes = [
+        expect_bearer_error(ctx, ctx.get("/api/private", value), 400, "invalid_request")
+        for value in MALFORMED_HEADERS
+    ]
+    failed = [o for o in outcomes if o.status is Status.FAILED]
+    if not failed:
+        return ctx.outcome(Status.PASSED, outcomes[0].expected, "400 invalid_request for each")
+    return ctx.outcome(Status.FAILED, failed[0].expected, failed[0].actual, failed[0].detail)
+
+
+def lower_case_scheme(ctx: CheckContext) -> Outcome:
+    """``bearer <token>`` (lower case) is accepted: the scheme is case-insensitive."""
+    return expect_status(ctx, ctx.get("/api/private", f"bearer {ctx.token()}"), 200)
+
+
+def garbage_token(ctx: CheckContext) -> Outcome:
+    """A token the issuer never issued: 401 invalid_token."""
+    reply = ctx.get("/api/private", f"Bearer {GARBAGE_TOKEN}")
+    return expect_bearer_error(ctx, reply, 401, "invalid_token")
+
+
+def error_body_is_json(ctx: CheckContext) -> Outcome:
+    """The error body is JSON with ``error`` and ``error_description`` matching the challenge."""
+    reply = ctx.get("/api/private", f"Bearer {GARBAGE_TOKEN}")
+    expected = 'JSON body {"error": "invalid_token", "error_description": "..."}'
+    try:
+        body = json.loads(reply.text)
+    except ValueError:
+        body = None
+    ok = (
+        isinstance(body, dict)
+        and body.get("error") == "invalid_token"
+        and isinstance(body.get("error_description"), str)
+    )
+    return ctx.outcome(Status.PASSED if ok else Status.FAILED, expected, describe(reply))
+
+
+CHECKS = (
+    Check("ROUTE-public-without-token", "/api/public answers 200 without a token",
+          "RFC 6750 §1 (unprotected resource)", Level.MUST, Where.BOTH, public_without_token),
+    Check("RFC6750-2.1-valid-token", "/api/private answers 200 with the token",
+          "RFC 6750 §2.1", Level.MUST, Where.BOTH, private_with_token),
+    Check("RFC6750-3.1-no-credentials",
+          "No credentials: 401 with a bare Bearer challenge (no error code)",
+          "RFC 6750 §3.1", Level.MUST, Where.BOTH, no_credentials),
+    Check("RFC6750-3.1-other-scheme", "Another scheme (Basic): 401 with a Bearer challenge",
+          "RFC 6750 §3.1; RFC 9110 §11.6.1", Level.MUST, Where.BOTH, other_scheme),
+    Check("RFC6750-3.1-malformed-header",
+          "Malformed Bearer header (no token, two tokens, bad characters): 400 invalid_request",
+          "RFC 6750 §2.1, §3.1", Level.MUST, Where.BOTH, malformed_header),
+    Check("RFC9110-11.1-scheme-case-insensitive", "Lower-case 'bearer' works",
+          "RFC 9110 §11.1; RFC 6750 §2.1", Level.MUST, Where.BOTH, lower_case_scheme),
+    Check("RFC6750-3.1-garbage-token", "A token the issuer never issued: 401 invalid_token",
+          "RFC 6750 §3.1; RFC 7662 §2.2", Level.MUST, Where.BOTH, garbage_token),
+    Check("RFC6750-3-error-body-json",
+          "Error bodies are JSON with error and error_description",
+          "RFC 6750 §3; RFC 6749 §5.2", Level.SHOULD, Where.BOTH, error_body_is_json),
+)  # fmt: skip

@@ -1,0 +1,65 @@
+"""Role checks: ``/api/private-scoped`` needs the role ``read:messages``.
+
+RFC 6750 §3.1: a valid token without the needed scope gets 403 ``insufficient_scope``; the
+challenge MAY name the scope (RFC 6750 §3), which our samples promise. ZITADEL carries roles in
+``urn:zitadel:iam:org:project:roles``, generic issuers in ``scope``.
+"""
+
+from __future__ import annotations
+
+from harness.checks.base import Check, CheckContext, Where
+from harness.checks.expect import describe, expect_bearer_error, expect_status, parse_challenge
+from harness.results import Level, Outcome, Status
+from harness.skips import NotApplicable
+from harness.targets.base import Holder
+
+ROLE = "read:messages"
+SCOPED_PATH = "/api/private-scoped"
+
+
+def _holder_without_role(ctx: CheckContext) -> Holder:
+    """Mock: a dedicated user without the role; live: the user, if it lacks the role."""
+    if ctx.target.mock is not None:
+        return Holder.NO_ROLE
+    if ROLE in ctx.target.expected_roles(ctx.grant):
+        raise NotApplicable(
+            f"the {ctx.grant.label} service user holds {ROLE} (see EXPECTED_ROLES_*)"
+        )
+    return Holder.ROLE
+
+
+def role_present(ctx: CheckContext) -> Outcome:
+    """A token of a user holding the role: 200 on the scoped route."""
+    if ctx.target.mock is None and ROLE not in ctx.target.expected_roles(ctx.grant):
+        raise NotApplicable(f"the {ctx.grant.label} service user does not hold {ROLE}")
+    return expect_status(ctx, ctx.get(SCOPED_PATH, f"Bearer {ctx.token()}"), 200)
+
+
+def role_absent(ctx: CheckContext) -> Outcome:
+    """A token of a user without the role: 403 insufficient_scope."""
+    token = ctx.token(_holder_without_role(ctx))
+    return expect_bearer_error(
+        ctx, ctx.get(SCOPED_PATH, f"Bearer {token}"), 403, "insufficient_scope"
+    )
+
+
+def challenge_names_scope(ctx: CheckContext) -> Outcome:
+    """The 403 challenge names the needed scope, so the caller knows what to ask for."""
+    token = ctx.token(_holder_without_role(ctx))
+    reply = ctx.get(SCOPED_PATH, f"Bearer {token}")
+    challenge = parse_challenge(reply.challenge)
+    scopes = (challenge.params.get("scope", "") if challenge else "").split()
+    status = Status.PASSED if reply.status == 403 and ROLE in scopes else Status.FAILED
+    return ctx.outcome(status, f'HTTP 403 with scope="{ROLE}" in the challenge', describe(reply))
+
+
+CHECKS = (
+    Check("RFC6750-3.1-role-present", "A token with the role: 200 on /api/private-scoped",
+          "RFC 6750 §3.1", Level.MUST, Where.BOTH, role_present),
+    Check("RFC6750-3.1-insufficient-scope",
+          "A token without the role: 403 insufficient_scope on /api/private-scoped",
+          "RFC 6750 §3.1", Level.MUST, Where.BOTH, role_absent),
+    Check("RFC6750-3-challenge-names-scope",
+          "The insufficient_scope challenge names the needed scope",
+          "RFC 6750 §3", Level.SHOULD, Where.BOTH, challenge_names_scope),
+)  # fmt: skip

@@ -1,0 +1,62 @@
+"""Running one check in one variant against a target, always yielding a `CheckResult`.
+
+A check that does not apply (by mode or grant, or by raising `NotApplicable`) is reported as
+not applicable, one missing a setting as not configured, never as passed (RFC 2119 levels are
+reported, not judged, here). An unexpected exception is a failure whose text is redacted.
+"""
+
+from __future__ import annotations
+
+import time
+
+from harness.checks.base import Check, CheckContext
+from harness.matrix import Variant
+from harness.results import CheckResult, Outcome, Status
+from harness.skips import NotApplicable, NotConfigured
+from harness.targets.base import Target
+
+
+def execute(check: Check, target: Target, variant: Variant, order: int = 0) -> CheckResult:
+    """Run ``check`` in ``variant`` and describe what happened."""
+    started = time.perf_counter()
+    outcome = _outcome(check, target, variant)
+    return CheckResult(
+        cell=variant.cell.number,
+        variant=variant.slug,
+        token_format=str(variant.token_format),
+        check_id=check.id,
+        title=check.title,
+        rfc=check.rfc,
+        level=check.level,
+        status=outcome.status,
+        duration_s=round(time.perf_counter() - started, 4),
+        order=order,
+        expected=outcome.expected,
+        actual=outcome.actual,
+        detail=outcome.detail,
+        exchanges=outcome.exchanges,
+    )
+
+
+def _outcome(check: Check, target: Target, variant: Variant) -> Outcome:
+    reason = check.not_applicable_because(variant, target.mode)
+    if reason is not None:
+        return Outcome(Status.NOT_APPLICABLE, detail=reason)
+    context = CheckContext(target, variant)
+    try:
+        return check.fn(context)
+    except NotApplicable as exc:
+        return Outcome(Status.NOT_APPLICABLE, detail=exc.reason)
+    except NotConfigured as exc:
+        return Outcome(Status.NOT_CONFIGURED, detail=target.redactor.redact(exc.reason))
+    except Exception as exc:
+        failure = target.redactor.redact(f"{type(exc).__name__}: {exc}")
+        return context.outcome(Status.FAILED, "the check to complete", failure, _hint(exc))
+
+
+def _hint(exc: Exception) -> str:
+    hint = getattr(exc, "hint", None)  # oauthkit's GrantError says what to check
+    if isinstance(hint, str) and hint:
+        return f"Hint: {hint}."
+    cause = exc.__cause__ or exc.__context__
+    return f"Caused by {type(cause).__name__}." if cause is not None else ""

@@ -1,0 +1,42 @@
+"""What a report says about the run itself: when, how long, which versions, which command.
+
+The date is RFC 3339 (§5.6) in UTC; versions come from the installed distributions.
+"""
+
+from __future__ import annotations
+
+import platform
+import shlex
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from importlib import metadata
+
+PROJECT = "zitadel-introspection-matrix"
+PROJECT_VERSION = "0.1.0"
+_DISTRIBUTIONS = ("httpx", "PyJWT", "cryptography", "fastapi", "starlette", "uvicorn", "pytest")
+
+
+def now_iso() -> str:
+    """The current time as an RFC 3339 timestamp in UTC, to the second."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def versions() -> dict[str, str]:
+    """The project, Python and the libraries the run depends on, with their versions."""
+    found = {PROJECT: PROJECT_VERSION, "python": platform.python_version()}
+    for name in _DISTRIBUTIONS:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return found
+
+
+def command_line(program: str, args: Sequence[str]) -> str:
+    """A shell-quoted command line that reproduces the run."""
+    return shlex.join([program, *args])
+
+
+def python_module_command(module: str, args: Sequence[str]) -> str:
+    """``python -m module args...`` as a reproducible command line."""
+    return command_line("python", ["-m", module, *args])

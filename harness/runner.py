@@ -1,0 +1,166 @@
+"""Running the matrix in plain Python: every applicable check, in every variant of every cell.
+
+``run_matrix`` runs cells in one process or spreads them over N worker processes, each with
+its own target (its own issuer and APIs on free ports), and reports each cell as it
+completes. The verdict follows RFC 2119: the run passes when every MUST check passed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from multiprocessing.queues import Queue
+from typing import Any
+
+from harness.checks import ALL_CHECKS, Check
+from harness.execute import execute
+from harness.matrix import Cell, cell_by_number, cells, variants
+from harness.results import CheckResult, RunInfo, RunResult, unique
+from harness.runinfo import now_iso, versions
+from harness.targets.base import Target
+from harness.targets.spec import TargetSpec
+
+CellDone = Callable[[Cell, list[CheckResult]], None]
+# The issuer URL(s), the target's notes, and every result.
+_Gathered = tuple[str, tuple[str, ...], list[CheckResult]]
+# A worker silent for this long (seconds) is taken for dead.
+WORKER_SILENCE_LIMIT = 600
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to run: the target, the cells and the checks."""
+
+    spec: TargetSpec = field(default_factory=TargetSpec)
+    cells: tuple[Cell, ...] = field(default_factory=cells)
+    checks: tuple[Check, ...] = ALL_CHECKS
+
+
+def run_cells(target: Target, plan: Plan) -> Iterator[tuple[Cell, list[CheckResult]]]:
+    """Each cell with its results, every check in every variant, in order."""
+    for cell in plan.cells:
+        results = [
+            execute(check, target, variant, order)
+            for variant in variants(cell, target.mode, target.live_format)
+            for order, check in enumerate(plan.checks)
+        ]
+        yield cell, results
+
+
+def run_matrix(
+    plan: Plan, workers: int = 1, on_cell: CellDone | None = None, command: str = ""
+) -> RunResult:
+    """Run the plan on ``workers`` processes (1: in this process) and gather one result."""
+    started, clock = now_iso(), time.perf_counter()
+    if workers <= 1 or len(plan.cells) <= 1:
+        issuer, notes, results = _run_here(plan, on_cell)
+    else:
+        issuer, notes, results = _run_in_workers(plan, workers, on_cell)
+    info = RunInfo(
+        mode=str(plan.spec.mode),
+        issuer=issuer,
+        started_at=started,
+        duration_s=round(time.perf_counter() - clock, 2),
+        command=command,
+        versions=versions(),
+        notes=notes,
+    )
+    return RunResult(info, unique(results))
+
+
+def _run_here(plan: Plan, on_cell: CellDone | None) -> _Gathered:
+    target = plan.spec.build()
+    try:
+        results: list[CheckResult] = []
+        for cell, found in run_cells(target, plan):
+            results += found
+            if on_cell is not None:
+                on_cell(cell, found)
+        return target.issuer, target.notes, results
+    finally:
+        target.close()
+
+
+@dataclass(frozen=True)
+class _Ready:
+    issuer: str
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _CellFinished:
+    number: int
+    results: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class _Failed:
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Done:
+    pass
+
+
+_Message = _Ready | _CellFinished | _Failed | _Done
+
+
+def _run_in_workers(plan: Plan, workers: int, on_cell: CellDone | None) -> _Gathered:
+    context = multiprocessing.get_context("spawn")
+    queue: Queue[_Message] = context.Queue()
+    shares = _share(plan, workers)
+    processes = [context.Process(target=_worker, args=(s, queue), daemon=True) for s in shares]
+    for process in processes:
+        process.start()
+    try:
+        return _collect(queue, len(processes), on_cell)
+    finally:
+        for process in processes:
+            process.join(timeout=30)
+
+
+def _share(plan: Plan, workers: int) -> list[Plan]:
+    """Split the cells round-robin over at most ``workers`` plans."""
+    count = min(workers, len(plan.cells))
+    groups = [plan.cells[i::count] for i in range(count)]
+    return [Plan(plan.spec, group, plan.checks) for group in groups]
+
+
+def _worker(plan: Plan, queue: Queue[_Message]) -> None:
+    try:
+        target = plan.spec.build()
+    except Exception as exc:
+        queue.put(_Failed(f"{type(exc).__name__}: {exc}"))
+        return
+    try:
+        queue.put(_Ready(target.issuer, target.notes))
+        for cell, results in run_cells(target, plan):
+            queue.put(_CellFinished(cell.number, [r.to_dict() for r in results]))
+    finally:
+        target.close()
+        queue.put(_Done())
+
+
+def _collect(queue: Queue[_Message], workers: int, on_cell: CellDone | None) -> _Gathered:
+    issuers: list[str] = []
+    notes: tuple[str, ...] = ()
+    results: list[CheckResult] = []
+    finished = 0
+    while finished < workers:
+        message = queue.get(timeout=WORKER_SILENCE_LIMIT)
+        if isinstance(message, _Failed):
+            raise RuntimeError(f"A worker could not start its target: {message.reason}")
+        if isinstance(message, _Ready):
+            issuers.append(message.issuer)
+            notes = message.notes
+        elif isinstance(message, _CellFinished):
+            found = [CheckResult.from_dict(d) for d in message.results]
+            results += found
+            if on_cell is not None:
+                on_cell(cell_by_number(message.number), found)
+        else:
+            finished += 1
+    return ", ".join(dict.fromkeys(issuers)), notes, results

@@ -1,0 +1,112 @@
+"""Serving the two sample APIs (and their issuer-down twins) as real servers on free ports.
+
+Each API is an RFC 6750 resource server introspecting per RFC 7662 §2.1: ``api_jwt`` with
+private_key_jwt (RFC 7523 §2.2), ``api_basic_auth`` with client_secret_basic (RFC 6749
+§2.3.1). Both are built from the same `EnvSource` a user's ``.env`` gives, so the mock and a
+live instance are configured alike. Factories are injectable, so a test can serve a broken API.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import socket
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from starlette.types import ASGIApp
+
+from harness.logcapture import label_requests
+from harness.matrix import IntrospectionAuth
+from harness.serving import BackgroundServer
+from harness.skips import NotConfigured
+from oauthkit.env import EnvSource
+from oauthkit.errors import ConfigError
+from oauthkit.settings import ApiSettings, load_basic_api_settings, load_jwt_api_settings
+
+ApiFactory = Callable[[ApiSettings[Any]], ASGIApp]
+ApiFactories = Mapping[IntrospectionAuth, ApiFactory]
+_LOADERS: dict[IntrospectionAuth, Callable[[EnvSource], ApiSettings[Any]]] = {
+    IntrospectionAuth.PRIVATE_KEY_JWT: load_jwt_api_settings,
+    IntrospectionAuth.CLIENT_SECRET_BASIC: load_basic_api_settings,
+}
+
+
+def sample_factory(auth: IntrospectionAuth) -> ApiFactory:
+    """The sample's own ``create_app`` (``api_jwt.app`` or ``api_basic_auth.app``)."""
+    module = importlib.import_module(f"{auth.sample}.app")
+    factory: ApiFactory = module.create_app
+    return factory
+
+
+class LifespanServer(BackgroundServer):
+    """A BackgroundServer that runs the app's lifespan (the samples open their client in it)."""
+
+    def _config(self) -> uvicorn.Config:
+        config = super()._config()
+        config.lifespan = "on"
+        return config
+
+
+def closed_port_url() -> str:
+    """A loopback URL where nothing listens: the port was free a moment ago and is closed."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+@dataclass
+class ApiServers:
+    """Both APIs, each also as a twin whose issuer is a closed port; started on demand."""
+
+    env: EnvSource
+    factories: ApiFactories = field(default_factory=dict)
+    servers: dict[tuple[IntrospectionAuth, bool], BackgroundServer] = field(default_factory=dict)
+    problems: dict[IntrospectionAuth, ConfigError] = field(default_factory=dict)
+    settings: dict[IntrospectionAuth, ApiSettings[Any]] = field(default_factory=dict)
+
+    def start(self) -> ApiServers:
+        """Load each API's settings and serve it (an API lacking settings is skipped)."""
+        for auth, load in _LOADERS.items():
+            try:
+                self.settings[auth] = load(self.env)
+            except ConfigError as exc:
+                self.problems[auth] = exc
+                continue
+            self._serve(auth, down=False)
+        return self
+
+    def url(self, auth: IntrospectionAuth, *, down: bool = False) -> str:
+        """Base URL of an API (``down``: of its twin pointed at a closed port)."""
+        if auth in self.problems:
+            raise NotConfigured(_variable(self.problems[auth]), str(self.problems[auth]))
+        if (auth, down) not in self.servers:
+            self._serve(auth, down)
+        return self.servers[(auth, down)].url
+
+    def label(self, auth: IntrospectionAuth) -> str:
+        """The log origin label of an API's requests."""
+        return f"api:{auth.sample}"
+
+    def stop(self) -> None:
+        """Stop every server started."""
+        for server in self.servers.values():
+            server.stop()
+        self.servers.clear()
+
+    def _serve(self, auth: IntrospectionAuth, down: bool) -> None:
+        settings = self.settings[auth]
+        if down:
+            settings = dataclasses.replace(settings, issuer=closed_port_url())
+        factory = self.factories.get(auth) or sample_factory(auth)
+        app = label_requests(factory(settings), self.label(auth))
+        self.servers[(auth, down)] = LifespanServer(app).start()
+
+
+def _variable(error: ConfigError) -> str:
+    """The variable a ConfigError is about (its messages start with the name)."""
+    first = str(error).split(" ", 1)[0]
+    return first.rstrip(":") or "configuration"

@@ -1,0 +1,117 @@
+"""What a check may ask of a target: API URLs, tokens, secrets, logs and (mock) controls.
+
+A target is an issuer plus the two sample APIs pointed at it: the resource servers of RFC 6750
+that introspect per RFC 7662 §2. `MockTarget` and `LiveTarget` both satisfy `Target`; only the
+mock has `MockControls` (faults, the issuer's clock, revocation), so checks that need them are
+marked mock-only.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import httpx
+
+from harness.logcapture import LogCapture
+from harness.matrix import Grant, IntrospectionAuth, Mode, TokenFormat, Variant
+from harness.redaction import Redactor
+from harness.results import Exchange
+
+
+class Holder(enum.StrEnum):
+    """Whose token a check wants, for the variant's grant."""
+
+    ROLE = "role"  # the service user expected to hold the role read:messages
+    NO_ROLE = "no_role"  # a service user of the project without that role
+    OTHER_AUDIENCE = "other_audience"  # a token whose audience is another project
+
+
+class Fault(enum.StrEnum):
+    """What the mock issuer can be made to do wrong at its introspection endpoint."""
+
+    SLOW = "slow"
+    SERVER_ERROR = "server_error"
+    MALFORMED_JSON = "malformed_json"
+    DROP_CONNECTION = "drop_connection"
+    REJECT_CLIENT = "reject_client"
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """An access token and how it was obtained (the exchange is redacted; PATs have none)."""
+
+    access_token: str = field(repr=False)
+    token_type: str = "Bearer"
+    expires_in: int | None = None
+    exchanges: tuple[Exchange, ...] = ()
+
+
+class MockControls(Protocol):
+    """Powers only the mock target has; every change is undone when its context exits."""
+
+    def fault(self, fault: Fault) -> AbstractContextManager[None]:
+        """Make the issuer's introspection endpoint misbehave inside the ``with`` block."""
+
+    def expired_token(self, variant: Variant) -> AbstractContextManager[str]:
+        """A token for the variant that the issuer considers expired inside the block."""
+
+    def revoke(self, token: str) -> None:
+        """Revoke a token at the issuer."""
+
+
+class Target(Protocol):
+    """An issuer and the two sample APIs introspecting at it."""
+
+    redactor: Redactor
+    logs: LogCapture
+    http: httpx.Client
+
+    @property
+    def mode(self) -> Mode:
+        """Mock or live."""
+
+    @property
+    def issuer(self) -> str:
+        """The issuer URL."""
+
+    @property
+    def live_format(self) -> TokenFormat:
+        """The access-token format a live issuer issues (mock: unused)."""
+
+    @property
+    def mock(self) -> MockControls | None:
+        """The mock's controls; None for a live target."""
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Remarks for the report header (e.g. settings that are missing)."""
+
+    def api_url(self, auth: IntrospectionAuth) -> str:
+        """Base URL of the sample API that introspects with ``auth``."""
+
+    def issuer_down_api_url(self, auth: IntrospectionAuth) -> str:
+        """Base URL of an extra API instance whose issuer is a closed loopback port."""
+
+    def foreign_origins(self, auth: IntrospectionAuth) -> frozenset[str]:
+        """Origins of log records that are not that API's (the issuer, the other API)."""
+
+    def token(self, variant: Variant, holder: Holder = Holder.ROLE) -> IssuedToken:
+        """A token for the variant's grant (cached); raises NotConfigured/NotApplicable."""
+
+    def fresh_token(self, variant: Variant) -> IssuedToken:
+        """A new token, never cached (for checks that spoil it, e.g. by revocation)."""
+
+    def expected_roles(self, grant: Grant) -> frozenset[str]:
+        """Roles the ROLE holder of ``grant`` has; raises NotConfigured when not stated."""
+
+    def close(self) -> None:
+        """Stop everything the target started."""
+
+
+def iter_secrets(values: Iterator[str | None]) -> Iterator[str]:
+    """The non-empty values, for registering with a Redactor."""
+    return (value for value in values if value)

@@ -1,0 +1,204 @@
+"""The mock target: the embedded mock issuer, provisioned, and both APIs pointed at it.
+
+The mock issuer's ``.env`` (the variables of ZITADEL's examples) configures the APIs and the
+token recipes exactly as a user's ``.env`` configures them against a live instance. On top,
+the mock gives what no live instance can: service users with JWT access tokens (RFC 9068), a
+role-less user, a second project's audience, revocation (RFC 7009), the issuer's clock for
+expiry (RFC 7662 §2.2), and fault injection. Every change to clock or faults is undone when
+its ``with`` block exits, because the APIs sign their client assertions with the real clock.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from harness.logcapture import LogCapture
+from harness.matrix import Grant, IntrospectionAuth, Mode, TokenFormat, Variant
+from harness.mock_issuer.faults import FaultKind
+from harness.mock_issuer.issuer import MockIssuer
+from harness.mock_issuer.model import ServiceUser
+from harness.mock_issuer.provision import ROLE, Provisioned
+from harness.redaction import Redactor
+from harness.targets.apis import ApiFactories, ApiServers
+from harness.targets.base import Fault, Holder, IssuedToken
+from harness.targets.mock_recipes import mock_recipes
+from harness.targets.tokens import TokenBroker
+from oauthkit.env import EnvSource
+
+# Short, so "slower than the timeout" costs half a second per check, not five.
+INTROSPECTION_TIMEOUT_S = 0.5
+SLOW_FAULT_S = 1.0
+EXPIRING_LIFETIME_S = 5.0
+CLOCK_JUMP_S = 30.0
+API_TIMEOUT_S = 10.0
+_MOCK_ENV = {"INTROSPECTION_TIMEOUT": str(INTROSPECTION_TIMEOUT_S), "INTROSPECTION_CACHE_TTL": "0"}
+_FAULTS: dict[Fault, dict[str, Any]] = {
+    Fault.SLOW: {"kind": FaultKind.LATENCY, "seconds": SLOW_FAULT_S},
+    Fault.SERVER_ERROR: {"kind": FaultKind.SERVER_ERROR, "status": 500},
+    Fault.MALFORMED_JSON: {"kind": FaultKind.MALFORMED_JSON},
+    Fault.DROP_CONNECTION: {"kind": FaultKind.DROP_CONNECTION},
+}
+
+
+class MockTarget:
+    """A started mock issuer with both sample APIs; ``close()`` stops everything."""
+
+    mode = Mode.MOCK
+    live_format = TokenFormat.OPAQUE
+    notes: tuple[str, ...] = ()
+
+    def __init__(self, factories: ApiFactories | None = None) -> None:
+        self.redactor = Redactor()
+        self.logs = LogCapture().install()
+        self.http = httpx.Client(timeout=API_TIMEOUT_S)
+        self._workdir = tempfile.TemporaryDirectory(prefix="harness-mock-")
+        self.issuer_server = MockIssuer().start()
+        try:
+            self._start(factories or {})
+        except BaseException:
+            self.close()
+            raise
+
+    def _start(self, factories: ApiFactories) -> None:
+        self.world: Provisioned = self.issuer_server.provision()
+        self.jwt_users = _jwt_format_users(self.issuer_server, self.world)
+        env_file = self.world.write_env(Path(self._workdir.name))
+        env = EnvSource.load(env_file, _MOCK_ENV, required=True)
+        self._register_secrets()
+        recipes = mock_recipes(env, self.world, self.jwt_users)
+        self.broker = TokenBroker(self.redactor, recipes, clock=self.issuer_server.clock.now)
+        self.apis = ApiServers(env, factories).start()
+
+    @property
+    def issuer(self) -> str:
+        """The mock issuer's URL."""
+        return self.issuer_server.issuer
+
+    @property
+    def mock(self) -> MockTarget:
+        """The mock's controls (this object)."""
+        return self
+
+    def api_url(self, auth: IntrospectionAuth) -> str:
+        """Base URL of the sample API that introspects with ``auth``."""
+        return self.apis.url(auth)
+
+    def issuer_down_api_url(self, auth: IntrospectionAuth) -> str:
+        """Base URL of the twin API whose issuer is a closed port."""
+        return self.apis.url(auth, down=True)
+
+    def foreign_origins(self, auth: IntrospectionAuth) -> frozenset[str]:
+        """The other API's label and the issuer's server thread."""
+        others = {self.apis.label(a) for a in IntrospectionAuth if a is not auth}
+        return frozenset(others | {f"uvicorn-{urlsplit(self.issuer).port}"})
+
+    def token(self, variant: Variant, holder: Holder = Holder.ROLE) -> IssuedToken:
+        """A cached token of ``holder`` for the variant's grant and format."""
+        return self.broker.token(variant.cell.grant, holder, variant.token_format)
+
+    def fresh_token(self, variant: Variant) -> IssuedToken:
+        """A new token of the role holder (a new PAT for PAT cells)."""
+        if variant.cell.grant is Grant.PAT:
+            return self._new_pat(expires_at=None)
+        return self.broker.fresh(variant.cell.grant, Holder.ROLE, variant.token_format)
+
+    def expected_roles(self, grant: Grant) -> frozenset[str]:
+        """Every role holder of the mock holds ``read:messages``."""
+        return frozenset({ROLE})
+
+    # -- MockControls -------------------------------------------------------------------
+
+    @contextmanager
+    def fault(self, fault: Fault) -> Iterator[None]:
+        """The issuer's introspection endpoint misbehaves inside the block."""
+        with ExitStack() as stack:
+            for options in self._fault_options(fault):
+                stack.enter_context(self.issuer_server.fault(endpoint="introspect", **options))
+            yield
+
+    @contextmanager
+    def expired_token(self, variant: Variant) -> Iterator[str]:
+        """A short-lived token, with the issuer's clock moved past its expiry in the block."""
+        token = self._short_lived(variant)
+        self.issuer_server.clock.advance(CLOCK_JUMP_S)
+        try:
+            yield token
+        finally:
+            self.issuer_server.clock.advance(-CLOCK_JUMP_S)
+
+    def revoke(self, token: str) -> None:
+        """Revoke a token at the issuer."""
+        self.issuer_server.revoke_token(token)
+
+    def close(self) -> None:
+        """Stop the APIs and the issuer, close the client, remove the temporary files."""
+        if hasattr(self, "apis"):
+            self.apis.stop()
+        self.issuer_server.stop()
+        self.http.close()
+        self.logs.uninstall()
+        self._workdir.cleanup()
+
+    # -- internals ----------------------------------------------------------------------
+
+    def _fault_options(self, fault: Fault) -> list[dict[str, Any]]:
+        if fault is Fault.REJECT_CLIENT:
+            apps = (self.world.api_jwt_app, self.world.api_basic_app)
+            return [{"kind": FaultKind.REJECT_CLIENT, "client_id": a.client_id} for a in apps]
+        return [_FAULTS[fault]]
+
+    def _short_lived(self, variant: Variant) -> str:
+        if variant.cell.grant is Grant.PAT:
+            expires_at = self.issuer_server.clock.now() + EXPIRING_LIFETIME_S
+            return self._new_pat(expires_at).access_token
+        saved = self.issuer_server.access_token_lifetime
+        self.issuer_server.access_token_lifetime = EXPIRING_LIFETIME_S
+        try:
+            return self.fresh_token(variant).access_token
+        finally:
+            self.issuer_server.access_token_lifetime = saved
+
+    def _new_pat(self, expires_at: float | None) -> IssuedToken:
+        pat = self.issuer_server.issue_pat(self.world.pat_user.user_id, expires_at)
+        self.redactor.add(pat)
+        return IssuedToken(pat)
+
+    def _register_secrets(self) -> None:
+        world = self.world
+        for app in (world.api_jwt_app, world.api_basic_app, world.other_api_app):
+            if app.client_secret:
+                self.redactor.add_basic(app.client_id, app.client_secret)
+            if app.key_file:
+                self.redactor.add(app.key_file["key"])
+        users = (world.jwt_user, world.cc_user, world.pat_user, world.norole_user)
+        for user in users + tuple(self.jwt_users.values()):
+            _register_user(self.redactor, user)
+
+
+def _register_user(redactor: Redactor, user: ServiceUser) -> None:
+    if user.client_secret:
+        redactor.add_basic(user.username, user.client_secret)
+    if user.key_file:
+        redactor.add(user.key_file["key"])
+    redactor.add(user.pat)
+
+
+def _jwt_format_users(issuer: MockIssuer, world: Provisioned) -> dict[Holder, ServiceUser]:
+    """Service users like the provisioned ones, but issued JWT access tokens (RFC 9068)."""
+    project = world.project.id
+    return {
+        Holder.ROLE: issuer.add_service_user(
+            "jwt-format-user", roles=(ROLE,), project_id=project, access_token_type="jwt",
+            with_key=True, with_secret=True,
+        ),
+        Holder.NO_ROLE: issuer.add_service_user(
+            "jwt-format-norole-user", access_token_type="jwt", with_key=True, with_secret=True
+        ),
+    }  # fmt: skip

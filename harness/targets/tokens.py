@@ -1,0 +1,84 @@
+"""Obtaining tokens through oauthkit's grants, caching them, and registering them as secrets.
+
+The grants are RFC 7523 §2.1 (JWT profile), RFC 6749 §4.4 (client credentials) and a PAT used
+as is; the harness never re-implements them. Each (grant, holder, format) has a *recipe*: a
+function giving the client settings, which may raise `NotConfigured`/`NotApplicable`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness.matrix import Grant, TokenFormat
+from harness.redaction import Redactor
+from harness.results import Exchange
+from harness.skips import NotConfigured
+from harness.targets.base import Holder, IssuedToken
+from harness.targets.recording import recording_client
+from oauthkit.errors import ConfigError
+from oauthkit.grants import ClientCredentialsGrant, JwtProfileGrant, PatGrant
+from oauthkit.settings import ClientSettings
+
+Recipe = Callable[[], ClientSettings[Any]]
+RecipeKey = tuple[Grant, Holder, TokenFormat]
+_GRANTS: dict[Grant, Any] = {
+    Grant.JWT_PROFILE: JwtProfileGrant,
+    Grant.CLIENT_CREDENTIALS: ClientCredentialsGrant,
+    Grant.PAT: PatGrant,
+}
+
+
+def config_problem(error: ConfigError) -> NotConfigured:
+    """A ConfigError as NotConfigured, naming the variable its message starts with."""
+    variable = str(error).split(" ", 1)[0].rstrip(":") or "configuration"
+    return NotConfigured(variable, str(error))
+
+
+@dataclass
+class TokenBroker:
+    """Gets tokens by recipe, keeps one per key, and tells the redactor about each."""
+
+    redactor: Redactor
+    recipes: dict[RecipeKey, Recipe] = field(default_factory=dict)
+    clock: Callable[[], float] = time.time
+    _cache: dict[RecipeKey, IssuedToken] = field(default_factory=dict)
+
+    def token(self, grant: Grant, holder: Holder, token_format: TokenFormat) -> IssuedToken:
+        """The cached token for the key, obtained on first use."""
+        key = (grant, holder, token_format)
+        if key not in self._cache:
+            self._cache[key] = self.fresh(grant, holder, token_format)
+        return self._cache[key]
+
+    def fresh(self, grant: Grant, holder: Holder, token_format: TokenFormat) -> IssuedToken:
+        """A newly obtained token (not cached)."""
+        recipe = self.recipes.get((grant, holder, token_format))
+        if recipe is None:
+            raise _no_recipe(grant, holder)
+        try:
+            settings = recipe()
+        except ConfigError as exc:
+            raise config_problem(exc) from None
+        return self._obtain(grant, settings)
+
+    def _obtain(self, grant: Grant, settings: ClientSettings[Any]) -> IssuedToken:
+        exchanges: list[Exchange] = []
+        with recording_client(self.redactor, exchanges) as http:
+            token = _GRANTS[grant](settings, http).fetch(self.clock())
+        self.redactor.add(token.access_token)
+        return IssuedToken(token.access_token, token.token_type, token.expires_in, tuple(exchanges))
+
+
+def _no_recipe(grant: Grant, holder: Holder) -> NotConfigured:
+    if holder is Holder.OTHER_AUDIENCE:
+        return NotConfigured(
+            "OTHER_AUDIENCE_SCOPES",
+            "OTHER_AUDIENCE_SCOPES is not set: give the scopes that get a token for another "
+            "project's audience, e.g. urn:zitadel:iam:org:project:id:<other project id>:aud",
+        )
+    return NotConfigured(
+        "credentials", f"no credentials are configured for a {grant.label} token ({holder})"
+    )

@@ -1,0 +1,94 @@
+"""Sample APIs broken on purpose, to show the harness fails what should fail.
+
+Each is an `ApiFactory` built from the real samples with one defect added: every token taken
+as active (RFC 7662 §2.2 ignored), issuer errors crashing the request (a 500 instead of 503),
+or tokens written to the log (RFC 6750 §5.3 ignored). Module-level functions, so they pickle
+into worker processes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+from fastapi import FastAPI, Request, Response
+from starlette.types import ASGIApp
+
+import api_basic_auth.app
+import api_jwt.app
+from oauthkit.keyfile import ApplicationKey
+from oauthkit.settings import ApiSettings
+
+
+def _create(settings: ApiSettings[Any], **kwargs: Any) -> FastAPI:
+    if isinstance(settings.credentials, ApplicationKey):
+        return api_jwt.app.create_app(settings, **kwargs)
+    return api_basic_auth.app.create_app(settings, **kwargs)
+
+
+def _without_audience(settings: ApiSettings[Any]) -> ApiSettings[Any]:
+    return dataclasses.replace(settings, policy=dataclasses.replace(settings.policy, audiences=()))
+
+
+class _CrashOnIssuerError(httpx.AsyncBaseTransport):
+    """Raises a plain exception when the issuer answers 5xx, as code without error handling does."""
+
+    def __init__(self) -> None:
+        self._inner = httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self._inner.handle_async_request(request)
+        if response.status_code >= 500:
+            raise RuntimeError("issuer failed and nobody handled it")
+        return response
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def crashes_on_issuer_errors(settings: ApiSettings[Any]) -> ASGIApp:
+    """The sample, but an issuer 5xx escapes as an unhandled exception (HTTP 500)."""
+    return _create(settings, transport=_CrashOnIssuerError())
+
+
+class _EverythingActive(httpx.AsyncBaseTransport):
+    """Rewrites inactive introspection answers to ``{"active": true}``."""
+
+    def __init__(self) -> None:
+        self._inner = httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self._inner.handle_async_request(request)
+        if not request.url.path.endswith("/introspect") or response.status_code != 200:
+            return response
+        body = json.loads(await response.aread())
+        if body.get("active") is not True:
+            body = {"active": True, "sub": "whoever"}
+        return httpx.Response(200, json=body)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def ignores_active(settings: ApiSettings[Any]) -> ASGIApp:
+    """The sample, but it never reads ``active`` (nor the audience): every token passes."""
+    return _create(_without_audience(settings), transport=_EverythingActive())
+
+
+def logs_tokens(settings: ApiSettings[Any]) -> ASGIApp:
+    """The sample, but it logs every Authorization header, as the public examples print tokens."""
+    app = _create(settings)
+    logger = logging.getLogger("api_basic_auth.debugging")
+
+    @app.middleware("http")
+    async def log_authorization(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        logger.info("request %s with %s", request.url.path, request.headers.get("authorization"))
+        return await call_next(request)
+
+    return app
