@@ -74,6 +74,27 @@ def _org_claims(scopes: list[str], org: Org) -> dict[str, Any]:
     return claims
 
 
+def _token_members(record: TokenRecord, aud: list[str], issuer: str) -> dict[str, Any]:
+    members: dict[str, Any] = {}
+    if record.client_id is not None:
+        members["client_id"] = record.client_id
+    issued_at = int(record.issued_at)
+    members |= {
+        "token_type": "Bearer",
+        "exp": int(record.expires_at),
+        "iat": issued_at,
+        "auth_time": issued_at,
+        "nbf": issued_at,
+        "sub": record.user_id,
+        "aud": aud,
+        "iss": issuer,
+        "jti": record.token_id,
+    }
+    if record.amr:
+        members["amr"] = list(record.amr)
+    return members
+
+
 def active_response(
     *,
     record: TokenRecord,
@@ -86,21 +107,7 @@ def active_response(
     """The full ``active: true`` introspection response."""
     scopes, aud = effective_scopes_and_audience(record, app, project)
     body: dict[str, Any] = {"active": True, "scope": " ".join(scopes)}
-    if record.client_id is not None:
-        body["client_id"] = record.client_id
-    body |= {
-        "token_type": "Bearer",
-        "exp": int(record.expires_at),
-        "iat": int(record.issued_at),
-        "auth_time": int(record.issued_at),
-        "nbf": int(record.issued_at),
-        "sub": record.user_id,
-        "aud": aud,
-        "iss": issuer,
-        "jti": record.token_id,
-    }
-    if record.amr:
-        body["amr"] = list(record.amr)
+    body |= _token_members(record, aud, issuer)
     if "profile" in scopes:
         body |= _profile_claims(user)
     body |= _org_claims(scopes, org)

@@ -9,14 +9,11 @@ without a traceback in the body.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-
-logger = logging.getLogger(__name__)
 
 
 class OAuthError(Exception):

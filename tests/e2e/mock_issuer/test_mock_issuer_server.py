@@ -127,3 +127,9 @@ def test_stop_is_idempotent_and_a_stopped_issuer_refuses_connections() -> None:
     issuer.stop()
     with pytest.raises(httpx.ConnectError):
         httpx.get(url, timeout=2)
+
+
+def test_issuer_url_override_goes_into_iss_and_discovery() -> None:
+    with MockIssuer().start(issuer_url="http://mock.example:9999/") as issuer:
+        assert issuer.issuer == "http://mock.example:9999"
+        assert issuer.token_endpoint == "http://mock.example:9999/oauth/v2/token"
