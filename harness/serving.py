@@ -145,7 +145,7 @@ class BackgroundServer:
             sock.close()
             raise RuntimeError(
                 f"Cannot listen on {self._host}:{self._requested_port}: {exc.strerror}. "
-                "Pick another port, or port=0 for a free one."
+                "Pick another port (0 picks a free one)."
             ) from exc
         return sock
 

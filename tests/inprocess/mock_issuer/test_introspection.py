@@ -227,3 +227,9 @@ async def test_introspection_answers_are_not_cached(shared: MockIssuer) -> None:
     app = shared.provision().api_basic_app
     response = await _post(shared, {"token": "x"}, auth=(app.client_id, app.client_secret))
     assert response.headers["cache-control"] == "no-store"
+
+
+async def test_form_posted_client_secret_works_as_in_zitadel(shared: MockIssuer) -> None:
+    app = shared.provision().api_basic_app
+    form = {"token": "t", "client_id": app.client_id, "client_secret": app.client_secret or ""}
+    assert (await _post(shared, form)).json() == {"active": False}
