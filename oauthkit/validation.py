@@ -6,8 +6,11 @@ meaningless, so it is checked first (the public examples read `exp` first and cr
 `exp`/`nbf` (RFC 7519 §4.1.4-5) with a small leeway against the caller's clock, the audience
 (RFC 7519 §4.1.3; the resource server SHOULD check it, RFC 7662 §4), and finally the roles a
 route needs (RFC 6750 §3.1 `insufficient_scope`). ZITADEL puts roles in
-`urn:zitadel:iam:org:project:roles` (an object keyed by role) and, for PATs, adds
-`urn:zitadel:iam:org:project:role:<key>` to `scope`; other issuers put them in `scope`.
+`urn:zitadel:iam:org:project:roles` (an object keyed by role); other issuers put them in
+`scope`, so plain scope words count as roles too (ZITADEL drops scopes it does not know, so a
+client cannot ask for a role that way). ZITADEL's role scopes `urn:zitadel:iam:org:project:role:
+<key>` do NOT count: PAT introspection adds one for every role of the project, held or not
+(zitadel-spec.md §6), and a service user may request any of them (§2.2).
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ from dataclasses import dataclass
 from oauthkit.errors import InsufficientScope, InvalidToken
 
 ZITADEL_ROLES_CLAIM = "urn:zitadel:iam:org:project:roles"
-ZITADEL_ROLE_SCOPE_PREFIX = "urn:zitadel:iam:org:project:role:"
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ def validate(response: Mapping[str, object], policy: TokenPolicy, now: float) ->
         scope=scope,
         aud=aud,
         exp=exp,
-        roles=roles_of(response.get(policy.roles_claim)) | _scope_roles(scope),
+        roles=roles_of(response.get(policy.roles_claim)) | frozenset(scope),
     )
 
 
@@ -85,10 +87,6 @@ def roles_of(claim: object) -> frozenset[str]:
     if isinstance(claim, Mapping):
         return frozenset(key for key in claim if isinstance(key, str))
     return frozenset(_strings(claim))
-
-
-def _scope_roles(scope: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(s.removeprefix(ZITADEL_ROLE_SCOPE_PREFIX) for s in scope)
 
 
 def _strings(value: object) -> tuple[str, ...]:

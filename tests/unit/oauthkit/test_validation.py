@@ -91,7 +91,6 @@ def test_principal_carries_rfc7662_members() -> None:
 
 ROLE_SOURCES = [
     ("zitadel-roles-object", {ROLES: {"read:messages": {"o": "d"}}}, ROLES),
-    ("pat-role-scope", {"scope": "openid urn:zitadel:iam:org:project:role:read:messages"}, ROLES),
     ("plain-scope", {"scope": "openid read:messages"}, ROLES),
     ("roles-claim-is-scope", {"scope": "read:messages"}, "scope"),
     ("roles-claim-list", {"roles": ["read:messages"]}, "roles"),
@@ -114,6 +113,18 @@ def test_rfc6750_3_1_missing_role_is_insufficient_scope_naming_it() -> None:
         require_roles(principal, ["read:messages"])
     assert raised.value.scope == ("read:messages",)
     assert raised.value.status == 403
+
+
+def test_zitadel_role_scope_is_not_a_role_because_pats_list_every_project_role() -> None:
+    # ZITADEL adds urn:zitadel:iam:org:project:role:<key> to a PAT's scope for every role of
+    # the project, whether the user holds it or not (zitadel-spec.md §6).
+    answer = {
+        "active": True,
+        "aud": ["P1"],
+        "scope": "openid urn:zitadel:iam:org:project:role:read:messages",
+    }
+    with pytest.raises(InsufficientScope):
+        require_roles(validate(answer, POLICY, NOW), ["read:messages"])
 
 
 def test_roles_claim_of_unexpected_shape_gives_no_roles() -> None:
