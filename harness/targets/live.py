@@ -104,11 +104,7 @@ class LiveTarget:
         self.logs.uninstall()
 
     def _token_format(self) -> TokenFormat:
-        try:
-            jwt = self.env.flag("INTROSPECT_JWT_ACCESS_TOKENS", False)
-        except ConfigError:
-            jwt = False
-        return TokenFormat.JWT if jwt else TokenFormat.OPAQUE
+        return _format_of(self.env)
 
     def _register_secrets(self) -> None:
         for name in SECRET_VARIABLES:
@@ -136,3 +132,17 @@ def _key_pem(env: EnvSource, name: str) -> str | None:
         return None
     key = data.get("key") if isinstance(data, dict) else None
     return key if isinstance(key, str) else None
+
+
+def _format_of(env: EnvSource) -> TokenFormat:
+    try:
+        jwt = env.flag("INTROSPECT_JWT_ACCESS_TOKENS", False)
+    except ConfigError:
+        jwt = False
+    return TokenFormat.JWT if jwt else TokenFormat.OPAQUE
+
+
+def declared_format(env_file: Path, environ: Mapping[str, str] | None = None) -> TokenFormat:
+    """The format INTROSPECT_JWT_ACCESS_TOKENS declares (opaque when the file is missing)."""
+    environ = os.environ if environ is None else environ
+    return _format_of(EnvSource.load(env_file, environ, required=False))

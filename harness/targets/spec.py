@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.matrix import Mode
+from harness.matrix import Mode, TokenFormat
 from harness.targets.apis import ApiFactories
 from harness.targets.base import Target
 
@@ -31,3 +31,15 @@ class TargetSpec:
         from harness.targets.live import LiveTarget
 
         return LiveTarget(self.env_file or Path(".env"), self.factories)
+
+
+def live_format_of(spec: TargetSpec) -> TokenFormat:
+    """The token format a live ``.env`` declares (INTROSPECT_JWT_ACCESS_TOKENS); mock: opaque.
+
+    Read at collection time, before any target exists, so test ids are known up front.
+    """
+    if spec.mode is Mode.MOCK:
+        return TokenFormat.OPAQUE
+    from harness.targets.live import declared_format
+
+    return declared_format(spec.env_file or Path(".env"))

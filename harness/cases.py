@@ -1,0 +1,63 @@
+"""Matrix cases: one (variant, check) pair each, with a readable id, as plain data.
+
+A case id reads ``cell3-cc-pkjwt-opaque-RFC6750-3.1-no-credentials``: the cell, its grant and
+introspection method, the token format, and the check naming the RFC rule it checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from harness.checks import ALL_CHECKS, Check, check_by_id
+from harness.matrix import Cell, Mode, TokenFormat, Variant, cell_by_number, cells, variants
+
+
+@dataclass(frozen=True)
+class MatrixCase:
+    """One check in one variant; ``order`` is the check's place in the registry."""
+
+    variant: Variant
+    check: Check
+    order: int
+
+    @property
+    def id(self) -> str:
+        """The readable id used for tests and report anchors."""
+        return f"{self.variant.slug}-{self.check.id}"
+
+
+def select_cells(numbers: str | None) -> tuple[Cell, ...]:
+    """Cells from a comma-separated list of numbers (``"1,4"``); all six when empty."""
+    if not numbers:
+        return cells()
+    try:
+        return tuple(cell_by_number(int(n)) for n in numbers.split(",") if n.strip())
+    except ValueError as exc:
+        raise ValueError(
+            f"--cells {numbers!r}: {exc} Give numbers 1 to 6, e.g. --cells 1,4"
+        ) from None
+
+
+def select_checks(ids: str | None) -> tuple[Check, ...]:
+    """Checks from a comma-separated list of ids; every registered check when empty."""
+    if not ids:
+        return ALL_CHECKS
+    return tuple(check_by_id(i.strip()) for i in ids.split(",") if i.strip())
+
+
+def matrix_cases(
+    mode: Mode,
+    chosen_cells: Iterable[Cell] = (),
+    checks: Iterable[Check] = (),
+    live_format: TokenFormat = TokenFormat.OPAQUE,
+) -> list[MatrixCase]:
+    """Every case of the chosen cells and checks (all of them when none are chosen)."""
+    chosen = tuple(chosen_cells) or cells()
+    order = {check.id: n for n, check in enumerate(ALL_CHECKS)}
+    return [
+        MatrixCase(variant, check, order.get(check.id, 0))
+        for cell in chosen
+        for variant in variants(cell, mode, live_format)
+        for check in (tuple(checks) or ALL_CHECKS)
+    ]

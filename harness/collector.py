@@ -1,0 +1,102 @@
+"""The controller's side of the pytest plugin: gather results, write the report once.
+
+Results arrive as plain dicts on each test report's ``user_properties`` (from xdist workers or
+from this process alike), keyed by (variant, check) so every case appears exactly once.
+A matrix test that errored before running its check (e.g. the target did not start) still
+appears, as a failure naming the error. Levels per RFC 2119 §1/§3.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.report import ReportPaths, write_report
+from harness.results import CheckResult, Level, RunInfo, RunResult, Status
+from harness.runinfo import command_line, now_iso, versions
+from harness.terminal import matrix_table
+
+DEFAULT_REPORT = Path("reports") / "matrix.html"
+RESULT_PROPERTY = "harness_result"
+CASE_PROPERTY = "harness_case"
+
+
+class MatrixCollector:
+    """Accumulates matrix results on the controller and renders them at session end."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.started_at = now_iso()
+        self.clock = time.perf_counter()
+        self.results: dict[tuple[str, str], CheckResult] = {}
+        self.issuers: dict[str, None] = {}
+        self.written: ReportPaths | None = None
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Keep the result a matrix test attached, or record its setup error."""
+        properties = dict(report.user_properties)
+        data = properties.get(RESULT_PROPERTY)
+        if isinstance(data, dict):
+            self.issuers[str(data.get("issuer", ""))] = None
+            result = CheckResult.from_dict(data)
+            self.results[result.key] = result
+        case = properties.get(CASE_PROPERTY)
+        if data is None and isinstance(case, dict) and report.failed and report.when != "call":
+            result = _errored(case, report)
+            self.results.setdefault(result.key, result)
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        """Write the report if any matrix test ran."""
+        if not self.results:
+            return
+        self.written = write_report(self.run(), self.report_path())
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        """Show the matrix and where the report is."""
+        if self.written is None:
+            return
+        terminalreporter.section("introspection matrix")
+        terminalreporter.write_line(matrix_table(self.run()))
+        terminalreporter.write_line(f"report: {self.written.html} (JSON: {self.written.json})")
+
+    def run(self) -> RunResult:
+        """The results so far as a run."""
+        issuer = ", ".join(i for i in self.issuers if i) or "(unknown)"
+        info = RunInfo(
+            mode=str(self.config.getoption("issuer")),
+            issuer=issuer,
+            started_at=self.started_at,
+            duration_s=round(time.perf_counter() - self.clock, 2),
+            command=command_line("pytest", self.config.invocation_params.args),
+            versions=versions(),
+        )
+        return RunResult(info, tuple(self.results.values()))
+
+    def report_path(self) -> Path:
+        """--report, or reports/matrix.html under the root directory."""
+        chosen = self.config.getoption("report")
+        if chosen:
+            return Path(chosen).absolute()
+        return Path(self.config.rootpath) / DEFAULT_REPORT
+
+
+def _errored(case: dict[str, Any], report: pytest.TestReport) -> CheckResult:
+    """A failure result for a case whose test errored outside the check."""
+    message = str(report.longreprtext).strip().splitlines()
+    return CheckResult(
+        cell=int(case["cell"]),
+        variant=str(case["variant"]),
+        token_format=str(case["token_format"]),
+        check_id=str(case["check_id"]),
+        title=str(case["title"]),
+        rfc=str(case["rfc"]),
+        level=Level(case["level"]),
+        status=Status.FAILED,
+        order=int(case["order"]),
+        expected="the check to run",
+        actual=f"the test errored during {report.when}",
+        detail=message[-1][:500] if message else "",
+    )

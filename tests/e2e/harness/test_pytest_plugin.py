@@ -1,0 +1,120 @@
+"""The pytest plugin, run in inner pytest sessions (pytester): verdicts, skips and the report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import harness
+
+pytestmark = pytest.mark.e2e
+
+REPO = Path(harness.__file__).resolve().parent.parent
+MATRIX_TEST = (REPO / "tests" / "matrix" / "test_matrix.py").read_text(encoding="utf-8")
+# An api_basic_auth that lets everyone into /api/private: a MUST and a SHOULD check fail.
+OPEN_DOOR_CONFTEST = """
+import pytest
+from fastapi.responses import JSONResponse
+
+import api_basic_auth.app
+from harness.matrix import IntrospectionAuth
+from harness.targets.spec import TargetSpec
+
+
+def open_door(settings):
+    app = api_basic_auth.app.create_app(settings)
+
+    @app.middleware("http")
+    async def allow(request, call_next):
+        if request.url.path == "/api/private":
+            return JSONResponse({"ok": True})
+        return await call_next(request)
+
+    return app
+
+
+@pytest.fixture(scope="session")
+def harness_target():
+    target = TargetSpec(factories={IntrospectionAuth.CLIENT_SECRET_BASIC: open_door}).build()
+    yield target
+    target.close()
+"""
+
+
+def _results(report: Path) -> list[dict[str, object]]:
+    data = json.loads(report.with_suffix(".json").read_text(encoding="utf-8"))
+    results: list[dict[str, object]] = data["results"]
+    return results
+
+
+def test_matrix_tests_pass_skip_with_reasons_and_write_the_report(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
+    pytester.makepyfile(test_matrix=MATRIX_TEST)
+    report = tmp_path / "out" / "matrix.html"
+    checks = "ROUTE-public-without-token,RFC6749-5.1-token-response,RFC6750-2.1-valid-token"
+    result = pytester.runpytest_inprocess(
+        "-p", "harness.pytest_plugin", "--cells", "5", "--checks", checks,
+        "--report", str(report), "-rs",
+    )  # fmt: skip
+    result.assert_outcomes(passed=2, skipped=1)
+    result.stdout.fnmatch_lines(["*not applicable: a PAT is created ahead of time*"])
+    result.stdout.fnmatch_lines(["*introspection matrix*", f"report: {report}*"])
+    statuses = {(r["check_id"], r["status"]) for r in _results(report)}
+    assert statuses == {
+        ("ROUTE-public-without-token", "passed"),
+        ("RFC6750-2.1-valid-token", "passed"),
+        ("RFC6749-5.1-token-response", "not_applicable"),
+    }
+
+
+def test_a_failed_must_check_fails_its_test_and_a_failed_should_check_does_not(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
+    pytester.makepyfile(test_matrix=MATRIX_TEST)
+    pytester.makeconftest(OPEN_DOOR_CONFTEST)
+    report = tmp_path / "matrix.html"
+    checks = "RFC6750-3.1-no-credentials,RFC6750-3-error-body-json"
+    result = pytester.runpytest_inprocess(
+        "-p", "harness.pytest_plugin", "--cells", "4", "--checks", checks, "--report", str(report)
+    )  # fmt: skip
+    result.assert_outcomes(failed=2, passed=2)
+    result.stdout.fnmatch_lines(["*expected HTTP 401 with WWW-Authenticate: Bearer*"])
+    html = report.read_text(encoding="utf-8")
+    assert "FAIL (SHOULD)" in html
+    assert {r["status"] for r in _results(report)} == {"failed"}
+
+
+def test_the_report_is_written_even_when_the_run_fails(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
+    pytester.makepyfile(test_matrix=MATRIX_TEST)
+    pytester.makeconftest(OPEN_DOOR_CONFTEST)
+    report = tmp_path / "matrix.html"
+    result = pytester.runpytest_inprocess(
+        "-p", "harness.pytest_plugin", "--cells", "6", "--checks", "RFC6750-3.1-no-credentials",
+        "--report", str(report),
+    )  # fmt: skip
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    assert report.is_file() and report.with_suffix(".json").is_file()
+
+
+def test_under_xdist_the_report_has_every_case_exactly_once(
+    pytester: pytest.Pytester, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PYTHONPATH", str(REPO))
+    pytester.makepyfile(test_matrix=MATRIX_TEST)
+    report = tmp_path / "matrix.html"
+    checks = "ROUTE-public-without-token,RFC6750-3.1-no-credentials,RFC6750-3.1-garbage-token"
+    result = pytester.runpytest_subprocess(
+        "-p", "harness.pytest_plugin", "-p", "xdist", "-n", "2", "--cells", "1,2,5",
+        "--checks", checks, "--report", str(report),
+    )  # fmt: skip
+    result.assert_outcomes(passed=15)
+    keys = [(r["variant"], r["check_id"]) for r in _results(report)]
+    assert len(keys) == len(set(keys)) == 15
+    html = report.read_text(encoding="utf-8")
+    for number in range(1, 7):
+        assert html.count(f'<section id="cell{number}">') == 1
