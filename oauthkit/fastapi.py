@@ -64,7 +64,10 @@ def require_token(roles: Sequence[str] = ()) -> Callable[..., Awaitable[Principa
     ) -> Principal:
         guard: TokenGuard | None = getattr(request.app.state, "token_guard", None)
         if guard is None:
-            raise RuntimeError("the app's lifespan has not run: serve it with uvicorn")
+            raise RuntimeError(
+                "the app's lifespan has not run, so it has no introspection client: serve it "
+                "with lifespan events on (uvicorn's default, lifespan='auto' or 'on')"
+            )
         principal = await guard.principal(request)
         require_roles(principal, needed)
         return principal

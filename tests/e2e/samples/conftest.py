@@ -1,0 +1,112 @@
+"""The mock issuer and both sample APIs as real servers on free loopback ports.
+
+One set per module (per xdist worker); the clients run as `python -m ...` subprocesses with the
+`.env` the mock writes, exactly as a user runs them by hand.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+import api_basic_auth.app
+import api_jwt.app
+from harness.mock_issuer import MockIssuer, Provisioned
+from harness.serving import BackgroundServer
+from oauthkit.env import EnvSource
+
+REPO = Path(__file__).resolve().parents[3]
+APPS: dict[str, tuple[Callable[[EnvSource], Any], Callable[..., FastAPI]]] = {
+    "api_jwt": (api_jwt.app.load_settings, api_jwt.app.create_app),
+    "api_basic_auth": (api_basic_auth.app.load_settings, api_basic_auth.app.create_app),
+}
+# Variables a developer may have exported; the subprocesses must see only the test's .env.
+SETTINGS_VARIABLES = (
+    "ZITADEL_DOMAIN",
+    "PROJECT_ID",
+    "API_PRIVATE_KEY_FILE",
+    "API_CLIENT_ID",
+    "API_CLIENT_SECRET",
+    "CLIENT_PRIVATE_KEY_FILE_PATH",
+    "CLIENT_ID",
+    "CLIENT_SECRET",
+    "PERSONAL_ACCESS_TOKEN",
+    "TOKEN_SCOPES",
+    "API_AUDIENCE",
+    "ROLES_CLAIM",
+    "CLIENT_ASSERTION_JTI",
+    "CLIENT_ASSERTION_LIFETIME",
+    "CLIENT_ASSERTION_AUDIENCE",
+    "INTROSPECTION_TIMEOUT",
+    "INTROSPECTION_CACHE_TTL",
+    "API_REALM",
+    "CLIENT_AUTH_METHOD",
+    "JWT_PROFILE_CLIENT_ID",
+)
+
+
+@dataclass
+class Stack:
+    """The running issuer, what it provisioned, its `.env`, and the APIs' base URLs."""
+
+    issuer: MockIssuer
+    world: Provisioned
+    env_file: Path
+    apis: dict[str, str]
+
+
+class LifespanServer(BackgroundServer):
+    """BackgroundServer with the app's lifespan on: the APIs open their HTTP client in it."""
+
+    def _config(self) -> uvicorn.Config:
+        config = super()._config()
+        config.lifespan = "on"
+        return config
+
+
+def start_api(
+    name: str, env_file: Path, environ: Mapping[str, str] | None = None
+) -> BackgroundServer:
+    """The named sample API as a server (not yet started; use it in `with`), configured from
+    `env_file` and `environ` over it."""
+    load, create_app = APPS[name]
+    settings = load(EnvSource.load(env_file, environ or {}, required=True))
+    return LifespanServer(create_app(settings))
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    with MockIssuer() as issuer, ExitStack() as servers:
+        world = issuer.provision()
+        env_file = world.write_env(tmp_path_factory.mktemp("mock-env"))
+        apis = {name: servers.enter_context(start_api(name, env_file)).url for name in APPS}
+        yield Stack(issuer, world, env_file, apis)
+
+
+def clean_environ(**overrides: str) -> dict[str, str]:
+    """The process environment without any settings variable, plus `overrides`."""
+    environ = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
+    return environ | overrides
+
+
+def run_module(module: str, *args: str, **overrides: str) -> subprocess.CompletedProcess[str]:
+    """`python -m module args...` from the repository root; its exit code, stdout, stderr."""
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=REPO,
+        env=clean_environ(**overrides),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
