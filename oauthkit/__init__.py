@@ -5,11 +5,12 @@ One module per concept, each citing the RFC it implements:
 | module | concept |
 |---|---|
 | `env`, `settings` | environment and `.env` → frozen settings; `ConfigError` on a bad variable |
+| `credentials`, `clock` | secrets kept out of `repr`, fingerprints for logs; the injectable clock |
 | `keyfile` | ZITADEL key files (`application`, `serviceaccount`) |
 | `assertion` | RFC 7523 JWTs for client authentication and for the grant |
-| `discovery` | OpenID Connect Discovery 1.0 / RFC 8414 metadata |
-| `grants` | JWT profile, client credentials and PAT, with token reuse |
-| `introspection` | the RFC 7662 client (private_key_jwt, client_secret_basic) |
+| `transport`, `discovery` | HTTP to the issuer with timeouts; RFC 8414 / OIDC discovery |
+| `grants`, `token_response` | JWT profile, client credentials and PAT, token reuse; RFC 6749 §5 |
+| `introspection`, `introspection_cache` | the RFC 7662 client; its cache bounded by `exp` |
 | `validation` | pure checks of an introspection response → `Principal` |
 | `bearer` | RFC 6750 `Authorization` parsing and `WWW-Authenticate` challenges |
 | `errors` | the error hierarchy; every error renders itself |
