@@ -7,16 +7,10 @@ parts form-urlencoded first as RFC 6749 §2.3.1 requires
 (https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1). Its twin, `api_jwt`, differs only in
 that choice (it signs a JWT with a key instead).
 
-Routes (`oauthkit.messages`) and answers (RFC 6750 §3.1):
-
-| request | answer |
-|---|---|
-| `GET /api/public`, `GET /api/healthz` | 200 |
-| no `Authorization`, or another scheme | 401, `WWW-Authenticate: Bearer realm="api_basic_auth"` |
-| malformed header | 400 `invalid_request` |
-| unknown, inactive, expired, revoked, wrong-audience token | 401 `invalid_token` |
-| `GET /api/private-scoped` without the role `read:messages` | 403 `insufficient_scope` |
-| issuer down, slow, 5xx, bad JSON, or refusing our secret | 503 |
+It serves `GET /api/public`, `/api/private` (any valid token), `/api/private-scoped` (the role
+`read:messages`) and `/api/healthz`; `oauthkit/messages.py` lists every answer. A wrong
+API_CLIENT_SECRET shows up as 503 and a log line saying the issuer refused the API's
+credentials, never as a 401 blamed on the caller.
 
 Settings (environment or `.env`): ZITADEL_DOMAIN, PROJECT_ID, API_CLIENT_ID and
 API_CLIENT_SECRET (the API app's, from ZITADEL's console); optional API_AUDIENCE, ROLES_CLAIM,

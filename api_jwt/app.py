@@ -5,16 +5,10 @@ The API introspects every token (RFC 7662) and authenticates to the introspectio
 https://www.rfc-editor.org/rfc/rfc7523#section-2.2), with a fresh `jti` each time. No secret
 travels. Its twin, `api_basic_auth`, differs only in that choice.
 
-Routes (`oauthkit.messages`) and answers (RFC 6750 §3.1):
-
-| request | answer |
-|---|---|
-| `GET /api/public`, `GET /api/healthz` | 200 |
-| no `Authorization`, or another scheme | 401, `WWW-Authenticate: Bearer realm="api_jwt"` |
-| malformed header | 400 `invalid_request` |
-| unknown, inactive, expired, revoked, wrong-audience token | 401 `invalid_token` |
-| `GET /api/private-scoped` without the role `read:messages` | 403 `insufficient_scope` |
-| issuer down, slow, 5xx, bad JSON, or refusing our key | 503 |
+Routes, from `oauthkit/messages.py` (which lists every answer): `GET /api/public` and
+`/api/healthz` for anyone, `/api/private` for any valid token, `/api/private-scoped` for a token
+whose user holds the role `read:messages`. The assertion lives 5 minutes and names this app as
+iss and sub; an expired or deleted key shows up as 503 with a log line, not as a 401.
 
 Settings (environment or `.env`): ZITADEL_DOMAIN, PROJECT_ID, API_PRIVATE_KEY_FILE (the API
 app's key file, `"type": "application"`); optional API_AUDIENCE, ROLES_CLAIM, API_REALM,

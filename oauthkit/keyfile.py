@@ -16,6 +16,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
@@ -54,6 +55,7 @@ class ServiceAccountKey(SigningKey):
 
 
 KeyFile = ApplicationKey | ServiceAccountKey
+K = TypeVar("K", ApplicationKey, ServiceAccountKey)
 _FIELDS = {"application": ("appId", "clientId"), "serviceaccount": ("userId",)}
 
 
@@ -95,26 +97,24 @@ def parse_key_file(data: object, *, source: str) -> KeyFile:
 
 def read_application_key(path: Path) -> ApplicationKey:
     """Read the key file of an API app; a service user's key file is refused with a hint."""
-    key = read_key_file(path)
-    if not isinstance(key, ApplicationKey):
-        raise ConfigError(
-            f"key file {path} is a service user's key ('type': 'serviceaccount'); the API "
-            "needs its API app's key ('type': 'application'): create one under the API app's "
-            "Keys in ZITADEL's console"
-        )
-    return key
+    wrong = "a service user's key ('type': 'serviceaccount'); the API needs its API app's key"
+    return _expect(read_key_file(path), ApplicationKey, f"key file {path} is {wrong}")
 
 
 def read_service_account_key(path: Path) -> ServiceAccountKey:
     """Read the key file of a service user; an app's key file is refused with a hint."""
-    key = read_key_file(path)
-    if not isinstance(key, ServiceAccountKey):
-        raise ConfigError(
-            f"key file {path} is an app's key ('type': 'application'); the JWT profile grant "
-            "needs a service user's key ('type': 'serviceaccount'): create one under the "
-            "service user's Keys in ZITADEL's console"
-        )
-    return key
+    wrong = "an app's key ('type': 'application'); the JWT profile grant needs a service user's"
+    return _expect(read_key_file(path), ServiceAccountKey, f"key file {path} is {wrong} key")
+
+
+def _expect(key: KeyFile, kind: type[K], problem: str) -> K:
+    if isinstance(key, kind):
+        return key
+    owner = "API app" if kind is ApplicationKey else "service user"
+    wanted = "application" if kind is ApplicationKey else "serviceaccount"
+    raise ConfigError(
+        f"{problem} ('type': '{wanted}'): create one under the {owner}'s Keys in ZITADEL's console"
+    )
 
 
 def _text(data: Mapping[str, object], name: str, source: str) -> str:

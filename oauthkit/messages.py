@@ -7,9 +7,19 @@
 | `GET /api/private-scoped` | a valid token with the role `read:messages` | 200, or 403 |
 | `GET /api/healthz` | nothing | 200 `{"status": "ok"}` |
 
-RFC 6750 §3.1 (https://www.rfc-editor.org/rfc/rfc6750#section-3.1) defines the refusals;
-`oauthkit.fastapi` renders them. The routes live here, once, because the two sample APIs differ
-only in how they authenticate to the introspection endpoint.
+The refusals, as RFC 6750 §3.1 (https://www.rfc-editor.org/rfc/rfc6750#section-3.1) defines
+them and `oauthkit.fastapi` renders them (JSON `{"error", "error_description"}`):
+
+| request | answer |
+|---|---|
+| no `Authorization`, or another scheme | 401, `WWW-Authenticate: Bearer realm="..."`, no code |
+| malformed header (no token, two, characters outside b64token) | 400 `invalid_request` |
+| unknown, inactive, expired, revoked or wrong-audience token | 401 `invalid_token` |
+| `/api/private-scoped` without the role `read:messages` | 403 `insufficient_scope` |
+| issuer down, slow, 5xx, bad JSON, or refusing the API's credentials | 503 |
+
+The routes live here, once, because the two sample APIs differ only in how they authenticate
+to the introspection endpoint.
 """
 
 from __future__ import annotations

@@ -26,6 +26,16 @@ from oauthkit.keyfile import (
 )
 from oauthkit.validation import ZITADEL_ROLES_CLAIM, TokenPolicy
 
+VARIABLES = (
+    *("ZITADEL_DOMAIN", "PROJECT_ID", "API_PRIVATE_KEY_FILE", "API_CLIENT_ID"),
+    *("API_CLIENT_SECRET", "CLIENT_PRIVATE_KEY_FILE_PATH", "CLIENT_ID", "CLIENT_SECRET"),
+    *("PERSONAL_ACCESS_TOKEN", "TOKEN_SCOPES", "CLIENT_AUTH_METHOD", "JWT_PROFILE_CLIENT_ID"),
+    *("API_AUDIENCE", "ROLES_CLAIM", "API_REALM", "INTROSPECTION_TIMEOUT"),
+    *("INTROSPECTION_CACHE_TTL", "CLIENT_ASSERTION_LIFETIME", "CLIENT_ASSERTION_JTI"),
+    "CLIENT_ASSERTION_AUDIENCE",
+)
+"""Every variable the loaders below read."""
+
 C = TypeVar("C")
 K = TypeVar("K")
 ISSUER_EXAMPLE = "https://my-instance.zitadel.cloud"

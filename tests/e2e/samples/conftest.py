@@ -24,35 +24,13 @@ import api_jwt.app
 from harness.mock_issuer import MockIssuer, Provisioned
 from harness.serving import BackgroundServer
 from oauthkit.env import EnvSource
+from oauthkit.settings import VARIABLES
 
 REPO = Path(__file__).resolve().parents[3]
 APPS: dict[str, tuple[Callable[[EnvSource], Any], Callable[..., FastAPI]]] = {
     "api_jwt": (api_jwt.app.load_settings, api_jwt.app.create_app),
     "api_basic_auth": (api_basic_auth.app.load_settings, api_basic_auth.app.create_app),
 }
-# Variables a developer may have exported; the subprocesses must see only the test's .env.
-SETTINGS_VARIABLES = (
-    "ZITADEL_DOMAIN",
-    "PROJECT_ID",
-    "API_PRIVATE_KEY_FILE",
-    "API_CLIENT_ID",
-    "API_CLIENT_SECRET",
-    "CLIENT_PRIVATE_KEY_FILE_PATH",
-    "CLIENT_ID",
-    "CLIENT_SECRET",
-    "PERSONAL_ACCESS_TOKEN",
-    "TOKEN_SCOPES",
-    "API_AUDIENCE",
-    "ROLES_CLAIM",
-    "CLIENT_ASSERTION_JTI",
-    "CLIENT_ASSERTION_LIFETIME",
-    "CLIENT_ASSERTION_AUDIENCE",
-    "INTROSPECTION_TIMEOUT",
-    "INTROSPECTION_CACHE_TTL",
-    "API_REALM",
-    "CLIENT_AUTH_METHOD",
-    "JWT_PROFILE_CLIENT_ID",
-)
 
 
 @dataclass
@@ -95,7 +73,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 def clean_environ(**overrides: str) -> dict[str, str]:
     """The process environment without any settings variable, plus `overrides`."""
-    environ = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
+    # A developer may have exported settings; the subprocesses must see only the test's .env.
+    environ = {k: v for k, v in os.environ.items() if k not in VARIABLES}
     return environ | overrides
 
 

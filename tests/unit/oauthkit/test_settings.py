@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import inspect
+import re
 from pathlib import Path
 
 import pytest
 
+import oauthkit.settings
 from oauthkit.env import EnvSource
 from oauthkit.errors import ConfigError
 from oauthkit.settings import (
+    VARIABLES,
     load_basic_api_settings,
     load_client_credentials_settings,
     load_jwt_api_settings,
@@ -203,3 +207,9 @@ def test_pat_needs_only_the_token(tmp_path: Path) -> None:
 def test_missing_pat_is_named(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="PERSONAL_ACCESS_TOKEN is not set"):
         load_pat_settings(source(tmp_path))
+
+
+def test_variables_lists_exactly_the_variables_the_loaders_read() -> None:
+    source = inspect.getsource(oauthkit.settings)
+    read = set(re.findall(r'env(?:\.\w+\(|, )"([A-Z][A-Z_]+)"', source))
+    assert read == set(VARIABLES)
