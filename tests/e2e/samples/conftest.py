@@ -6,31 +6,25 @@ One set per module (per xdist worker); the clients run as `python -m ...` subpro
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 import uvicorn
-from fastapi import FastAPI
 
-import api_basic_auth.app
-import api_jwt.app
 from harness.mock_issuer import MockIssuer, Provisioned
 from harness.serving import BackgroundServer
 from oauthkit.env import EnvSource
 from oauthkit.settings import VARIABLES
 
 REPO = Path(__file__).resolve().parents[3]
-APPS: dict[str, tuple[Callable[[EnvSource], Any], Callable[..., FastAPI]]] = {
-    "api_jwt": (api_jwt.app.load_settings, api_jwt.app.create_app),
-    "api_basic_auth": (api_basic_auth.app.load_settings, api_basic_auth.app.create_app),
-}
+APPS = ("api_jwt", "api_basic_auth")
 
 
 @dataclass
@@ -57,9 +51,9 @@ def start_api(
 ) -> BackgroundServer:
     """The named sample API as a server (not yet started; use it in `with`), configured from
     `env_file` and `environ` over it."""
-    load, create_app = APPS[name]
-    settings = load(EnvSource.load(env_file, environ or {}, required=True))
-    return LifespanServer(create_app(settings))
+    sample = importlib.import_module(f"{name}.app")
+    settings = sample.load_settings(EnvSource.load(env_file, environ or {}, required=True))
+    return LifespanServer(sample.create_app(settings))
 
 
 @pytest.fixture(scope="module")

@@ -7,18 +7,15 @@ Tests that change the issuer (faults, clock, revocations) undo it or use their o
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+import importlib
+from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
-import api_basic_auth.app
-import api_jwt.app
 from harness.mock_issuer import MockIssuer, Provisioned
 from oauthkit.credentials import ClientSecret
 from oauthkit.env import EnvSource
@@ -30,10 +27,7 @@ from .sync_asgi import SyncASGITransport
 
 ISSUER_URL = "http://issuer.test"
 API_URL = "http://api.test"
-APPS: dict[str, tuple[Callable[[EnvSource], Any], Callable[..., FastAPI]]] = {
-    "api_jwt": (api_jwt.app.load_settings, api_jwt.app.create_app),
-    "api_basic_auth": (api_basic_auth.app.load_settings, api_basic_auth.app.create_app),
-}
+APPS = ("api_jwt", "api_basic_auth")
 
 
 @dataclass
@@ -103,14 +97,14 @@ async def open_api(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> AsyncIterator[Api]:
     """Build the named API from the world's `.env` (plus `environ`) and run its lifespan."""
-    load, create_app = APPS[name]
-    settings = load(EnvSource.load(world.env_file, environ or {}, required=True))
+    sample = importlib.import_module(f"{name}.app")
+    settings = sample.load_settings(EnvSource.load(world.env_file, environ or {}, required=True))
     # raise_app_exceptions=False: a dropped connection (an exception inside the mock) reaches
     # the API as a 500 answer, as it would through a proxy.
     issuer_transport = transport or httpx.ASGITransport(
         world.issuer.app, raise_app_exceptions=False
     )
-    app = create_app(settings, transport=issuer_transport, clock=world.issuer.clock.now)
+    app = sample.create_app(settings, transport=issuer_transport, clock=world.issuer.clock.now)
     async with app.router.lifespan_context(app):
         transport_in = httpx.ASGITransport(app)
         async with httpx.AsyncClient(transport=transport_in, base_url=API_URL) as client:
