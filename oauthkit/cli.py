@@ -74,12 +74,12 @@ def run_client(
     *,
     transport: httpx.BaseTransport | None = None,
     clock: Clock = system_clock,
-    stdout: TextIO = sys.stdout,
-    stderr: TextIO = sys.stderr,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
 ) -> int:
-    """Run a client's command line; returns the exit status."""
+    """Run a client's command line; returns the exit status (stdout/stderr: the sys ones)."""
     args = client_parser(prog, kind).parse_args(argv)
-    out = _Output(prog, args.json, stdout, stderr)
+    out = _Output(prog, args.json, stdout or sys.stdout, stderr or sys.stderr)
     try:
         settings = kind.load_settings(load_env(args.env_file, environ))
         for warning in settings.warnings:

@@ -52,14 +52,14 @@ def run_api(
     create_app: Callable[[Any], FastAPI],
     default_port: int,
     *,
-    stderr: TextIO = sys.stderr,
+    stderr: TextIO | None = None,
 ) -> int:
     """Run an API's command line until interrupted; returns the exit status."""
     args = api_parser(prog, default_port).parse_args(argv)
     try:
         settings = load(load_env(args.env_file, environ))
     except ConfigError as exc:
-        print(f"{prog}: configuration error: {exc}", file=stderr)
+        print(f"{prog}: configuration error: {exc}", file=stderr or sys.stderr)
         return 2
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
