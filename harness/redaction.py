@@ -40,7 +40,7 @@ class Redactor:
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         self._lock = threading.Lock()
         self._replacements: dict[str, str] = {}
-        self._pattern: re.Pattern[str] | None = None
+        self._longest_first: tuple[str, ...] = ()
         for secret in secrets:
             self.add(secret)
 
@@ -52,7 +52,8 @@ class Redactor:
         with self._lock:
             for form in encodings(secret):
                 self._replacements.setdefault(form, marker)
-            self._pattern = None
+            # Longest first, so a secret containing another is replaced whole.
+            self._longest_first = tuple(sorted(self._replacements, key=len, reverse=True))
 
     def add_basic(self, user: str, password: str) -> None:
         """Register the Basic header value built from a user and password (RFC 7617 §2)."""
@@ -63,14 +64,13 @@ class Redactor:
     @property
     def secrets(self) -> tuple[str, ...]:
         """Every registered form, longest first (for scanning, never for display)."""
-        with self._lock:
-            return tuple(sorted(self._replacements, key=len, reverse=True))
+        return self._longest_first
 
     def redact(self, text: str) -> str:
         """``text`` with every known secret and every PEM block replaced."""
-        pattern = self._compiled()
-        if pattern is not None:
-            text = pattern.sub(lambda m: self._replacements[m.group(0)], text)
+        for secret in self._longest_first:
+            if secret in text:
+                text = text.replace(secret, self._replacements[secret])
         return _PEM_BODY.sub(lambda m: f"[REDACTED:{fingerprint(m.group(0))}]", text)
 
     def redact_header(self, name: str, value: str) -> str:
@@ -90,13 +90,6 @@ class Redactor:
 
     def find(self, text: str) -> list[str]:
         """Fingerprints of the secrets (and PEM blocks) in ``text``; empty when it is clean."""
-        found = {self._replacements[s] for s in self.secrets if s in text}
+        found = {self._replacements[s] for s in self._longest_first if s in text}
         found |= {f"[REDACTED:{fingerprint(m.group(0))}]" for m in _PEM_BODY.finditer(text)}
         return sorted(found)
-
-    def _compiled(self) -> re.Pattern[str] | None:
-        with self._lock:
-            if self._pattern is None and self._replacements:
-                alternatives = sorted(self._replacements, key=len, reverse=True)
-                self._pattern = re.compile("|".join(re.escape(a) for a in alternatives))
-            return self._pattern

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from multiprocessing.queues import Queue
 from typing import Any
 
-from harness.checks import ALL_CHECKS, Check
+from harness.checks import ALL_CHECKS, Check, check_by_id
 from harness.execute import execute
 from harness.matrix import Cell, cell_by_number, cells, variants
 from harness.results import CheckResult, RunInfo, RunResult, unique
@@ -122,14 +122,33 @@ def _run_in_workers(plan: Plan, workers: int, on_cell: CellDone | None) -> _Gath
             process.join(timeout=30)
 
 
-def _share(plan: Plan, workers: int) -> list[Plan]:
-    """Split the cells round-robin over at most ``workers`` plans."""
+@dataclass(frozen=True)
+class _Share:
+    """A worker's part of a plan, by cell number and check id (check functions do not pickle)."""
+
+    spec: TargetSpec
+    cells: tuple[int, ...]
+    checks: tuple[str, ...]
+
+    def plan(self) -> Plan:
+        """The plan again, from the registry (so only registered checks run in workers)."""
+        return Plan(
+            self.spec,
+            tuple(cell_by_number(n) for n in self.cells),
+            tuple(check_by_id(c) for c in self.checks),
+        )
+
+
+def _share(plan: Plan, workers: int) -> list[_Share]:
+    """Split the cells round-robin over at most ``workers`` shares."""
     count = min(workers, len(plan.cells))
+    checks = tuple(c.id for c in plan.checks)
     groups = [plan.cells[i::count] for i in range(count)]
-    return [Plan(plan.spec, group, plan.checks) for group in groups]
+    return [_Share(plan.spec, tuple(c.number for c in group), checks) for group in groups]
 
 
-def _worker(plan: Plan, queue: Queue[_Message]) -> None:
+def _worker(share: _Share, queue: Queue[_Message]) -> None:
+    plan = share.plan()
     try:
         target = plan.spec.build()
     except Exception as exc:

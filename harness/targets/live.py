@@ -13,13 +13,11 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-import httpx
-
 from harness.logcapture import LogCapture
 from harness.matrix import Grant, IntrospectionAuth, Mode, TokenFormat, Variant
 from harness.redaction import Redactor
 from harness.skips import NotConfigured
-from harness.targets.apis import ApiFactories, ApiServers
+from harness.targets.apis import ApiFactories, ApiServers, api_client
 from harness.targets.base import Holder, IssuedToken
 from harness.targets.live_recipes import live_recipes
 from harness.targets.tokens import TokenBroker
@@ -54,7 +52,7 @@ class LiveTarget:
         self.redactor = Redactor()
         self._register_secrets()
         self.logs = LogCapture().install()
-        self.http = httpx.Client(timeout=API_TIMEOUT_S)
+        self.http = api_client(API_TIMEOUT_S)
         self.live_format = self._token_format()
         self.broker = TokenBroker(self.redactor, live_recipes(self.env))
         self.apis = ApiServers(self.env, factories or {}).start()

@@ -43,6 +43,7 @@ class _CrashOnIssuerError(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         response = await self._inner.handle_async_request(request)
         if response.status_code >= 500:
+            await response.aclose()  # only the error handling is missing, not the cleanup
             raise RuntimeError("issuer failed and nobody handled it")
         return response
 

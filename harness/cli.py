@@ -1,0 +1,121 @@
+"""``python -m harness``: run the matrix, show it, write the report, exit 0 only if all MUSTs pass.
+
+Mock issuer by default; ``--env-file .env`` (or ``--issuer live``) runs against a live issuer
+found by discovery (RFC 8414). Exit status: 0 when every MUST check (RFC 2119 §1) passed, 1 when
+one failed, 2 when the run could not start (bad option, missing ``.env``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from harness.cases import select_cells, select_checks
+from harness.matrix import Cell, Mode
+from harness.report import write_report
+from harness.results import CheckResult
+from harness.runinfo import python_module_command
+from harness.runner import CellDone, Plan, run_matrix
+from harness.targets.spec import TargetSpec
+from harness.terminal import failures_text, matrix_table, progress_line
+from oauthkit.errors import ConfigError
+
+DEFAULT_REPORT = Path("reports") / "matrix.html"
+EXIT_PASSED, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line, with help for every option."""
+    p = argparse.ArgumentParser(
+        prog="python -m harness",
+        description="Run the token-introspection matrix (3 grants x 2 introspection "
+        "authentications) against the embedded mock issuer or a live one, print it, and write "
+        "an HTML report with a JSON twin. Exits 0 when every MUST check passed, 1 otherwise.",
+    )
+    p.add_argument(
+        "--env-file",
+        type=Path,
+        metavar="PATH",
+        help="a .env describing a live issuer (see .env.example); implies --issuer live",
+    )
+    p.add_argument(
+        "--issuer",
+        choices=[m.value for m in Mode],
+        help="mock (default) or live (default when --env-file is given; reads ./.env if no file)",
+    )
+    p.add_argument(
+        "--report",
+        type=Path,
+        default=DEFAULT_REPORT,
+        metavar="PATH",
+        help=f"where to write the HTML report; the JSON goes beside it (default {DEFAULT_REPORT})",
+    )
+    p.add_argument(
+        "-n",
+        "--workers",
+        default="auto",
+        metavar="N",
+        help="worker processes, each with its own issuer and APIs (default auto: one per CPU)",
+    )
+    p.add_argument("--cells", metavar="N,N", help="only these cells, e.g. 1,4 (default all six)")
+    p.add_argument("--checks", metavar="ID,ID", help="only these check ids (default all)")
+    return p  # fmt: skip
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
+    """Run the command; returns the exit status."""
+    args = parser().parse_args(argv)
+    try:
+        plan, workers = _plan(args), _workers(args.workers)
+    except (ValueError, KeyError, ConfigError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    print(f"Running {len(plan.cells)} cell(s) against the {plan.spec.mode} issuer "
+          f"with {workers} worker(s)...", file=out, flush=True)  # fmt: skip
+    try:
+        run = run_matrix(plan, workers, _progress(out), _command(argv))
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    paths = write_report(run, args.report)
+    print("\n" + matrix_table(run), file=out)
+    failures = failures_text(run)
+    if failures:
+        print("\nFailed checks:", *failures, sep="\n", file=out)
+    print(f"\nreport: {paths.html}\n  json: {paths.json}", file=out)
+    return EXIT_PASSED if run.passed else EXIT_FAILED
+
+
+def _plan(args: argparse.Namespace) -> Plan:
+    mode = Mode(args.issuer) if args.issuer else (Mode.LIVE if args.env_file else Mode.MOCK)
+    env_file = args.env_file or (Path(".env") if mode is Mode.LIVE else None)
+    if env_file is not None and not env_file.is_file():
+        raise ConfigError(
+            f"--env-file {env_file} does not exist: copy .env.example to .env and fill it in"
+        )
+    spec = TargetSpec(mode, env_file)
+    return Plan(spec, select_cells(args.cells), select_checks(args.checks))
+
+
+def _workers(value: str) -> int:
+    if value == "auto":
+        return max(1, min(os.cpu_count() or 1, 6))
+    count = int(value)
+    if count < 1:
+        raise ValueError(f"-n {value}: give at least 1 worker, or auto")
+    return count
+
+
+def _progress(out: TextIO) -> CellDone:
+    def on_cell(cell: Cell, results: list[CheckResult]) -> None:
+        print(progress_line(cell, results), file=out, flush=True)
+
+    return on_cell
+
+
+def _command(argv: Sequence[str] | None) -> str:
+    return python_module_command("harness", list(sys.argv[1:] if argv is None else argv))

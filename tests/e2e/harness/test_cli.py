@@ -1,0 +1,91 @@
+"""``python -m harness``: progress, the terminal matrix, the report, and the exit status."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from harness.cli import main, parser
+from harness.mock_issuer.issuer import MockIssuer
+
+pytestmark = pytest.mark.e2e
+FEW_CHECKS = "ROUTE-public-without-token,RFC6750-2.1-valid-token,RFC7662-2.2-revoked-token"
+
+
+@pytest.fixture
+def live_env(tmp_path: Path) -> Iterator[Path]:
+    """A running mock issuer described by a .env, as a user's live instance would be."""
+    issuer = MockIssuer().start()
+    try:
+        yield issuer.provision().write_env(tmp_path / "live")
+    finally:
+        issuer.stop()
+
+
+def _run(*args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    return main(list(args), out=out), out.getvalue()
+
+
+def test_help_explains_every_option() -> None:
+    text = parser().format_help()
+    for option in ("--env-file", "--issuer", "--report", "-n", "--cells", "--checks"):
+        assert option in text
+
+
+def test_a_passing_run_prints_progress_the_matrix_and_the_report_path_and_exits_0(
+    tmp_path: Path,
+) -> None:
+    report = tmp_path / "r" / "matrix.html"
+    status, out = _run("-n", "1", "--cells", "6", "--checks", FEW_CHECKS, "--report", str(report))
+    assert status == 0
+    assert "cell 6 Personal access token" in out
+    assert "| 6: PASS" in out
+    assert f"report: {report}" in out
+    assert report.is_file() and report.with_suffix(".json").is_file()
+
+
+def test_cells_run_in_worker_processes_each_appear_once(tmp_path: Path) -> None:
+    report = tmp_path / "matrix.html"
+    status, out = _run("-n", "2", "--cells", "5,6", "--checks", FEW_CHECKS, "--report", str(report))
+    assert status == 0
+    assert out.count("cell 5 ") == 1 and out.count("cell 6 ") == 1
+    results = json.loads(report.with_suffix(".json").read_text())["results"]
+    assert sorted({r["cell"] for r in results}) == [5, 6]
+    assert len(results) == 6
+
+
+def test_a_missing_env_file_is_an_error_naming_it_with_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, _ = _run("--env-file", str(tmp_path / "nope.env"))
+    assert status == 2
+    assert "nope.env does not exist" in capsys.readouterr().err
+
+
+def test_an_unknown_cell_is_an_error_with_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _run("--cells", "9")[0] == 2
+    assert "1 to 6" in capsys.readouterr().err
+
+
+def test_live_mode_runs_against_any_issuer_described_by_a_env_file(
+    live_env: Path, tmp_path: Path
+) -> None:
+    report = tmp_path / "matrix.html"
+    status, out = _run(
+        "--env-file", str(live_env), "-n", "1", "--cells", "4", "--checks", FEW_CHECKS,
+        "--report", str(report),
+    )  # fmt: skip
+    assert status == 0, out
+    data = json.loads(report.with_suffix(".json").read_text())
+    assert data["info"]["mode"] == "live"
+    statuses = {r["check_id"]: r["status"] for r in data["results"]}
+    assert statuses == {
+        "ROUTE-public-without-token": "passed",
+        "RFC6750-2.1-valid-token": "passed",
+        "RFC7662-2.2-revoked-token": "not_applicable",
+    }
