@@ -46,20 +46,18 @@ def failures_text(run: RunResult) -> list[str]:
 
 def matrix_table(run: RunResult) -> str:
     """The 3-by-2 matrix as a fixed-width table, one verdict and count line per cell."""
-    by_cell = {s.cell.number: s for s in summarise(run)}
+    summaries = summarise(run)
     auths = list(IntrospectionAuth)
-    width = 34
+    width = max([34] + [len(counts_text(s.counts)) + 1 for s in summaries])
     header = f"{'':<22}" + "".join(f"| {a.label + ' (' + a.sample + ')':<{width}}" for a in auths)
     lines = [header, "-" * len(header)]
     for grant in (Grant.JWT_PROFILE, Grant.CLIENT_CREDENTIALS, Grant.PAT):
-        row = [s for s in by_cell.values() if s.cell.grant is grant]
-        top = "".join(
-            f"| {s.cell.number}: {_VERDICT_WORDS[s.counts.verdict]:<{width - 3}}" for s in row
-        )
+        row = [s for s in summaries if s.cell.grant is grant]
+        top = "".join(f"| {s.cell.number}: {_word(s.counts):<{width - 3}}" for s in row)
         bottom = "".join(f"| {counts_text(s.counts):<{width}}" for s in row)
         lines += [f"{grant.label:<22}{top}", f"{'':<22}{bottom}"]
     lines.append("PASS* = passed every MUST check, failed a SHOULD check.")
-    return "\n".join(lines)
+    return "\n".join(line.rstrip() for line in lines)
 
 
 def _word(counts: Counts) -> str:
