@@ -86,15 +86,8 @@ class LogCapture(logging.Handler):
             logging.getLogger(name).setLevel(level)
         self._saved_levels.clear()
 
-    def mark(self) -> int:
-        """A position in the record list; pass it to ``since`` later."""
+    def records(self, exclude_origins: frozenset[str] = frozenset()) -> list[CapturedRecord]:
+        """Every record kept so far, leaving out those from ``exclude_origins``."""
         with self._guard:
-            return len(self._records)
-
-    def since(
-        self, mark: int = 0, exclude_origins: frozenset[str] = frozenset()
-    ) -> list[CapturedRecord]:
-        """Records after ``mark``, leaving out those from ``exclude_origins``."""
-        with self._guard:
-            records = self._records[mark:]
+            records = list(self._records)
         return [r for r in records if r.origin not in exclude_origins]

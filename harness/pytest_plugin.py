@@ -15,15 +15,12 @@ from pathlib import Path
 import pytest
 
 from harness.cases import MatrixCase, matrix_cases, select_cells, select_checks
-from harness.collector import MatrixCollector
+from harness.collector import CASE_PROPERTY, RESULT_PROPERTY, MatrixCollector
 from harness.execute import execute
 from harness.matrix import Mode
 from harness.results import Level, Status
 from harness.targets.base import Target
 from harness.targets.spec import TargetSpec, live_format_of
-
-RESULT_PROPERTY = "harness_result"
-CASE_PROPERTY = "harness_case"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

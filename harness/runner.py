@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from multiprocessing.queues import Queue
 from typing import Any
 
+from harness.cases import matrix_cases
 from harness.checks import ALL_CHECKS, Check, check_by_id
 from harness.execute import execute
-from harness.matrix import Cell, cell_by_number, cells, variants
+from harness.matrix import Cell, cell_by_number, cells
 from harness.results import CheckResult, RunInfo, RunResult, unique
 from harness.runinfo import now_iso, versions
 from harness.targets.base import Target
@@ -41,12 +42,8 @@ class Plan:
 def run_cells(target: Target, plan: Plan) -> Iterator[tuple[Cell, list[CheckResult]]]:
     """Each cell with its results, every check in every variant, in order."""
     for cell in plan.cells:
-        results = [
-            execute(check, target, variant, order)
-            for variant in variants(cell, target.mode, target.live_format)
-            for order, check in enumerate(plan.checks)
-        ]
-        yield cell, results
+        cases = matrix_cases(target.mode, (cell,), plan.checks, target.live_format)
+        yield cell, [execute(c.check, target, c.variant, c.order) for c in cases]
 
 
 def run_matrix(

@@ -7,6 +7,8 @@ obscurely (the variables are those of ``.env.example``; RFC 2119 §1 levels are 
 
 from __future__ import annotations
 
+from oauthkit.errors import ConfigError
+
 
 class CheckSkipped(Exception):
     """Base: the check has no verdict, for the reason given."""
@@ -26,3 +28,9 @@ class NotConfigured(CheckSkipped):
     def __init__(self, variable: str, why: str = "") -> None:
         self.variable = variable
         super().__init__(why or f"{variable} is not set")
+
+
+def config_problem(error: ConfigError) -> NotConfigured:
+    """A ConfigError as NotConfigured, naming the variable its message starts with."""
+    variable = str(error).split(" ", 1)[0].rstrip(":") or "configuration"
+    return NotConfigured(variable, str(error))

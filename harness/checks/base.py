@@ -9,7 +9,6 @@ records every HTTP exchange with the API, redacted, so a failure shows what was 
 from __future__ import annotations
 
 import enum
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -43,7 +42,6 @@ class Reply:
     headers: httpx.Headers = field(default_factory=httpx.Headers)
     text: str = ""
     error: str = ""
-    elapsed_s: float = 0.0
 
     @property
     def challenge(self) -> str:
@@ -81,15 +79,12 @@ class CheckContext:
         """GET ``path`` on the cell's API (or ``base_url``), recording the exchange."""
         headers = {} if authorization is None else {"Authorization": authorization}
         url = (base_url or self.api_url) + path
-        started = time.perf_counter()
         try:
             response = self.target.http.get(url, headers=headers)
         except httpx.HTTPError as exc:
-            error = f"{type(exc).__name__}: {exc}"
-            reply = Reply(None, error=error, elapsed_s=time.perf_counter() - started)
+            reply = Reply(None, error=f"{type(exc).__name__}: {exc}")
         else:
-            elapsed = time.perf_counter() - started
-            reply = Reply(response.status_code, response.headers, response.text, "", elapsed)
+            reply = Reply(response.status_code, response.headers, response.text)
         self.exchanges.append(self._record("GET", url, headers, reply))
         return reply
 

@@ -60,7 +60,7 @@ def no_secrets_leaked(ctx: CheckContext) -> Outcome:
     """Neither the answers nor the API's log records contain a known secret."""
     replies = _exercise(ctx)
     foreign = ctx.target.foreign_origins(ctx.variant.cell.auth)
-    records = ctx.target.logs.since(0, exclude_origins=foreign)
+    records = ctx.target.logs.records(exclude_origins=foreign)
     leaks = _body_leaks(ctx, replies) + _log_leaks(ctx, records)
     expected = "no token, secret or key in responses or logs"
     scanned = f"{len(replies)} responses and {len(records)} log records scanned"

@@ -23,7 +23,7 @@ from starlette.types import ASGIApp
 from harness.logcapture import label_requests
 from harness.matrix import IntrospectionAuth
 from harness.serving import BackgroundServer
-from harness.skips import NotConfigured
+from harness.skips import config_problem
 from oauthkit.env import EnvSource
 from oauthkit.errors import ConfigError
 from oauthkit.settings import ApiSettings, load_basic_api_settings, load_jwt_api_settings
@@ -119,7 +119,7 @@ class ApiServers:
     def url(self, auth: IntrospectionAuth, *, down: bool = False) -> str:
         """Base URL of an API (``down``: of its twin pointed at a closed port)."""
         if auth in self.problems:
-            raise NotConfigured(_variable(self.problems[auth]), str(self.problems[auth]))
+            raise config_problem(self.problems[auth])
         if (auth, down) not in self.servers:
             self._serve(auth, down)
         return self.servers[(auth, down)].url
@@ -141,9 +141,3 @@ class ApiServers:
         factory = self.factories.get(auth) or sample_factory(auth)
         app = label_requests(factory(settings), self.label(auth))
         self.servers[(auth, down)] = LifespanServer(app).start()
-
-
-def _variable(error: ConfigError) -> str:
-    """The variable a ConfigError is about (its messages start with the name)."""
-    first = str(error).split(" ", 1)[0]
-    return first.rstrip(":") or "configuration"

@@ -9,7 +9,6 @@ marked mock-only.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -110,8 +109,3 @@ class Target(Protocol):
 
     def close(self) -> None:
         """Stop everything the target started."""
-
-
-def iter_secrets(values: Iterator[str | None]) -> Iterator[str]:
-    """The non-empty values, for registering with a Redactor."""
-    return (value for value in values if value)

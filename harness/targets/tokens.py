@@ -15,7 +15,7 @@ from typing import Any
 from harness.matrix import Grant, TokenFormat
 from harness.redaction import Redactor
 from harness.results import Exchange
-from harness.skips import NotConfigured
+from harness.skips import NotConfigured, config_problem
 from harness.targets.base import Holder, IssuedToken
 from harness.targets.recording import recording_client
 from oauthkit.errors import ConfigError
@@ -29,12 +29,6 @@ _GRANTS: dict[Grant, Any] = {
     Grant.CLIENT_CREDENTIALS: ClientCredentialsGrant,
     Grant.PAT: PatGrant,
 }
-
-
-def config_problem(error: ConfigError) -> NotConfigured:
-    """A ConfigError as NotConfigured, naming the variable its message starts with."""
-    variable = str(error).split(" ", 1)[0].rstrip(":") or "configuration"
-    return NotConfigured(variable, str(error))
 
 
 @dataclass
