@@ -8,7 +8,6 @@ live instance are configured alike. Factories are injectable, so a test can serv
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import importlib
 import socket
@@ -17,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-import uvicorn
 from starlette.types import ASGIApp
 
 from harness.logcapture import label_requests
@@ -41,41 +39,6 @@ def sample_factory(auth: IntrospectionAuth) -> ApiFactory:
     module = importlib.import_module(f"{auth.sample}.app")
     factory: ApiFactory = module.create_app
     return factory
-
-
-class QuickServer(BackgroundServer):
-    """A BackgroundServer that answers without Nagle's delay.
-
-    uvicorn writes a response's head and body separately; on a kept-alive connection the
-    second write would wait for the client's delayed ACK, about 40 ms per request on Linux
-    loopback, which would dominate the matrix's run time.
-    """
-
-    def _config(self) -> uvicorn.Config:
-        config = super()._config()
-        if isinstance(config.http, type):
-            config.http = _without_nagle(config.http)
-        return config
-
-
-class LifespanServer(QuickServer):
-    """A QuickServer that runs the app's lifespan (the samples open their client in it)."""
-
-    def _config(self) -> uvicorn.Config:
-        config = super()._config()
-        config.lifespan = "on"
-        return config
-
-
-def _without_nagle(protocol: type[asyncio.Protocol]) -> type[asyncio.Protocol]:
-    class NoDelay(protocol):  # type: ignore[valid-type,misc]
-        def connection_made(self, transport: asyncio.BaseTransport) -> None:
-            sock = transport.get_extra_info("socket")
-            if sock is not None:
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            super().connection_made(transport)
-
-    return NoDelay
 
 
 def api_client(timeout_s: float) -> httpx.Client:
@@ -140,4 +103,4 @@ class ApiServers:
             settings = dataclasses.replace(settings, issuer=closed_port_url())
         factory = self.factories.get(auth) or sample_factory(auth)
         app = label_requests(factory(settings), self.label(auth))
-        self.servers[(auth, down)] = LifespanServer(app).start()
+        self.servers[(auth, down)] = BackgroundServer(app).start()

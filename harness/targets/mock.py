@@ -24,7 +24,7 @@ from harness.mock_issuer.issuer import MockIssuer
 from harness.mock_issuer.model import ServiceUser
 from harness.mock_issuer.provision import ROLE, Provisioned
 from harness.redaction import Redactor
-from harness.targets.apis import ApiFactories, ApiServers, QuickServer, api_client
+from harness.targets.apis import ApiFactories, ApiServers, api_client
 from harness.targets.base import Fault, Holder, IssuedToken
 from harness.targets.mock_recipes import mock_recipes
 from harness.targets.tokens import TokenBroker
@@ -58,9 +58,7 @@ class MockTarget:
         self.http = api_client(API_TIMEOUT_S)
         self._workdir = tempfile.TemporaryDirectory(prefix="harness-mock-")
         self.issuer_server = MockIssuer()
-        self._issuer_http = QuickServer(self.issuer_server.app).start()
-        # Serving the mock's app ourselves (for QuickServer), so we tell it its URL.
-        self.issuer_server.instance.issuer = self._issuer_http.url
+        self.issuer_server.start()
         try:
             self._start(factories or {})
         except BaseException:
@@ -142,7 +140,7 @@ class MockTarget:
         """Stop the APIs and the issuer, close the client, remove the temporary files."""
         if hasattr(self, "apis"):
             self.apis.stop()
-        self._issuer_http.stop()
+        self.issuer_server.stop()
         self.http.close()
         self.logs.uninstall()
         self._workdir.cleanup()

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from harness.mock_issuer import MockIssuer, Provisioned
 from harness.serving import BackgroundServer
@@ -37,15 +36,6 @@ class Stack:
     apis: dict[str, str]
 
 
-class LifespanServer(BackgroundServer):
-    """BackgroundServer with the app's lifespan on: the APIs open their HTTP client in it."""
-
-    def _config(self) -> uvicorn.Config:
-        config = super()._config()
-        config.lifespan = "on"
-        return config
-
-
 def start_api(
     name: str, env_file: Path, environ: Mapping[str, str] | None = None
 ) -> BackgroundServer:
@@ -53,7 +43,7 @@ def start_api(
     `env_file` and `environ` over it."""
     sample = importlib.import_module(f"{name}.app")
     settings = sample.load_settings(EnvSource.load(env_file, environ or {}, required=True))
-    return LifespanServer(sample.create_app(settings))
+    return BackgroundServer(sample.create_app(settings))
 
 
 @pytest.fixture(scope="module")
