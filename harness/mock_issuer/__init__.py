@@ -22,6 +22,7 @@ The facade :class:`MockIssuer`:
 * serving: ``start(host="127.0.0.1", port=0, *, issuer_url=None) -> MockIssuer``, ``stop()``,
   context manager; ``app`` (ASGI); URLs ``issuer``, ``discovery_url``, ``token_endpoint``,
   ``introspection_endpoint``, ``revocation_endpoint``, ``jwks_uri``;
+* counters: ``introspection_calls`` (requests that reached the introspection endpoint);
 * time: ``clock`` (:class:`Clock`: ``now()``, ``advance(s)``, ``set(ts)``),
   ``access_token_lifetime`` (seconds, default 43200, settable);
 * resources: ``provision(access_token_type="bearer") -> Provisioned``,

@@ -27,6 +27,7 @@ class Instance:
     faults: Faults = field(default_factory=Faults)
     store: Store = field(default_factory=Store)
     access_token_lifetime: float = DEFAULT_ACCESS_TOKEN_LIFETIME
+    introspection_calls: int = field(default=0, init=False)
     org: Org = field(init=False)
     zitadel_project_id: str = field(init=False)
     _signing_key: SigningKey | None = field(default=None, init=False, repr=False)

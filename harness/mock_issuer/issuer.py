@@ -130,6 +130,11 @@ class MockIssuer:
         self._instance.access_token_lifetime = seconds
 
     @property
+    def introspection_calls(self) -> int:
+        """Requests that reached ``POST /oauth/v2/introspect`` (a dropped one does not)."""
+        return self._instance.introspection_calls
+
+    @property
     def instance(self) -> Instance:
         """The underlying state (for tests that need to look inside)."""
         return self._instance
