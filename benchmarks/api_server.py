@@ -1,0 +1,84 @@
+"""`python -m benchmarks.api_server APP --env-file PATH`: one sample API in a process of its own.
+
+The benchmark runs each API apart from the load driver and the mock issuer, so the API has a
+core and an interpreter lock to itself and its peak RSS is its own. The app is the sample's own
+`create_app`, configured from the `.env` the mock issuer writes, as a user runs it; it checks
+tokens by RFC 7662 introspection (https://www.rfc-editor.org/rfc/rfc7662#section-2.1).
+
+Protocol on the pipes: once serving, one JSON line `{"url": ...}` on stdout; each line `usage`
+on stdin is answered with `{"cpu_s": S, "peak_rss_kib": N}`; end of input stops the server
+and the process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import logging
+import os
+import resource
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from benchmarks.scenarios import API_NAMES
+from harness.serving import BackgroundServer
+from oauthkit.env import EnvSource
+from oauthkit.errors import ConfigError
+
+
+def usage() -> dict[str, float | int]:
+    """This process's CPU seconds (user + system) and peak resident set size (KiB) so far."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return {"cpu_s": own.ru_utime + own.ru_stime, "peak_rss_kib": _peak_rss_kib(own)}
+
+
+def _peak_rss_kib(own: resource.struct_rusage) -> int:
+    # Linux's ru_maxrss survives exec: a child spawned by a 300 MiB parent reports 300 MiB.
+    # VmHWM is the peak of this program's own memory map.
+    status = Path("/proc/self/status")
+    if status.is_file():
+        for line in status.read_text(encoding="ascii", errors="replace").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    # macOS reports ru_maxrss in bytes, other systems in KiB.
+    return own.ru_maxrss // 1024 if sys.platform == "darwin" else own.ru_maxrss
+
+
+def server_for(app_name: str, env_file: Path) -> BackgroundServer:
+    """A server (not started) for the sample `app_name`, set up by `env_file` and environment."""
+    sample: Any = importlib.import_module(f"{app_name}.app")
+    settings = sample.load_settings(EnvSource.load(env_file, os.environ, required=True))
+    return BackgroundServer(sample.create_app(settings))
+
+
+def answer(stdin: Any, stdout: Any) -> None:
+    """Answer `usage` requests until the end of input."""
+    for line in stdin:
+        if line.strip() == "usage":
+            print(json.dumps(usage()), file=stdout, flush=True)
+
+
+def main(argv: Sequence[str]) -> int:
+    """Serve until stdin closes; exit status 2 on a configuration error."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.api_server")
+    parser.add_argument("app", choices=API_NAMES)
+    parser.add_argument("--env-file", type=Path, required=True)
+    args = parser.parse_args(argv)
+    # Refusals log at INFO; only issuer trouble (ERROR) reaches the log file.
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        server = server_for(args.app, args.env_file)
+    except ConfigError as exc:
+        print(f"benchmarks.api_server: configuration error: {exc}", file=sys.stderr)
+        return 2
+    with server:
+        print(json.dumps({"url": server.url}), flush=True)
+        answer(sys.stdin, sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
