@@ -74,8 +74,11 @@ class ApiProcess:
     def usage(self) -> ApiUsage:
         """The child's CPU time and peak resident set size so far."""
         stdin = self._pipes()[0]
-        stdin.write(b"usage\n")
-        stdin.flush()
+        try:
+            stdin.write(b"usage\n")
+            stdin.flush()
+        except BrokenPipeError:
+            raise self._failure("exited") from None
         reply = self._reply(REPLY_TIMEOUT_S, "report its usage")
         return ApiUsage(float(reply["cpu_s"]), int(reply["peak_rss_kib"]))
 
@@ -122,13 +125,15 @@ class ApiProcess:
         line = stdout.readline() if ready else b""
         if not line:
             # Ready but empty is the end of its output: the child closed it, so it is exiting.
-            problem = "exited" if ready else f"did not {what} within {timeout_s:g} s"
-            raise RuntimeError(
-                f"the API process {self.config.label} {problem}; its log {self._log_file} "
-                f"ends with:\n{self._log_tail()}"
-            )
+            raise self._failure("exited" if ready else f"did not {what} within {timeout_s:g} s")
         reply: dict[str, Any] = json.loads(line)
         return reply
+
+    def _failure(self, problem: str) -> RuntimeError:
+        return RuntimeError(
+            f"the API process {self.config.label} {problem}; its log {self._log_file} ends "
+            f"with:\n{self._log_tail()}"
+        )
 
     def _log_tail(self, lines: int = 15) -> str:
         try:
