@@ -21,7 +21,7 @@ from harness.results import CheckResult
 from harness.runinfo import python_module_command
 from harness.runner import CellDone, Plan, run_matrix
 from harness.targets.spec import TargetSpec
-from harness.terminal import failures_text, matrix_table, progress_line
+from harness.terminal import failures_text, matrix_table, observations_text, progress_line
 from oauthkit.errors import ConfigError
 
 DEFAULT_REPORT = Path("reports") / "matrix.html"
@@ -83,6 +83,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
         return EXIT_UNUSABLE
     paths = write_report(run, args.report)
     print("\n" + matrix_table(run), file=out)
+    if run.observations:
+        print("\nIssuer behaviour (recorded, not judged):", *observations_text(run), sep="\n",
+              file=out)  # fmt: skip
     failures = failures_text(run)
     if failures:
         print("\nFailed checks:", *failures, sep="\n", file=out)

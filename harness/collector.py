@@ -3,7 +3,8 @@
 Results arrive as plain dicts on each test report's ``user_properties`` (from xdist workers or
 from this process alike), keyed by (variant, check) so every case appears exactly once.
 A matrix test that errored before running its check (e.g. the target did not start) still
-appears, as a failure naming the error. Levels per RFC 2119 §1/§3.
+appears, as a failure naming the error. Levels per RFC 2119 §1/§3. Issuer-behaviour
+observations (RFC 7662, RFC 6749 answers) arrive the same way and are listed after the matrix.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from typing import Any
 import pytest
 
 from harness.report import ReportPaths, write_report
-from harness.results import CheckResult, Level, RunInfo, RunResult, Status
+from harness.results import CheckResult, Level, ObservationResult, RunInfo, RunResult, Status
 from harness.runinfo import command_line, now_iso, versions
-from harness.terminal import matrix_table
+from harness.terminal import matrix_table, observations_text
 
 DEFAULT_REPORT = Path("reports") / "matrix.html"
 RESULT_PROPERTY = "harness_result"
 CASE_PROPERTY = "harness_case"
+OBSERVATION_PROPERTY = "harness_observation"
 
 
 class MatrixCollector:
@@ -33,11 +35,16 @@ class MatrixCollector:
         self.clock = time.perf_counter()
         self.results: dict[tuple[str, str], CheckResult] = {}
         self.issuers: dict[str, None] = {}
+        self.observations: dict[str, ObservationResult] = {}
         self.written: ReportPaths | None = None
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Keep the result a matrix test attached, or record its setup error."""
         properties = dict(report.user_properties)
+        observed = properties.get(OBSERVATION_PROPERTY)
+        if isinstance(observed, dict):
+            observation = ObservationResult.from_dict(observed)
+            self.observations[observation.id] = observation
         data = properties.get(RESULT_PROPERTY)
         if isinstance(data, dict):
             self.issuers[str(data.get("issuer", ""))] = None
@@ -49,8 +56,8 @@ class MatrixCollector:
             self.results.setdefault(result.key, result)
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        """Write the report if any matrix test ran."""
-        if not self.results:
+        """Write the report if any matrix or observation test ran."""
+        if not self.results and not self.observations:
             return
         self.written = write_report(self.run(), self.report_path())
 
@@ -59,7 +66,12 @@ class MatrixCollector:
         if self.written is None:
             return
         terminalreporter.section("introspection matrix")
-        terminalreporter.write_line(matrix_table(self.run()))
+        run = self.run()
+        terminalreporter.write_line(matrix_table(run))
+        if run.observations:
+            terminalreporter.write_line("Issuer behaviour (recorded, not judged):")
+            for line in observations_text(run):
+                terminalreporter.write_line(line)
         terminalreporter.write_line(f"report: {self.written.html} (JSON: {self.written.json})")
 
     def run(self) -> RunResult:
@@ -73,7 +85,8 @@ class MatrixCollector:
             command=command_line("pytest", self.config.invocation_params.args),
             versions=versions(),
         )
-        return RunResult(info, tuple(self.results.values()))
+        observed = sorted(self.observations.values(), key=lambda o: o.order)
+        return RunResult(info, tuple(self.results.values()), tuple(observed))
 
     def report_path(self) -> Path:
         """--report, or reports/matrix.html under the root directory."""

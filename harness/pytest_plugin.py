@@ -4,7 +4,8 @@ Thin by design (logic lives in plain modules). Each xdist worker builds its own 
 session fixture; each case's result travels to the controller on ``report.user_properties``
 (plain data, so it survives xdist), and the controller alone writes the report once, in
 ``pytest_sessionfinish``, whether the run passed or not. Levels per RFC 2119: a failed MUST
-check fails its test, a failed SHOULD check is only reported.
+check fails its test, a failed SHOULD check is only reported. Each issuer-behaviour
+observation is a test too (``issuer_observation``), which records and never fails.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from pathlib import Path
 import pytest
 
 from harness.cases import MatrixCase, matrix_cases, select_cells, select_checks
-from harness.collector import CASE_PROPERTY, RESULT_PROPERTY, MatrixCollector
+from harness.collector import CASE_PROPERTY, OBSERVATION_PROPERTY, RESULT_PROPERTY, MatrixCollector
 from harness.execute import execute
 from harness.matrix import Mode
+from harness.observations import ALL_OBSERVATIONS, Observation, observe
 from harness.results import Level, Status
 from harness.targets.base import Target
 from harness.targets.spec import TargetSpec, live_format_of
@@ -62,7 +64,10 @@ def target_spec(config: pytest.Config) -> TargetSpec:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Parametrise ``matrix_case`` with every case of the chosen cells and checks."""
+    """Parametrise ``matrix_case`` (chosen cells and checks) and ``issuer_observation``."""
+    if "issuer_observation" in metafunc.fixturenames:
+        ids = [o.id for o in ALL_OBSERVATIONS]
+        metafunc.parametrize("issuer_observation", ALL_OBSERVATIONS, ids=ids)
     if "matrix_case" not in metafunc.fixturenames:
         return
     config = metafunc.config
@@ -116,3 +121,12 @@ def run_case(item: pytest.Item, target: Target, case: MatrixCase) -> None:
     if result.status is Status.FAILED and result.level is Level.MUST:
         message = f"expected {result.expected}\n  actual {result.actual}"
         pytest.fail(message + (f"\n  {result.detail}" if result.detail else ""), pytrace=False)
+
+
+def record_observation(item: pytest.Item, target: Target, observation: Observation) -> None:
+    """Make one observation and attach it to the test report; skip (never fail) if not made."""
+    order = ALL_OBSERVATIONS.index(observation)
+    result = observe(observation, target, order)
+    item.user_properties.append((OBSERVATION_PROPERTY, result.to_dict()))
+    if not result.observed:
+        pytest.skip(f"not observed: {result.detail}")

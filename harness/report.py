@@ -3,6 +3,7 @@
 The HTML has inline CSS only, no scripts and no external assets, so it opens from disk and in
 a headless browser alike. The exchanges it shows were redacted when recorded; the report adds
 no secret of its own. Status words follow RFC 2119 §1/§3 (MUST and SHOULD failures differ).
+A section "Issuer behaviour" lists the observations (RFC 7662, RFC 6749 answers), unjudged.
 """
 
 from __future__ import annotations
@@ -97,6 +98,7 @@ def render_html(run: RunResult, json_name: str = "matrix.json") -> str:
         auths=auths,
         grid=grid,
         summaries=[by_number[n] for n in sorted(by_number)],
+        observations=run.observations,
         json_name=json_name,
     )
 

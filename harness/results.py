@@ -4,6 +4,7 @@ Everything here is plain data (str, int, float, lists, dicts) so that results tr
 processes (pytest-xdist workers, ``python -m harness -n N``) and land in ``matrix.json``
 unchanged. The HTTP exchanges stored here are already redacted (see ``redaction.py``). The
 statuses follow the report's vocabulary; the levels are the RFC 2119 §1/§3 key words.
+Observations of the issuer's own behaviour sit beside the results and carry no verdict.
 """
 
 from __future__ import annotations
@@ -107,6 +108,35 @@ class CheckResult:
 
 
 @dataclass(frozen=True)
+class ObservationResult:
+    """How the issuer behaved on one purpose-made request: informational, never a verdict."""
+
+    id: str
+    title: str
+    rfc: str
+    observed: bool
+    value: str = ""
+    detail: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    exchanges: tuple[Exchange, ...] = ()
+    order: int = 0
+    duration_s: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe form."""
+        data = asdict(self)
+        data["exchanges"] = [asdict(e) for e in self.exchanges]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ObservationResult:
+        """Rebuild an observation from ``to_dict`` output."""
+        values = {f.name: data[f.name] for f in fields(cls) if f.name in data}
+        values["exchanges"] = tuple(Exchange.from_dict(e) for e in data.get("exchanges", []))
+        return cls(**values)
+
+
+@dataclass(frozen=True)
 class RunInfo:
     """What the report header says about a run."""
 
@@ -121,10 +151,11 @@ class RunInfo:
 
 @dataclass(frozen=True)
 class RunResult:
-    """A whole run: its header data and every check result (each key once)."""
+    """A whole run: its header data, every check result (each key once), the observations."""
 
     info: RunInfo
     results: tuple[CheckResult, ...]
+    observations: tuple[ObservationResult, ...] = ()
 
     @property
     def must_failures(self) -> int:
@@ -138,7 +169,11 @@ class RunResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe form, the content of ``matrix.json``."""
-        return {"info": asdict(self.info), "results": [r.to_dict() for r in self.results]}
+        return {
+            "info": asdict(self.info),
+            "results": [r.to_dict() for r in self.results],
+            "observations": [o.to_dict() for o in self.observations],
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RunResult:
@@ -146,7 +181,10 @@ class RunResult:
         info = dict(data["info"])
         info["notes"] = tuple(info.get("notes", ()))
         results = tuple(CheckResult.from_dict(r) for r in data["results"])
-        return cls(RunInfo(**info), results)
+        observed = data.get("observations", [])
+        return cls(
+            RunInfo(**info), results, tuple(ObservationResult.from_dict(o) for o in observed)
+        )
 
 
 def unique(results: list[CheckResult]) -> tuple[CheckResult, ...]:

@@ -2,7 +2,9 @@
 
 ``run_matrix`` runs cells in one process or spreads them over N worker processes, each with
 its own target (its own issuer and APIs on free ports), and reports each cell as it
-completes. The verdict follows RFC 2119: the run passes when every MUST check passed.
+completes. The first worker also records the issuer-behaviour observations (RFC 7662 and
+RFC 6749 answers), once per run. The verdict follows RFC 2119: the run passes when every
+MUST check passed; observations never change it.
 """
 
 from __future__ import annotations
@@ -18,25 +20,27 @@ from harness.cases import matrix_cases
 from harness.checks import ALL_CHECKS, Check, check_by_id
 from harness.execute import execute
 from harness.matrix import Cell, cell_by_number, cells
-from harness.results import CheckResult, RunInfo, RunResult, unique
+from harness.observations import ALL_OBSERVATIONS, Observation, observation_by_id, observe_all
+from harness.results import CheckResult, ObservationResult, RunInfo, RunResult, unique
 from harness.runinfo import now_iso, versions
 from harness.targets.base import Target
 from harness.targets.spec import TargetSpec
 
 CellDone = Callable[[Cell, list[CheckResult]], None]
-# The issuer URL(s), the target's notes, and every result.
-_Gathered = tuple[str, tuple[str, ...], list[CheckResult]]
+# The issuer URL(s), the target's notes, every result, the observations.
+_Gathered = tuple[str, tuple[str, ...], list[CheckResult], list[ObservationResult]]
 # A worker silent for this long (seconds) is taken for dead.
 WORKER_SILENCE_LIMIT = 600
 
 
 @dataclass(frozen=True)
 class Plan:
-    """What to run: the target, the cells and the checks."""
+    """What to run: the target, the cells, the checks and the observations."""
 
     spec: TargetSpec = field(default_factory=TargetSpec)
     cells: tuple[Cell, ...] = field(default_factory=cells)
     checks: tuple[Check, ...] = ALL_CHECKS
+    observations: tuple[Observation, ...] = ALL_OBSERVATIONS
 
 
 def run_cells(target: Target, plan: Plan) -> Iterator[tuple[Cell, list[CheckResult]]]:
@@ -52,9 +56,9 @@ def run_matrix(
     """Run the plan on ``workers`` processes (1: in this process) and gather one result."""
     started, clock = now_iso(), time.perf_counter()
     if workers <= 1 or len(plan.cells) <= 1:
-        issuer, notes, results = _run_here(plan, on_cell)
+        issuer, notes, results, observed = _run_here(plan, on_cell)
     else:
-        issuer, notes, results = _run_in_workers(plan, workers, on_cell)
+        issuer, notes, results, observed = _run_in_workers(plan, workers, on_cell)
     info = RunInfo(
         mode=str(plan.spec.mode),
         issuer=issuer,
@@ -64,7 +68,7 @@ def run_matrix(
         versions=versions(),
         notes=notes,
     )
-    return RunResult(info, unique(results))
+    return RunResult(info, unique(results), tuple(sorted(observed, key=lambda o: o.order)))
 
 
 def _run_here(plan: Plan, on_cell: CellDone | None) -> _Gathered:
@@ -75,7 +79,7 @@ def _run_here(plan: Plan, on_cell: CellDone | None) -> _Gathered:
             results += found
             if on_cell is not None:
                 on_cell(cell, found)
-        return target.issuer, target.notes, results
+        return target.issuer, target.notes, results, observe_all(target, plan.observations)
     finally:
         target.close()
 
@@ -93,6 +97,11 @@ class _CellFinished:
 
 
 @dataclass(frozen=True)
+class _Observed:
+    results: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
 class _Failed:
     reason: str
 
@@ -102,7 +111,7 @@ class _Done:
     pass
 
 
-_Message = _Ready | _CellFinished | _Failed | _Done
+_Message = _Ready | _CellFinished | _Observed | _Failed | _Done
 
 
 def _run_in_workers(plan: Plan, workers: int, on_cell: CellDone | None) -> _Gathered:
@@ -126,6 +135,7 @@ class _Share:
     spec: TargetSpec
     cells: tuple[int, ...]
     checks: tuple[str, ...]
+    observations: tuple[str, ...] = ()
 
     def plan(self) -> Plan:
         """The plan again, from the registry (so only registered checks run in workers)."""
@@ -133,15 +143,20 @@ class _Share:
             self.spec,
             tuple(cell_by_number(n) for n in self.cells),
             tuple(check_by_id(c) for c in self.checks),
+            tuple(observation_by_id(o) for o in self.observations),
         )
 
 
 def _share(plan: Plan, workers: int) -> list[_Share]:
-    """Split the cells round-robin over at most ``workers`` shares."""
+    """Split the cells round-robin over at most ``workers`` shares; the first also observes."""
     count = min(workers, len(plan.cells))
     checks = tuple(c.id for c in plan.checks)
+    observations = tuple(o.id for o in plan.observations)
     groups = [plan.cells[i::count] for i in range(count)]
-    return [_Share(plan.spec, tuple(c.number for c in group), checks) for group in groups]
+    return [
+        _Share(plan.spec, tuple(c.number for c in group), checks, observations if i == 0 else ())
+        for i, group in enumerate(groups)
+    ]
 
 
 def _worker(share: _Share, queue: Queue[_Message]) -> None:
@@ -155,6 +170,8 @@ def _worker(share: _Share, queue: Queue[_Message]) -> None:
         queue.put(_Ready(target.issuer, target.notes))
         for cell, results in run_cells(target, plan):
             queue.put(_CellFinished(cell.number, [r.to_dict() for r in results]))
+        observed = observe_all(target, plan.observations)
+        queue.put(_Observed([o.to_dict() for o in observed]))
     finally:
         target.close()
         queue.put(_Done())
@@ -164,6 +181,7 @@ def _collect(queue: Queue[_Message], workers: int, on_cell: CellDone | None) -> 
     issuers: list[str] = []
     notes: tuple[str, ...] = ()
     results: list[CheckResult] = []
+    observed: list[ObservationResult] = []
     finished = 0
     while finished < workers:
         message = queue.get(timeout=WORKER_SILENCE_LIMIT)
@@ -177,6 +195,8 @@ def _collect(queue: Queue[_Message], workers: int, on_cell: CellDone | None) -> 
             results += found
             if on_cell is not None:
                 on_cell(cell_by_number(message.number), found)
+        elif isinstance(message, _Observed):
+            observed += [ObservationResult.from_dict(d) for d in message.results]
         else:
             finished += 1
-    return ", ".join(dict.fromkeys(issuers)), notes, results
+    return ", ".join(dict.fromkeys(issuers)), notes, results, observed

@@ -1,13 +1,14 @@
-"""Plain-text views of a run for the terminal: a progress line per cell and the matrix table.
+"""Plain-text views of a run for the terminal: progress per cell, the matrix, the issuer.
 
 The verdict words follow RFC 2119 §1/§3: a failed MUST check fails the cell, a failed SHOULD
-check is shown but does not.
+check is shown but does not. The issuer's observed behaviour (RFC 7662, RFC 6749 answers) is
+listed after the matrix, one line each, with no verdict.
 """
 
 from __future__ import annotations
 
 from harness.matrix import Cell, Grant, IntrospectionAuth
-from harness.results import CheckResult, RunResult
+from harness.results import CheckResult, ObservationResult, RunResult
 from harness.summary import Counts, count, summarise
 
 _VERDICT_WORDS = {
@@ -62,3 +63,15 @@ def matrix_table(run: RunResult) -> str:
 
 def _word(counts: Counts) -> str:
     return _VERDICT_WORDS[counts.verdict]
+
+
+def observations_text(run: RunResult) -> list[str]:
+    """One line per observation of the issuer's behaviour (already redacted)."""
+    width = max((len(o.id) for o in run.observations), default=0)
+    return [f"  {o.id:<{width}}  {_observed(o)}" for o in run.observations]
+
+
+def _observed(observation: ObservationResult) -> str:
+    if observation.observed:
+        return observation.value
+    return f"(not observed: {observation.detail})"

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from harness.checks.base import Check, CheckContext, Where
 from harness.checks.expect import describe, expect_bearer_error, expect_status, parse_challenge
+from harness.matrix import Grant
 from harness.results import Level, Outcome, Status
-from harness.skips import NotApplicable
+from harness.skips import NotApplicable, NotConfigured
 from harness.targets.base import Holder
 
 ROLE = "read:messages"
@@ -18,14 +19,22 @@ SCOPED_PATH = "/api/private-scoped"
 
 
 def _holder_without_role(ctx: CheckContext) -> Holder:
-    """Mock: a dedicated user without the role; live: the user, if it lacks the role."""
+    """Mock: a dedicated user without the role; live: the user if it lacks the role, else
+    the same user asking with NO_ROLE_SCOPES (issuers whose roles are scopes)."""
     if ctx.target.mock is not None:
         return Holder.NO_ROLE
-    if ROLE in ctx.target.expected_roles(ctx.grant):
+    if ROLE not in ctx.target.expected_roles(ctx.grant):
+        return Holder.ROLE
+    holds = f"the {ctx.grant.label} service user holds {ROLE} (see EXPECTED_ROLES_*)"
+    if ctx.grant is Grant.PAT:
+        raise NotApplicable(f"{holds}, and a PAT's roles cannot be narrowed by scopes")
+    try:
+        ctx.target.token(ctx.variant, Holder.NO_ROLE)
+    except NotConfigured:
         raise NotApplicable(
-            f"the {ctx.grant.label} service user holds {ROLE} (see EXPECTED_ROLES_*)"
-        )
-    return Holder.ROLE
+            f"{holds}; set NO_ROLE_SCOPES if your issuer can give it a token without the role"
+        ) from None
+    return Holder.NO_ROLE
 
 
 def role_present(ctx: CheckContext) -> Outcome:

@@ -54,13 +54,10 @@ def _format_hint(ctx: CheckContext) -> str:
 
 def revoked_token(ctx: CheckContext) -> Outcome:
     """A token revoked at the issuer: 401 invalid_token."""
-    if ctx.target.mock is None:
-        raise NotApplicable("revocation needs the mock issuer")
-    token = ctx.target.fresh_token(ctx.variant).access_token
-    ctx.target.mock.revoke(token)
-    return expect_bearer_error(
-        ctx, ctx.get("/api/private", f"Bearer {token}"), 401, "invalid_token"
-    )
+    issued = ctx.target.revoked_token(ctx.variant)
+    ctx.exchanges.extend(issued.exchanges)  # the grant and (live) revocation, confirmation
+    reply = ctx.get("/api/private", f"Bearer {issued.access_token}")
+    return expect_bearer_error(ctx, reply, 401, "invalid_token")
 
 
 def expired_token(ctx: CheckContext) -> Outcome:
@@ -88,7 +85,7 @@ CHECKS = (
           "RFC 9068 §2", Level.SHOULD, Where.BOTH, token_format,
           GRANTS_WITH_TOKEN_ENDPOINT, "a PAT is always opaque"),
     Check("RFC7662-2.2-revoked-token", "A revoked token: 401 invalid_token",
-          "RFC 7662 §2.2; RFC 7009 §2", Level.MUST, Where.MOCK, revoked_token),
+          "RFC 7662 §2.2; RFC 7009 §2", Level.MUST, Where.BOTH, revoked_token),
     Check("RFC7662-2.2-expired-token",
           "A token expired by the issuer's clock: 401 invalid_token",
           "RFC 7662 §2.2", Level.MUST, Where.MOCK, expired_token),

@@ -2,8 +2,8 @@
 
 A target is an issuer plus the two sample APIs pointed at it: the resource servers of RFC 6750
 that introspect per RFC 7662 §2. `MockTarget` and `LiveTarget` both satisfy `Target`; only the
-mock has `MockControls` (faults, the issuer's clock, revocation), so checks that need them are
-marked mock-only.
+mock has `MockControls` (faults, the issuer's clock), so checks that need them are marked
+mock-only. Revocation (RFC 7009) works on both: the live target revokes over HTTP.
 """
 
 from __future__ import annotations
@@ -19,13 +19,14 @@ from harness.logcapture import LogCapture
 from harness.matrix import Grant, IntrospectionAuth, Mode, TokenFormat, Variant
 from harness.redaction import Redactor
 from harness.results import Exchange
+from harness.targets.issuer_calls import IssuerCalls
 
 
 class Holder(enum.StrEnum):
     """Whose token a check wants, for the variant's grant."""
 
     ROLE = "role"  # the service user expected to hold the role read:messages
-    NO_ROLE = "no_role"  # a service user of the project without that role
+    NO_ROLE = "no_role"  # a token without that role (mock: another user; live: NO_ROLE_SCOPES)
     OTHER_AUDIENCE = "other_audience"  # a token whose audience is another project
 
 
@@ -89,6 +90,10 @@ class Target(Protocol):
     def notes(self) -> tuple[str, ...]:
         """Remarks for the report header (e.g. settings that are missing)."""
 
+    @property
+    def issuer_calls(self) -> IssuerCalls:
+        """The harness's own recorded calls to the issuer, as one of the API apps."""
+
     def api_url(self, auth: IntrospectionAuth) -> str:
         """Base URL of the sample API that introspects with ``auth``."""
 
@@ -103,6 +108,9 @@ class Target(Protocol):
 
     def fresh_token(self, variant: Variant) -> IssuedToken:
         """A new token, never cached (for checks that spoil it, e.g. by revocation)."""
+
+    def revoked_token(self, variant: Variant) -> IssuedToken:
+        """A new token, revoked at the issuer (RFC 7009); raises NotApplicable if it cannot be."""
 
     def expected_roles(self, grant: Grant) -> frozenset[str]:
         """Roles the ROLE holder of ``grant`` has; raises NotConfigured when not stated."""

@@ -16,11 +16,13 @@ from pathlib import Path
 from harness.logcapture import LogCapture
 from harness.matrix import Grant, IntrospectionAuth, Mode, TokenFormat, Variant
 from harness.redaction import Redactor
-from harness.skips import NotConfigured
+from harness.skips import NotApplicable, NotConfigured
 from harness.targets.apis import ApiFactories, ApiServers, api_client
 from harness.targets.base import Holder, IssuedToken
+from harness.targets.issuer_calls import IssuerCalls
 from harness.targets.live_recipes import live_recipes
-from harness.targets.tokens import TokenBroker
+from harness.targets.live_revocation import revoke_and_confirm
+from harness.targets.tokens import TokenBroker, role_recipes
 from oauthkit.env import EnvSource
 from oauthkit.errors import ConfigError
 
@@ -56,6 +58,9 @@ class LiveTarget:
         self.live_format = self._token_format()
         self.broker = TokenBroker(self.redactor, live_recipes(self.env))
         self.apis = ApiServers(self.env, factories or {}).start()
+        self.issuer_calls = IssuerCalls(
+            self.issuer, self.redactor, self.apis.settings, role_recipes(self.broker)
+        )
         self.notes = self._notes()
 
     @property
@@ -82,6 +87,15 @@ class LiveTarget:
     def fresh_token(self, variant: Variant) -> IssuedToken:
         """A new token (for a PAT: the configured one again)."""
         return self.broker.fresh(variant.cell.grant, Holder.ROLE, variant.token_format)
+
+    def revoked_token(self, variant: Variant) -> IssuedToken:
+        """A new token revoked at the issuer as the cell's API app, and confirmed inactive."""
+        if variant.cell.grant is Grant.PAT:
+            raise NotApplicable(
+                "revoking would end the configured PERSONAL_ACCESS_TOKEN for good; the harness "
+                "revokes only tokens it obtained itself"
+            )
+        return revoke_and_confirm(self.issuer_calls, self.fresh_token(variant), variant.cell.auth)
 
     def expected_roles(self, grant: Grant) -> frozenset[str]:
         """The roles EXPECTED_ROLES_<GRANT> says the grant's service user holds."""

@@ -26,8 +26,9 @@ from harness.mock_issuer.provision import ROLE, Provisioned
 from harness.redaction import Redactor
 from harness.targets.apis import ApiFactories, ApiServers, api_client
 from harness.targets.base import Fault, Holder, IssuedToken
+from harness.targets.issuer_calls import IssuerCalls
 from harness.targets.mock_recipes import mock_recipes
-from harness.targets.tokens import TokenBroker
+from harness.targets.tokens import TokenBroker, role_recipes
 from oauthkit.env import EnvSource
 
 # Short, so "slower than the timeout" costs half a second per check, not five.
@@ -74,6 +75,9 @@ class MockTarget:
         recipes = mock_recipes(env, self.world, self.jwt_users)
         self.broker = TokenBroker(self.redactor, recipes, clock=self.issuer_server.clock.now)
         self.apis = ApiServers(env, factories).start()
+        self.issuer_calls = IssuerCalls(
+            self.issuer, self.redactor, self.apis.settings, role_recipes(self.broker)
+        )
 
     @property
     def issuer(self) -> str:
@@ -107,6 +111,12 @@ class MockTarget:
         if variant.cell.grant is Grant.PAT:
             return self._new_pat(expires_at=None)
         return self.broker.fresh(variant.cell.grant, Holder.ROLE, variant.token_format)
+
+    def revoked_token(self, variant: Variant) -> IssuedToken:
+        """A new token (a new PAT for PAT cells), revoked at the issuer."""
+        issued = self.fresh_token(variant)
+        self.revoke(issued.access_token)
+        return issued
 
     def expected_roles(self, grant: Grant) -> frozenset[str]:
         """Every role holder of the mock holds ``read:messages``."""

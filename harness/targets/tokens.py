@@ -66,12 +66,27 @@ class TokenBroker:
         return IssuedToken(token.access_token, token.token_type, token.expires_in, tuple(exchanges))
 
 
+def role_recipes(broker: TokenBroker) -> dict[Grant, Recipe]:
+    """The role holders' opaque-token recipes by grant (for the harness's own issuer calls)."""
+    return {
+        grant: recipe
+        for (grant, holder, fmt), recipe in broker.recipes.items()
+        if holder is Holder.ROLE and fmt is TokenFormat.OPAQUE
+    }
+
+
 def _no_recipe(grant: Grant, holder: Holder) -> NotConfigured:
     if holder is Holder.OTHER_AUDIENCE:
         return NotConfigured(
             "OTHER_AUDIENCE_SCOPES",
             "OTHER_AUDIENCE_SCOPES is not set: give the scopes that get a token for another "
             "project's audience, e.g. urn:zitadel:iam:org:project:id:<other project id>:aud",
+        )
+    if holder is Holder.NO_ROLE:
+        return NotConfigured(
+            "NO_ROLE_SCOPES",
+            "NO_ROLE_SCOPES is not set: give scopes that get the service user a token without "
+            "the role (issuers whose roles are scopes), e.g. the audience scope alone",
         )
     return NotConfigured(
         "credentials", f"no credentials are configured for a {grant.label} token ({holder})"

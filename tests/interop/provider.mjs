@@ -38,6 +38,10 @@ const RESOURCES = {
   other: { id: 'urn:interop:other-api', format: 'opaque' },
   jwt: { id: 'urn:interop:jwt-api', format: 'jwt' },
 };
+// The scope `aud:<resource indicator>` picks the resource when the request names none: the
+// stand-in for ZITADEL's `urn:zitadel:iam:org:project:id:{id}:aud`, so clients that can only
+// choose scopes (OTHER_AUDIENCE_SCOPES, JWT_ACCESS_TOKEN_SCOPES) can choose the audience.
+const AUDIENCE_SCOPE = 'aud:';
 
 /** A numeric id like ZITADEL's (snowflake-like strings). */
 function numericId() {
@@ -141,6 +145,14 @@ function memoryAdapter() {
   };
 }
 
+/** The resource a request asks for: RFC 8707 `resource`, else an `aud:` scope, else the API. */
+function requestedResource(params) {
+  if (params.resource) return params.resource;
+  const scopes = (params.scope ?? '').split(' ');
+  const chosen = scopes.find((s) => s.startsWith(AUDIENCE_SCOPE));
+  return chosen ? chosen.slice(AUDIENCE_SCOPE.length) : RESOURCES.api.id;
+}
+
 /** RFC 8707: the resource server behind an indicator, or invalid_target. */
 function resourceServerInfo(indicator) {
   const found = Object.values(RESOURCES).find((r) => r.id === indicator);
@@ -178,7 +190,7 @@ function configuration(p) {
       revocation: { enabled: true, allowedPolicy: ownerOrApi },
       resourceIndicators: {
         enabled: true,
-        defaultResource: async (_ctx, _client, oneOf) => oneOf ?? RESOURCES.api.id,
+        defaultResource: async (ctx, _client, oneOf) => oneOf ?? requestedResource(ctx.oidc.params),
         getResourceServerInfo: async (_ctx, indicator) => resourceServerInfo(indicator),
       },
     },
@@ -238,7 +250,7 @@ async function verifyAssertion(ctx, serviceUsers) {
 function jwtBearerGrant(provider, serviceUsers) {
   return async function handle(ctx) {
     const { claims, user } = await verifyAssertion(ctx, serviceUsers);
-    const indicator = ctx.oidc.params.resource ?? RESOURCES.api.id;
+    const indicator = requestedResource(ctx.oidc.params);
     const info = resourceServerInfo(indicator);
     // Like a role assignment: the user's roles that were asked for and that the API knows.
     const requested = new Set((ctx.oidc.params.scope ?? '').split(' '));
@@ -310,6 +322,11 @@ function envLines(issuer, p, files, pat) {
     EXPECTED_ROLES_CLIENT_CREDENTIALS: ROLE,
     EXPECTED_ROLES_PAT: roles(p.patUser.roles),
     TOKEN_SCOPES: ROLE,
+    // Harness-only settings (see docs/harness.md): a token for another audience, one without
+    // the role from the same users, and JWT access tokens for the issuer-behaviour record.
+    OTHER_AUDIENCE_SCOPES: `${ROLE} ${AUDIENCE_SCOPE}${RESOURCES.other.id}`,
+    NO_ROLE_SCOPES: `${AUDIENCE_SCOPE}${RESOURCES.api.id}`,
+    JWT_ACCESS_TOKEN_SCOPES: `${ROLE} ${AUDIENCE_SCOPE}${RESOURCES.jwt.id}`,
     API_AUDIENCE: RESOURCES.api.id,
     ROLES_CLAIM: 'scope',
     CLIENT_ASSERTION_JTI: 'true',

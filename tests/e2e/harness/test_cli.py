@@ -87,5 +87,17 @@ def test_live_mode_runs_against_any_issuer_described_by_a_env_file(
     assert statuses == {
         "ROUTE-public-without-token": "passed",
         "RFC6750-2.1-valid-token": "passed",
-        "RFC7662-2.2-revoked-token": "not_applicable",
+        "RFC7662-2.2-revoked-token": "passed",  # revoked over HTTP (RFC 7009), then confirmed
     }
+
+
+def test_the_run_prints_and_reports_the_issuer_behaviour_once(tmp_path: Path) -> None:
+    report = tmp_path / "matrix.html"
+    status, out = _run("-n", "2", "--cells", "5,6", "--checks", FEW_CHECKS, "--report", str(report))
+    assert status == 0
+    section = out.split("Issuer behaviour (recorded, not judged):")[1]
+    assert "introspection-inactive-shape" in section and '{"active": false}' in section
+    observations = json.loads(report.with_suffix(".json").read_text())["observations"]
+    ids = [o["id"] for o in observations]
+    assert len(ids) == len(set(ids)) == 9
+    assert 'id="issuer-behaviour"' in report.read_text()

@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+# httpx imports httpcore lazily. Imported first inside an in-process inner session, it would be
+# dropped with that session's modules, and httpx would then map only the dropped module's
+# exceptions: later transport errors in this process escape as raw httpcore errors (500s).
+import httpcore  # noqa: F401
 import pytest
 
 import harness

@@ -1,0 +1,109 @@
+"""The issuer-behaviour observations, in report order, and running one against a target.
+
+Where issuers differ in ways a user cares about (RFC 6749 §5.2 status codes for bad client
+credentials, the RFC 7662 §2.2 answer's shape, scope versus role claims, JWT access tokens at
+introspection), the harness records what this issuer does. Observing never fails a run: a
+failure to observe is recorded with its reason, redacted like everything else.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from harness.observations import introspection, token_endpoint
+from harness.observations.base import Observation, ObserveContext, Observed
+from harness.redaction import Redactor
+from harness.results import ObservationResult
+from harness.skips import CheckSkipped
+from harness.targets.base import Target
+
+ALL_OBSERVATIONS: tuple[Observation, ...] = (
+    Observation("token-bad-client-secret",
+                "Token endpoint: client credentials with a wrong client secret",
+                "RFC 6749 §5.2", token_endpoint.bad_client_secret),
+    Observation("token-response-members", "Token endpoint: the members of a token response",
+                "RFC 6749 §5.1", token_endpoint.token_response_members),
+    Observation("introspection-auth-methods",
+                "Discovery: advertised introspection client authentication methods",
+                "RFC 8414 §2", token_endpoint.introspection_auth_methods),
+    Observation("introspection-bad-api-secret",
+                "Introspection: the API app's client id with a wrong secret",
+                "RFC 7662 §2.1; RFC 6749 §5.2", introspection.bad_api_secret),
+    Observation("introspection-inactive-shape",
+                "Introspection: the answer for a token never issued",
+                "RFC 7662 §2.2", introspection.inactive_shape),
+    Observation("introspection-roles-location",
+                "Introspection: where the active answer carries the role read:messages",
+                "RFC 7662 §2.2", introspection.roles_location),
+    Observation("introspection-aud-shape", "Introspection: aud as a string or an array",
+                "RFC 7662 §2.2; RFC 7519 §4.1.3", introspection.aud_shape),
+    Observation("introspection-other-audience",
+                "Introspection: a token for another audience (OTHER_AUDIENCE_SCOPES)",
+                "RFC 7662 §2.2, §4", introspection.other_audience),
+    Observation("introspection-jwt-access-token",
+                "Introspection: a JWT access token",
+                "RFC 7662 §2.1; RFC 9068 §2", introspection.jwt_access_token),
+)  # fmt: skip
+
+
+def observation_by_id(observation_id: str) -> Observation:
+    """The registered observation with ``observation_id``."""
+    for observation in ALL_OBSERVATIONS:
+        if observation.id == observation_id:
+            return observation
+    known = ", ".join(o.id for o in ALL_OBSERVATIONS)
+    raise KeyError(f"No observation has the id {observation_id!r}. Known ids: {known}")
+
+
+def observe(observation: Observation, target: Target, order: int = 0) -> ObservationResult:
+    """Make one observation; never raises for the issuer's or the settings' sake."""
+    started, context = time.perf_counter(), ObserveContext(target)
+    try:
+        seen = observation.fn(context)
+    except CheckSkipped as exc:
+        seen, observed = Observed("", detail=exc.reason), False
+    except Exception as exc:
+        seen, observed = (
+            Observed("", detail=f"could not observe: {type(exc).__name__}: {exc}"),
+            False,
+        )
+    else:
+        observed = True
+    redact = target.redactor.redact
+    return ObservationResult(
+        id=observation.id, title=observation.title, rfc=observation.rfc, observed=observed,
+        value=redact(seen.value), detail=redact(seen.detail),
+        data=_redacted(seen.data, target.redactor), exchanges=tuple(context.exchanges),
+        order=order, duration_s=round(time.perf_counter() - started, 4),
+    )  # fmt: skip
+
+
+def _seen(observation: Observation, context: ObserveContext) -> tuple[Observed, bool]:
+    try:
+        return observation.fn(context), True
+    except CheckSkipped as exc:
+        return Observed("", detail=exc.reason), False
+    except Exception as exc:
+        return Observed("", detail=f"could not observe: {type(exc).__name__}: {exc}"), False
+
+
+def observe_all(
+    target: Target, observations: tuple[Observation, ...] = ALL_OBSERVATIONS
+) -> list[ObservationResult]:
+    """Every observation, in registry order."""
+    order = {o.id: n for n, o in enumerate(ALL_OBSERVATIONS)}
+    return [observe(o, target, order.get(o.id, 0)) for o in observations]
+
+
+def _redacted(value: Any, redactor: Redactor) -> Any:
+    if isinstance(value, str):
+        return redactor.redact(value)
+    if isinstance(value, dict):
+        return {redactor.redact(str(k)): _redacted(v, redactor) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redacted(v, redactor) for v in value]
+    return value
+
+
+__all__ = ["ALL_OBSERVATIONS", "Observation", "observation_by_id", "observe", "observe_all"]
