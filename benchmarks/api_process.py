@@ -9,6 +9,7 @@ stderr goes to a log file, whose tail is shown if it fails to start.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
@@ -88,7 +89,8 @@ class ApiProcess:
         if process is None:
             return
         if process.stdin is not None:
-            process.stdin.close()
+            with contextlib.suppress(BrokenPipeError):  # the child may be gone already
+                process.stdin.close()
         try:
             process.wait(REPLY_TIMEOUT_S)
         except subprocess.TimeoutExpired:
