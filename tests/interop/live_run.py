@@ -46,7 +46,9 @@ class LiveRun:
 
     def observation(self, observation_id: str) -> dict[str, Any]:
         """One issuer-behaviour observation."""
-        found = [o for o in self.report["observations"] if o["id"] == observation_id]
+        found: list[dict[str, Any]] = [
+            o for o in self.report["observations"] if o["id"] == observation_id
+        ]
         assert len(found) == 1, f"{observation_id} recorded {len(found)} times"
         return found[0]
 
