@@ -2,7 +2,8 @@
 
 RFC 6750 §3.1: a valid token without the needed scope gets 403 ``insufficient_scope``; the
 challenge MAY name the scope (RFC 6750 §3), which our samples promise. ZITADEL carries roles in
-``urn:zitadel:iam:org:project:roles``, generic issuers in ``scope``.
+``urn:zitadel:iam:org:project:roles``, generic issuers in ``scope`` (RFC 6749 §3.3), where
+asking for fewer scopes (NO_ROLE_SCOPES) gives the same user a token without the role.
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ SCOPED_PATH = "/api/private-scoped"
 
 
 def _holder_without_role(ctx: CheckContext) -> Holder:
-    """Mock: a dedicated user without the role; live: the user if it lacks the role, else
-    the same user asking with NO_ROLE_SCOPES (issuers whose roles are scopes)."""
+    """Whose token lacks the role.
+
+    Mock: a dedicated user. Live: the configured user if it lacks the role, else the same user
+    asking with NO_ROLE_SCOPES (issuers whose roles are scopes); a PAT's roles are fixed.
+    """
     if ctx.target.mock is not None:
         return Holder.NO_ROLE
     if ROLE not in ctx.target.expected_roles(ctx.grant):

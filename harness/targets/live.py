@@ -3,7 +3,9 @@
 Endpoints come from discovery (OpenID Connect Discovery 1.0 §4 / RFC 8414 §3), so any
 standards-conformant issuer works, not only ZITADEL. The variables are those of ZITADEL's
 examples plus the harness's own (see ``.env.example`` and ``docs/harness.md``). Whatever is
-missing makes the checks that need it "not configured", naming the variable.
+missing makes the checks that need it "not configured", naming the variable. The harness's
+own issuer calls (``issuer_calls.py``) revoke tokens it obtained (RFC 7009, confirmed by RFC
+7662 introspection) and record the issuer's behaviour; the configured PAT is never revoked.
 """
 
 from __future__ import annotations
