@@ -19,9 +19,9 @@ from harness.skips import CheckSkipped
 from harness.targets.base import Target
 
 ALL_OBSERVATIONS: tuple[Observation, ...] = (
-    Observation("token-bad-client-secret",
-                "Token endpoint: client credentials with a wrong client secret",
-                "RFC 6749 §5.2", token_endpoint.bad_client_secret),
+    Observation("token-unknown-client",
+                "Token endpoint: client credentials for a client that does not exist",
+                "RFC 6749 §5.2", token_endpoint.unknown_client),
     Observation("token-response-members", "Token endpoint: the members of a token response",
                 "RFC 6749 §5.1", token_endpoint.token_response_members),
     Observation("introspection-auth-methods",

@@ -10,6 +10,7 @@ advertises (absent means "determined by other means").
 from __future__ import annotations
 
 import json
+import secrets
 
 from harness.matrix import Grant
 from harness.observations.base import ObserveContext, Observed, error_data, said
@@ -19,10 +20,14 @@ from oauthkit.credentials import basic_authorization
 CLIENT_CREDENTIALS = "client_credentials"
 
 
-def bad_client_secret(ctx: ObserveContext) -> Observed:
-    """The client-credentials user's id with a wrong secret, in a Basic header."""
+def unknown_client(ctx: ObserveContext) -> Observed:
+    """Client credentials for a client id that does not exist, in a Basic header.
+
+    Not the real service user with a wrong secret: against a live instance that could count
+    towards a lockout policy for a user someone depends on.
+    """
     settings = ctx.client_settings(Grant.CLIENT_CREDENTIALS)
-    client_id = settings.credentials.client_id
+    client_id = "harness-no-such-client-" + secrets.token_hex(4)
     form = {"grant_type": CLIENT_CREDENTIALS, "scope": " ".join(settings.scopes)}
     headers = {"Authorization": basic_authorization(client_id, ctx.wrong_secret())}
     answer = ctx.record(ctx.target.issuer_calls.token_request(form, headers))

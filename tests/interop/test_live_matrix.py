@@ -115,7 +115,7 @@ def test_revocation_goes_through_the_issuers_revocation_endpoint(live_run: LiveR
 @pytest.mark.parametrize(
     ("observation_id", "expected"),
     [
-        ("token-bad-client-secret", {"status": 401, "error": "invalid_client"}),
+        ("token-unknown-client", {"status": 401, "error": "invalid_client"}),
         ("introspection-bad-api-secret", {"status": 401, "error": "invalid_client"}),
         ("introspection-inactive-shape", {"status": 200, "members": ["active"]}),
         ("introspection-aud-shape", {"type": "a string", "aud": "urn:interop:messages-api"}),

@@ -26,7 +26,7 @@ def observed(mock_target: MockTarget) -> dict[str, ObservationResult]:
 @pytest.mark.parametrize(
     ("observation_id", "expected"),
     [
-        ("token-bad-client-secret", {"status": 400, "error": "invalid_request"}),
+        ("token-unknown-client", {"status": 400, "error": "invalid_client"}),
         ("introspection-bad-api-secret", {"status": 400, "error": "unauthorized_client"}),
         ("introspection-inactive-shape", {"status": 200, "members": ["active"]}),
         ("introspection-aud-shape", {"type": "an array"}),

@@ -212,7 +212,7 @@ def test_bad_credentials_at_both_endpoints_record_status_error_and_challenge() -
     refusal = _answer(401, {"error": "invalid_client"}, 'Basic realm="issuer"')
     target.issuer_calls.token_answer = refusal
     target.issuer_calls.default_introspection = refusal
-    for observation_id in ("token-bad-client-secret", "introspection-bad-api-secret"):
+    for observation_id in ("token-unknown-client", "introspection-bad-api-secret"):
         observed, seen, data, _ = _observe(observation_id, target)
         assert observed and seen == "HTTP 401 invalid_client, WWW-Authenticate: Basic"
         assert (data["status"], data["error"]) == (401, "invalid_client")
