@@ -89,6 +89,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     failures = failures_text(run)
     if failures:
         print("\nFailed checks:", *failures, sep="\n", file=out)
+    if not run.checks_ran:
+        print("\nNo check ran: every cell is not applicable or not configured (see above).",
+              file=out)  # fmt: skip
     print(f"\nreport: {paths.html}\n  json: {paths.json}", file=out)
     return EXIT_PASSED if run.passed else EXIT_FAILED
 

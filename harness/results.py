@@ -163,9 +163,17 @@ class RunResult:
         return sum(1 for r in self.results if r.must_failed)
 
     @property
+    def checks_ran(self) -> bool:
+        """True when at least one check ran (passed or failed), not all skipped."""
+        return any(r.status in (Status.PASSED, Status.FAILED) for r in self.results)
+
+    @property
     def passed(self) -> bool:
-        """True when every MUST check that ran passed."""
-        return self.must_failures == 0
+        """True when checks ran and every MUST check among them passed.
+
+        A run in which nothing ran (every cell not configured) proves nothing, so it fails.
+        """
+        return self.checks_ran and self.must_failures == 0
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe form, the content of ``matrix.json``."""
