@@ -9,11 +9,12 @@ also searched in the encodings it travels in: form-urlencoded and inside a Basic
 from __future__ import annotations
 
 import base64
-import hashlib
 import re
 import threading
 from collections.abc import Iterable
 from urllib.parse import quote, quote_plus
+
+from oauthkit.credentials import short_digest as fingerprint
 
 # Shorter strings are too likely to occur by chance (and are not real secrets).
 MIN_SECRET_LENGTH = 8
@@ -21,11 +22,6 @@ _PEM_BODY = re.compile(r"-----BEGIN [A-Z ]+-----.*?-----END [A-Z ]+-----", re.DO
 # Header values whose credentials are always blanked, known secret or not (RFC 7235 §4.2).
 _CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization"})
 _SCHEME_AND_CREDENTIALS = re.compile(r"^(\s*[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*\s+)(\S.*)$")
-
-
-def fingerprint(secret: str) -> str:
-    """A short, stable, non-reversible name for a secret (first 8 hex digits of SHA-256)."""
-    return hashlib.sha256(secret.encode()).hexdigest()[:8]
 
 
 def encodings(secret: str) -> set[str]:

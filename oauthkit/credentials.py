@@ -17,9 +17,14 @@ from urllib.parse import quote_plus
 ClientAuthMethod = Literal["client_secret_basic", "client_secret_post"]
 
 
+def short_digest(secret: str) -> str:
+    """The first 8 hex digits of the secret's SHA-256: stable, short, not reversible."""
+    return hashlib.sha256(secret.encode()).hexdigest()[:8]
+
+
 def fingerprint(secret: str) -> str:
-    """A short name for a secret for logs: `sha256:` and the first 8 hex digits of its hash."""
-    return "sha256:" + hashlib.sha256(secret.encode()).hexdigest()[:8]
+    """A short name for a secret for logs: `sha256:` and its `short_digest`."""
+    return "sha256:" + short_digest(secret)
 
 
 @dataclass(frozen=True)

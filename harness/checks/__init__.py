@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from harness.checks import faults, leaks, rfc6750, roles, tokens
 from harness.checks.base import Check, CheckContext, Where
+from harness.registry import by_id
 
 ALL_CHECKS: tuple[Check, ...] = (
     tokens.CHECKS[:2]
@@ -22,11 +23,7 @@ ALL_CHECKS: tuple[Check, ...] = (
 
 def check_by_id(check_id: str) -> Check:
     """The registered check with ``check_id``."""
-    for check in ALL_CHECKS:
-        if check.id == check_id:
-            return check
-    known = ", ".join(c.id for c in ALL_CHECKS)
-    raise KeyError(f"No check has the id {check_id!r}. Known ids: {known}")
+    return by_id(ALL_CHECKS, check_id, "check")
 
 
 __all__ = ["ALL_CHECKS", "Check", "CheckContext", "Where", "check_by_id"]

@@ -8,7 +8,6 @@ asks for. Key files have ZITADEL's exact layout (``type``, ``keyId``, ``key``, t
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,11 +50,6 @@ def application_key_file(
 def service_account_key_file(key_id: str, key: rsa.RSAPrivateKey, user_id: str) -> KeyFile:
     """A service user's key file, as ZITADEL's console downloads it."""
     return {"type": "serviceaccount", "keyId": key_id, "key": pkcs1_pem(key), "userId": user_id}
-
-
-def fingerprint(secret: str) -> str:
-    """A short, non-reversible tag for logs: the first 8 hex digits of SHA-256."""
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()[:8]
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import Any
 from harness.observations import introspection, token_endpoint
 from harness.observations.base import Observation, ObserveContext, Observed
 from harness.redaction import Redactor
+from harness.registry import by_id
 from harness.results import ObservationResult
 from harness.skips import CheckSkipped
 from harness.targets.base import Target
@@ -49,11 +50,7 @@ ALL_OBSERVATIONS: tuple[Observation, ...] = (
 
 def observation_by_id(observation_id: str) -> Observation:
     """The registered observation with ``observation_id``."""
-    for observation in ALL_OBSERVATIONS:
-        if observation.id == observation_id:
-            return observation
-    known = ", ".join(o.id for o in ALL_OBSERVATIONS)
-    raise KeyError(f"No observation has the id {observation_id!r}. Known ids: {known}")
+    return by_id(ALL_OBSERVATIONS, observation_id, "observation")
 
 
 def observe(observation: Observation, target: Target, order: int = 0) -> ObservationResult:

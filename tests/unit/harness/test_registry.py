@@ -9,6 +9,7 @@ import pytest
 from harness.checks import ALL_CHECKS, Check, check_by_id
 from harness.checks.base import Where
 from harness.matrix import Mode, TokenFormat, Variant, cell_by_number
+from harness.observations import ALL_OBSERVATIONS, observation_by_id
 from harness.results import Level
 
 ID = re.compile(r"^(RFC\d{4}-[\d.]+|ROUTE)-[a-z0-9-]+$")
@@ -72,3 +73,10 @@ def test_grant_specific_checks_give_their_reason_for_other_grants() -> None:
 
 def test_there_are_must_and_should_checks() -> None:
     assert {c.level for c in ALL_CHECKS} == {Level.MUST, Level.SHOULD}
+
+
+def test_observations_are_found_by_id_and_an_unknown_one_is_refused_with_the_known_ids() -> None:
+    first = ALL_OBSERVATIONS[0]
+    assert observation_by_id(first.id) is first
+    with pytest.raises(KeyError, match=f"No observation has the id 'nope'.*{first.id}"):
+        observation_by_id("nope")

@@ -12,7 +12,6 @@ from harness.mock_issuer.credentials import SecretDigest, new_client_secret
 from harness.mock_issuer.keys import (
     SigningKey,
     application_key_file,
-    fingerprint,
     generate_private_key,
     service_account_key_file,
 )
@@ -57,9 +56,3 @@ def test_secret_digests_match_only_the_secret() -> None:
     assert digest.matches(secret)
     assert not digest.matches(secret + "x")
     assert secret.encode() not in digest.digest + digest.salt
-
-
-def test_fingerprints_are_short_and_do_not_contain_the_secret() -> None:
-    secret = new_client_secret()
-    assert len(fingerprint(secret)) == 8
-    assert fingerprint(secret) not in secret

@@ -12,6 +12,7 @@ from oauthkit.credentials import (
     PersonalAccessToken,
     basic_authorization,
     fingerprint,
+    short_digest,
 )
 
 PAIRS = [
@@ -44,3 +45,10 @@ def test_fingerprint_is_short_stable_and_not_the_secret() -> None:
 def test_secrets_stay_out_of_repr() -> None:
     assert "hunter2" not in repr(ClientSecret("id", "hunter2"))
     assert "pat-value" not in repr(PersonalAccessToken("pat-value"))
+
+
+def test_short_digest_of_a_generated_secret_is_8_hex_digits_not_in_the_secret() -> None:
+    secret = "Zq3-generated_client_secret_value_0123456789"
+    assert len(short_digest(secret)) == 8
+    assert short_digest(secret) not in secret
+    assert fingerprint(secret) == "sha256:" + short_digest(secret)
