@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.scenarios import API_NAMES
-from harness.serving import BackgroundServer
+from mock_issuer.server import BackgroundServer
 from oauthkit.env import EnvSource
 from oauthkit.errors import ConfigError
 

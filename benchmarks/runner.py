@@ -22,7 +22,7 @@ from benchmarks.load import drive
 from benchmarks.results import ScenarioResult, scenario_result
 from benchmarks.scenarios import Load, Scenario, by_api
 from benchmarks.tokens import fresh_tokens
-from harness.mock_issuer import FaultKind, MockIssuer
+from mock_issuer import FaultKind, MockIssuer
 
 Progress = Callable[[str], None]
 

@@ -38,7 +38,7 @@ class EnvSource:
         elif required:
             raise ConfigError(
                 f"env file {env_file} does not exist: pass --env-file with the path of your "
-                ".env (copy .env.example, or run python -m harness.mock_issuer --write-env DIR)"
+                ".env (copy .env.example, or run python -m mock_issuer --write-env DIR)"
             )
         else:
             values = {}

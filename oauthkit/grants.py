@@ -34,7 +34,7 @@ from oauthkit.settings import (
 from oauthkit.token_response import AccessToken, request_token
 
 
-class Grant(Protocol):
+class TokenFetcher(Protocol):
     """Something that obtains a fresh access token."""
 
     def fetch(self, now: float) -> AccessToken:
@@ -49,7 +49,7 @@ class GrantKind(Protocol):
     def load_settings(self, env: EnvSource) -> ClientSettings[Any]:
         """The settings this grant needs, from the environment."""
 
-    def __call__(self, settings: Any, http: httpx.Client) -> Grant:
+    def __call__(self, settings: Any, http: httpx.Client) -> TokenFetcher:
         """The grant, talking to the issuer through `http`."""
 
 
@@ -126,7 +126,7 @@ class PatGrant:
 class TokenSource:
     """Reuses a grant's token until less than min(60 s, 10% of its lifetime) is left."""
 
-    def __init__(self, grant: Grant, clock: Clock = system_clock) -> None:
+    def __init__(self, grant: TokenFetcher, clock: Clock = system_clock) -> None:
         self._grant = grant
         self._clock = clock
         self._token: AccessToken | None = None

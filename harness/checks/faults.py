@@ -12,7 +12,7 @@ from harness.checks.base import Check, CheckContext, CheckFn, Where
 from harness.checks.expect import expect_unavailable
 from harness.results import Level, Outcome
 from harness.skips import NotApplicable
-from harness.targets.base import Fault
+from harness.targets.base import IssuerFault
 
 RFC = "RFC 9110 §15.6.4; RFC 7662 §2.3"
 
@@ -24,7 +24,7 @@ def issuer_down(ctx: CheckContext) -> Outcome:
     return expect_unavailable(ctx, reply)
 
 
-def _with_fault(fault: Fault) -> CheckFn:
+def _with_fault(fault: IssuerFault) -> CheckFn:
     def check(ctx: CheckContext) -> Outcome:
         if ctx.target.mock is None:
             raise NotApplicable("fault injection needs the mock issuer")
@@ -41,15 +41,15 @@ CHECKS = (
     Check("RFC9110-15.6.4-issuer-down", "Issuer unreachable (closed port): 503",
           RFC, Level.MUST, Where.BOTH, issuer_down),
     Check("RFC9110-15.6.4-issuer-slow", "Issuer slower than the API's timeout: 503",
-          RFC, Level.MUST, Where.MOCK, _with_fault(Fault.SLOW)),
+          RFC, Level.MUST, Where.MOCK, _with_fault(IssuerFault.SLOW)),
     Check("RFC9110-15.6.4-issuer-5xx", "Issuer answers 500: 503",
-          RFC, Level.MUST, Where.MOCK, _with_fault(Fault.SERVER_ERROR)),
+          RFC, Level.MUST, Where.MOCK, _with_fault(IssuerFault.SERVER_ERROR)),
     Check("RFC9110-15.6.4-issuer-malformed-json", "Issuer answers 200 with malformed JSON: 503",
-          RFC, Level.MUST, Where.MOCK, _with_fault(Fault.MALFORMED_JSON)),
+          RFC, Level.MUST, Where.MOCK, _with_fault(IssuerFault.MALFORMED_JSON)),
     Check("RFC9110-15.6.4-issuer-drops-connection",
           "Issuer closes the connection without answering: 503",
-          RFC, Level.MUST, Where.MOCK, _with_fault(Fault.DROP_CONNECTION)),
+          RFC, Level.MUST, Where.MOCK, _with_fault(IssuerFault.DROP_CONNECTION)),
     Check("RFC7662-2.1-issuer-rejects-api-credentials",
           "Issuer rejects the API's own client credentials: 503",
-          RFC, Level.MUST, Where.MOCK, _with_fault(Fault.REJECT_CLIENT)),
+          RFC, Level.MUST, Where.MOCK, _with_fault(IssuerFault.REJECT_CLIENT)),
 )  # fmt: skip

@@ -20,8 +20,8 @@ from starlette.types import ASGIApp
 
 from harness.logcapture import label_requests
 from harness.matrix import IntrospectionAuth
-from harness.serving import BackgroundServer
 from harness.skips import config_problem
+from mock_issuer.server import BackgroundServer
 from oauthkit.env import EnvSource
 from oauthkit.errors import ConfigError
 from oauthkit.settings import ApiSettings, load_basic_api_settings, load_jwt_api_settings

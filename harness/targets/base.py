@@ -30,7 +30,7 @@ class Holder(enum.StrEnum):
     OTHER_AUDIENCE = "other_audience"  # a token whose audience is another project
 
 
-class Fault(enum.StrEnum):
+class IssuerFault(enum.StrEnum):
     """What the mock issuer can be made to do wrong at its introspection endpoint."""
 
     SLOW = "slow"
@@ -53,7 +53,7 @@ class IssuedToken:
 class MockControls(Protocol):
     """Powers only the mock target has; every change is undone when its context exits."""
 
-    def fault(self, fault: Fault) -> AbstractContextManager[None]:
+    def fault(self, fault: IssuerFault) -> AbstractContextManager[None]:
         """Make the issuer's introspection endpoint misbehave inside the ``with`` block."""
 
     def expired_token(self, variant: Variant) -> AbstractContextManager[str]:

@@ -19,16 +19,16 @@ from urllib.parse import urlsplit
 
 from harness.logcapture import LogCapture
 from harness.matrix import Grant, IntrospectionAuth, Mode, TokenFormat, Variant
-from harness.mock_issuer.faults import FaultKind
-from harness.mock_issuer.issuer import MockIssuer
-from harness.mock_issuer.model import ServiceUser
-from harness.mock_issuer.provision import ROLE, Provisioned
 from harness.redaction import Redactor
 from harness.targets.apis import ApiFactories, ApiServers, api_client
-from harness.targets.base import Fault, Holder, IssuedToken
+from harness.targets.base import Holder, IssuedToken, IssuerFault
 from harness.targets.issuer_calls import IssuerCalls
 from harness.targets.mock_recipes import mock_recipes
 from harness.targets.tokens import TokenBroker, role_recipes
+from mock_issuer.faults import FaultKind
+from mock_issuer.issuer import MockIssuer
+from mock_issuer.model import ServiceUser
+from mock_issuer.provision import ROLE, Provisioned
 from oauthkit.env import EnvSource
 
 # Short, so "slower than the timeout" costs half a second per check, not five.
@@ -38,11 +38,11 @@ EXPIRING_LIFETIME_S = 5.0
 CLOCK_JUMP_S = 30.0
 API_TIMEOUT_S = 10.0
 _MOCK_ENV = {"INTROSPECTION_TIMEOUT": str(INTROSPECTION_TIMEOUT_S), "INTROSPECTION_CACHE_TTL": "0"}
-_FAULTS: dict[Fault, dict[str, Any]] = {
-    Fault.SLOW: {"kind": FaultKind.LATENCY, "seconds": SLOW_FAULT_S},
-    Fault.SERVER_ERROR: {"kind": FaultKind.SERVER_ERROR, "status": 500},
-    Fault.MALFORMED_JSON: {"kind": FaultKind.MALFORMED_JSON},
-    Fault.DROP_CONNECTION: {"kind": FaultKind.DROP_CONNECTION},
+_FAULTS: dict[IssuerFault, dict[str, Any]] = {
+    IssuerFault.SLOW: {"kind": FaultKind.LATENCY, "seconds": SLOW_FAULT_S},
+    IssuerFault.SERVER_ERROR: {"kind": FaultKind.SERVER_ERROR, "status": 500},
+    IssuerFault.MALFORMED_JSON: {"kind": FaultKind.MALFORMED_JSON},
+    IssuerFault.DROP_CONNECTION: {"kind": FaultKind.DROP_CONNECTION},
 }
 
 
@@ -125,7 +125,7 @@ class MockTarget:
     # -- MockControls -------------------------------------------------------------------
 
     @contextmanager
-    def fault(self, fault: Fault) -> Iterator[None]:
+    def fault(self, fault: IssuerFault) -> Iterator[None]:
         """The issuer's introspection endpoint misbehaves inside the block."""
         with ExitStack() as stack:
             for options in self._fault_options(fault):
@@ -157,8 +157,8 @@ class MockTarget:
 
     # -- internals ----------------------------------------------------------------------
 
-    def _fault_options(self, fault: Fault) -> list[dict[str, Any]]:
-        if fault is Fault.REJECT_CLIENT:
+    def _fault_options(self, fault: IssuerFault) -> list[dict[str, Any]]:
+        if fault is IssuerFault.REJECT_CLIENT:
             apps = (self.world.api_jwt_app, self.world.api_basic_app)
             return [{"kind": FaultKind.REJECT_CLIENT, "client_id": a.client_id} for a in apps]
         return [_FAULTS[fault]]

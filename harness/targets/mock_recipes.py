@@ -12,10 +12,10 @@ import dataclasses
 from typing import Any
 
 from harness.matrix import Grant, TokenFormat
-from harness.mock_issuer.model import ServiceUser
-from harness.mock_issuer.provision import Provisioned
 from harness.targets.base import Holder
 from harness.targets.tokens import Recipe, RecipeKey
+from mock_issuer.model import ServiceUser
+from mock_issuer.provision import Provisioned
 from oauthkit.credentials import ClientSecret, PersonalAccessToken
 from oauthkit.env import EnvSource
 from oauthkit.keyfile import parse_key_file

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from harness.cli import main, parser
-from harness.mock_issuer.issuer import MockIssuer
+from mock_issuer.issuer import MockIssuer
 
 pytestmark = pytest.mark.e2e
 FEW_CHECKS = "ROUTE-public-without-token,RFC6750-2.1-valid-token,RFC7662-2.2-revoked-token"

@@ -13,10 +13,10 @@ import pytest
 from harness.checks import check_by_id
 from harness.execute import execute
 from harness.matrix import TokenFormat, Variant, cell_by_number
-from harness.mock_issuer.issuer import MockIssuer
 from harness.results import Status
 from harness.skips import NotApplicable
 from harness.targets.live import LiveTarget
+from mock_issuer.issuer import MockIssuer
 
 pytestmark = pytest.mark.e2e
 

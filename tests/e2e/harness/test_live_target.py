@@ -10,9 +10,9 @@ import pytest
 from harness.checks import check_by_id
 from harness.execute import execute
 from harness.matrix import Grant, IntrospectionAuth, TokenFormat, Variant, cell_by_number
-from harness.mock_issuer.issuer import MockIssuer
 from harness.results import Status
 from harness.targets.live import LiveTarget, declared_format
+from mock_issuer.issuer import MockIssuer
 
 pytestmark = pytest.mark.e2e
 

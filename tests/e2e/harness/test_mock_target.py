@@ -8,7 +8,7 @@ from harness.checks import check_by_id
 from harness.execute import execute
 from harness.matrix import Grant, IntrospectionAuth, Mode, TokenFormat, Variant, cell_by_number
 from harness.results import Status
-from harness.targets.base import Fault, Holder
+from harness.targets.base import Holder, IssuerFault
 from harness.targets.mock import MockTarget
 
 pytestmark = pytest.mark.e2e
@@ -51,7 +51,7 @@ def test_the_token_exchange_is_recorded_without_credentials(mock_target: MockTar
 
 
 def test_a_fault_is_switched_off_when_its_block_ends(mock_target: MockTarget) -> None:
-    with mock_target.fault(Fault.SERVER_ERROR):
+    with mock_target.fault(IssuerFault.SERVER_ERROR):
         assert mock_target.issuer_server.faults.for_endpoint("introspect")
     assert not mock_target.issuer_server.faults.for_endpoint("introspect")
 

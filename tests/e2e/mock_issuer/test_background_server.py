@@ -12,7 +12,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from harness.serving import BackgroundServer, DropConnection
+from mock_issuer.server import BackgroundServer, DropConnection
 
 pytestmark = pytest.mark.e2e
 

@@ -1,4 +1,4 @@
-"""`python -m harness.mock_issuer --port 0 --write-env DIR` as a user runs it."""
+"""`python -m mock_issuer --port 0 --write-env DIR` as a user runs it."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def test_cli_serves_and_writes_an_env_that_the_samples_can_use(tmp_path: Path) -
         [
             sys.executable,
             "-m",
-            "harness.mock_issuer",
+            "mock_issuer",
             "--port",
             "0",
             "--write-env",
@@ -80,7 +80,7 @@ def test_cli_serves_and_writes_an_env_that_the_samples_can_use(tmp_path: Path) -
 
 def test_cli_help_lists_the_options() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "harness.mock_issuer", "--help"],
+        [sys.executable, "-m", "mock_issuer", "--help"],
         cwd=REPO,
         capture_output=True,
         text=True,

@@ -9,7 +9,7 @@ import httpx
 import jwt
 import pytest
 
-from harness.mock_issuer import FaultKind, MockIssuer, Provisioned
+from mock_issuer import FaultKind, MockIssuer, Provisioned
 
 pytestmark = pytest.mark.e2e
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.mock_issuer import MockIssuer, Provisioned
-from harness.serving import BackgroundServer
+from mock_issuer import MockIssuer, Provisioned
+from mock_issuer.server import BackgroundServer
 from oauthkit.env import EnvSource
 from oauthkit.settings import VARIABLES
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from harness.mock_issuer import FaultKind
+from mock_issuer import FaultKind
 
 from .conftest import REPO, Stack, clean_environ, start_api
 

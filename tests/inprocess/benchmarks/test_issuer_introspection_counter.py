@@ -7,7 +7,7 @@ import asyncio
 import httpx
 import pytest
 
-from harness.mock_issuer import DropConnection, FaultKind, MockIssuer
+from mock_issuer import DropConnection, FaultKind, MockIssuer
 
 
 def _issuer() -> MockIssuer:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.mock_issuer import Clock, MockIssuer
+from mock_issuer import MockIssuer, SettableClock
 
 NOW = 1_800_000_000.0
 
@@ -17,7 +17,7 @@ def anyio_backend() -> str:
 @pytest.fixture(scope="module")
 def shared() -> MockIssuer:
     """A provisioned issuer with a frozen clock; tests must not change its state."""
-    issuer = MockIssuer(issuer="http://issuer.test", clock=Clock(start=NOW))
+    issuer = MockIssuer(issuer="http://issuer.test", clock=SettableClock(start=NOW))
     issuer.provision()
     return issuer
 
@@ -25,6 +25,6 @@ def shared() -> MockIssuer:
 @pytest.fixture
 def fresh() -> MockIssuer:
     """A provisioned issuer of its own, for tests that move time, roles or faults."""
-    issuer = MockIssuer(issuer="http://issuer.test", clock=Clock(start=NOW))
+    issuer = MockIssuer(issuer="http://issuer.test", clock=SettableClock(start=NOW))
     issuer.provision()
     return issuer

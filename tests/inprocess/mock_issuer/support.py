@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import jwt
 
-from harness.mock_issuer import ApiApp, MockIssuer, ServiceUser
+from mock_issuer import ApiApp, MockIssuer, ServiceUser
 
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from harness.mock_issuer import MockIssuer
+from mock_issuer import MockIssuer
 
 from .support import client
 
@@ -72,7 +72,7 @@ async def test_an_unexpected_failure_is_a_500_server_error_without_a_traceback(
     def explode(*args: object) -> None:
         raise RuntimeError("boom secret-value")
 
-    monkeypatch.setattr("harness.mock_issuer.introspect.resolve", explode)
+    monkeypatch.setattr("mock_issuer.endpoints.introspect.resolve", explode)
     app = fresh.provision().api_basic_app
     async with client(fresh) as c:
         response = await c.post(

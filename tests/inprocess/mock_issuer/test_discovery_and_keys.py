@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.mock_issuer import MockIssuer
+from mock_issuer import MockIssuer
 
 from .support import client
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from harness.mock_issuer import DropConnection, FaultKind, MockIssuer
+from mock_issuer import DropConnection, FaultKind, MockIssuer
 
 from .support import aud_scope, client, introspect, user_token
 

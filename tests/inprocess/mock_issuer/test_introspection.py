@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from harness.mock_issuer import MockIssuer
+from mock_issuer import MockIssuer
 
 from .conftest import NOW
 from .support import ASSERTION_TYPE, aud_scope, client, introspect, sign, user_token

@@ -7,7 +7,7 @@ from typing import Any
 import jwt
 import pytest
 
-from harness.mock_issuer import MockIssuer
+from mock_issuer import MockIssuer
 
 from .conftest import NOW
 from .support import aud_scope, client, introspect, user_token

@@ -8,7 +8,7 @@ from urllib.parse import quote_plus
 import httpx
 import pytest
 
-from harness.mock_issuer import MockIssuer
+from mock_issuer import MockIssuer
 
 from .support import aud_scope, client, introspect
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from harness.mock_issuer import Clock, MockIssuer
+from mock_issuer import MockIssuer, SettableClock
 
 from .conftest import NOW
 from .support import JWT_BEARER, aud_scope, client, jwt_grant, sign
@@ -94,7 +94,7 @@ async def test_rfc7523_assertion_signed_by_another_users_key_is_rejected(
 
 
 async def test_rfc7523_assertion_with_an_expired_user_key_is_rejected() -> None:
-    issuer = MockIssuer(clock=Clock(start=NOW))
+    issuer = MockIssuer(clock=SettableClock(start=NOW))
     user = issuer.add_service_user("k", with_key=True, key_expires_at=NOW + 10)
     assert (await _grant(issuer, _assertion(issuer, key_file=user.key_file))).status_code == 200
     issuer.clock.advance(11)

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from harness.mock_issuer import MockIssuer, Provisioned
+from mock_issuer import MockIssuer, Provisioned
 from oauthkit.credentials import ClientSecret
 from oauthkit.env import EnvSource
 from oauthkit.grants import ClientCredentialsGrant, JwtProfileGrant

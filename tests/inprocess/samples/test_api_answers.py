@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from harness.mock_issuer import MockIssuer
+from mock_issuer import MockIssuer
 from oauthkit.settings import audience_scope
 
 from .conftest import Api, World, open_api

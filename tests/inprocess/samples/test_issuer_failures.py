@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from harness.mock_issuer import FaultKind, MockIssuer
+from mock_issuer import FaultKind, MockIssuer
 
 from .conftest import Api, World, open_api
 

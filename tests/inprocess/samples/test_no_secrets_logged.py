@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from harness.mock_issuer import FaultKind, MockIssuer
+from mock_issuer import FaultKind, MockIssuer
 from oauthkit.credentials import fingerprint
 
 from .conftest import Api, World

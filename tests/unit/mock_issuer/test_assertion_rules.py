@@ -14,7 +14,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from harness.mock_issuer.assertion import (
+from mock_issuer.assertion import (
     AssertionRejected,
     check_claims,
     unverified_issuer,

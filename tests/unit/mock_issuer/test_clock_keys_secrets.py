@@ -7,9 +7,9 @@ import time
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
-from harness.mock_issuer.clock import Clock
-from harness.mock_issuer.credentials import SecretDigest, new_client_secret
-from harness.mock_issuer.keys import (
+from mock_issuer.clock import SettableClock
+from mock_issuer.credentials import SecretDigest, new_client_secret
+from mock_issuer.keys import (
     SigningKey,
     application_key_file,
     generate_private_key,
@@ -18,7 +18,7 @@ from harness.mock_issuer.keys import (
 
 
 def test_a_frozen_clock_moves_only_when_told() -> None:
-    clock = Clock(start=1000.0)
+    clock = SettableClock(start=1000.0)
     assert clock.now() == 1000.0
     clock.advance(30)
     assert clock.now() == 1030.0
@@ -27,7 +27,7 @@ def test_a_frozen_clock_moves_only_when_told() -> None:
 
 
 def test_a_default_clock_follows_real_time_plus_its_offset() -> None:
-    clock = Clock()
+    clock = SettableClock()
     clock.advance(3600)
     assert abs(clock.now() - (time.time() + 3600)) < 5
 

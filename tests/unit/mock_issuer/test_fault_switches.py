@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.mock_issuer.faults import FaultKind, Faults
+from mock_issuer.faults import FaultKind, Faults
 
 
 def test_a_fault_for_one_endpoint_does_not_touch_the_others() -> None:

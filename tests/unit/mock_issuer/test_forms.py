@@ -8,8 +8,8 @@ from urllib.parse import quote_plus
 import pytest
 from starlette.requests import Request
 
-from harness.mock_issuer.errors import OAuthError
-from harness.mock_issuer.forms import MAX_FIELDS, client_credentials, parse_basic, parse_form
+from mock_issuer.errors import OAuthError
+from mock_issuer.forms import MAX_FIELDS, parse_basic, parse_form, read_client_auth
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -80,12 +80,12 @@ def test_malformed_basic_credentials_are_invalid_request(header: str) -> None:
 
 
 def test_credentials_from_basic_header() -> None:
-    creds = client_credentials(_request(_basic("id", "secret")), {"scope": "openid"})
+    creds = read_client_auth(_request(_basic("id", "secret")), {"scope": "openid"})
     assert (creds.client_id, creds.client_secret, creds.from_basic) == ("id", "secret", True)
 
 
 def test_credentials_from_form_fields() -> None:
-    creds = client_credentials(_request(), {"client_id": "id", "client_secret": "s"})
+    creds = read_client_auth(_request(), {"client_id": "id", "client_secret": "s"})
     assert (creds.client_id, creds.client_secret, creds.from_basic) == ("id", "s", False)
 
 
@@ -101,14 +101,14 @@ def test_rfc6749_2_3_more_than_one_client_authentication_method_is_rejected(
     form: dict[str, str],
 ) -> None:
     with pytest.raises(OAuthError, match="more than one method"):
-        client_credentials(_request(_basic("id", "secret")), form)
+        read_client_auth(_request(_basic("id", "secret")), form)
 
 
 def test_form_secret_and_assertion_together_are_rejected() -> None:
     with pytest.raises(OAuthError, match="more than one method"):
-        client_credentials(_request(), {"client_secret": "s", "client_assertion": "a"})
+        read_client_auth(_request(), {"client_secret": "s", "client_assertion": "a"})
 
 
 def test_basic_with_the_same_client_id_in_the_form_is_one_method() -> None:
-    creds = client_credentials(_request(_basic("id", "secret")), {"client_id": "id"})
+    creds = read_client_auth(_request(_basic("id", "secret")), {"client_id": "id"})
     assert creds.from_basic

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from harness.mock_issuer.claims import active_response, audience_accepts, role_claims
-from harness.mock_issuer.model import AppRecord, Org, Project, TokenRecord, UserRecord
+from mock_issuer.claims import active_response, audience_accepts, role_claims
+from mock_issuer.model import AppRecord, Org, Project, TokenRecord, UserRecord
 
 ORG = Org(id="900", name="acme", primary_domain="acme.localhost")
 PROJECT = Project(id="P1", name="p", roles=("read:messages", "write:messages"))

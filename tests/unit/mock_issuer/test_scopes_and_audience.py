@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from harness.mock_issuer.model import Org
-from harness.mock_issuer.scopes import audience, granted_scopes, requested_roles, split_scope
+from mock_issuer.model import Org
+from mock_issuer.scopes import audience, granted_scopes, requested_roles, split_scope
 
 ORG = Org(id="900", name="acme", primary_domain="acme.localhost")
 AUD = "urn:zitadel:iam:org:project:id:{}:aud"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from dotenv import dotenv_values
 
-from harness.mock_issuer import MockIssuer, Provisioned
+from mock_issuer import MockIssuer, Provisioned
 
 NAMES = [
     "ZITADEL_DOMAIN",

@@ -17,12 +17,14 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from harness.mock_issuer import discovery, introspect, jwks, paths, revoke, token_endpoint
-from harness.mock_issuer.errors import OAuthError, handle_http_exception, render
-from harness.mock_issuer.faults import FaultLayer
-from harness.mock_issuer.instance import Instance
+from mock_issuer import paths
+from mock_issuer.endpoints import discovery, introspect, jwks, revoke
+from mock_issuer.endpoints import token as token_endpoint
+from mock_issuer.errors import OAuthError, handle_http_exception, render
+from mock_issuer.faults import FaultLayer
+from mock_issuer.instance import Instance
 
-logger = logging.getLogger("harness.mock_issuer")
+logger = logging.getLogger("mock_issuer")
 
 Handler = Callable[[Request, Instance], Awaitable[Response]]
 Endpoint = Callable[[Request], Awaitable[Response]]

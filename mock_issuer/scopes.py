@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from harness.mock_issuer.model import Org
+from mock_issuer.model import Org
 
 STANDARD_SCOPES = frozenset({"openid", "profile", "email", "phone", "address", "offline_access"})
 AUDIENCE_PREFIX = "urn:zitadel:iam:org:project:id:"

@@ -11,14 +11,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from harness.mock_issuer.model import AccessTokenType, ApiApp, Org, Project, ServiceUser
-
-if TYPE_CHECKING:
-    from harness.mock_issuer.issuer import MockIssuer
+from mock_issuer.model import AccessTokenType, ApiApp, AppAuthMethod, Org, Project, ServiceUser
 
 ROLE = "read:messages"
 API_KEY_FILE = "api-key-file.json"
@@ -69,7 +67,7 @@ class Provisioned:
         _write_private(directory / API_KEY_FILE, json.dumps(self.api_jwt_app.key_file, indent=2))
         _write_private(directory / CLIENT_KEY_FILE, json.dumps(self.jwt_user.key_file, indent=2))
         lines = [
-            "# Written by `python -m harness.mock_issuer`: credentials of a throw-away mock.",
+            "# Written by `python -m mock_issuer`: credentials of a throw-away mock.",
             *(f"{name}={_quote(value)}" for name, value in self.env(directory).items()),
         ]
         env_path = directory / ".env"
@@ -89,7 +87,33 @@ def _write_private(path: Path, text: str) -> None:
     os.chmod(path, 0o600)
 
 
-def provision(issuer: MockIssuer, access_token_type: AccessTokenType = "bearer") -> Provisioned:
+class Provisioner(Protocol):
+    """The part of :class:`mock_issuer.MockIssuer` that ``provision`` uses."""
+
+    @property
+    def issuer(self) -> str: ...
+
+    @property
+    def org(self) -> Org: ...
+
+    def add_project(self, name: str, roles: Iterable[str] = ...) -> Project: ...
+
+    def add_api_app(self, project_id: str, auth: AppAuthMethod = ...) -> ApiApp: ...
+
+    def add_service_user(
+        self,
+        username: str,
+        *,
+        roles: Iterable[str] = ...,
+        project_id: str | None = ...,
+        access_token_type: AccessTokenType = ...,
+        with_key: bool = ...,
+        with_secret: bool = ...,
+        with_pat: bool = ...,
+    ) -> ServiceUser: ...
+
+
+def provision(issuer: Provisioner, access_token_type: AccessTokenType = "bearer") -> Provisioned:
     """Create the world described in the module docstring on ``issuer``."""
     project = issuer.add_project("API project", roles=(ROLE,))
     other = issuer.add_project("Other project", roles=(ROLE,))

@@ -15,7 +15,7 @@ Use it three ways::
     with MockIssuer() as issuer:                        # real server on a free port
         world = issuer.provision()                      # call after start(): iss has the port
 
-    python -m harness.mock_issuer --port 8080 --write-env ./mock-env
+    python -m mock_issuer --port 8080 --write-env ./mock-env
 
 The facade :class:`MockIssuer`:
 
@@ -23,7 +23,7 @@ The facade :class:`MockIssuer`:
   context manager; ``app`` (ASGI); URLs ``issuer``, ``discovery_url``, ``token_endpoint``,
   ``introspection_endpoint``, ``revocation_endpoint``, ``jwks_uri``;
 * counters: ``introspection_calls`` (requests that reached the introspection endpoint);
-* time: ``clock`` (:class:`Clock`: ``now()``, ``advance(s)``, ``set(ts)``),
+* time: ``clock`` (:class:`SettableClock`: ``now()``, ``advance(s)``, ``set(ts)``),
   ``access_token_lifetime`` (seconds, default 43200, settable);
 * resources: ``provision(access_token_type="bearer") -> Provisioned``,
   ``add_project(name, roles) -> Project``,
@@ -41,34 +41,39 @@ The facade :class:`MockIssuer`:
   ``SERVER_ERROR`` answers ``status`` (5xx) with a JSON ``server_error``; ``MALFORMED_JSON``
   answers 200 with truncated JSON; ``DROP_CONNECTION`` closes the socket without an answer
   (real server: the client gets a connection error; in-process the request raises
-  :class:`harness.serving.DropConnection`); ``REJECT_CLIENT`` (``client_id=`` an API app)
+  :class:`mock_issuer.server.DropConnection`); ``REJECT_CLIENT`` (``client_id=`` an API app)
   makes introspection answer 400 ``unauthorized_client`` for that app.
 
 :class:`Provisioned` holds ``issuer``, ``org``, ``project``, ``other_project``, ``api_jwt_app``,
 ``api_basic_app``, ``other_api_app`` and the service users ``jwt_user``, ``cc_user``,
 ``pat_user`` (each with ``read:messages``) and ``norole_user`` (key, secret and PAT, no role);
 ``write_env(directory) -> Path`` writes ``.env`` and the key files (mode 0600).
+
+Layout: ``issuer.py`` (the facade), ``server.py`` (the background uvicorn server), ``app.py``
+(routes), ``endpoints/`` (discovery, token, introspect, revoke, keys, and client authentication),
+``grants/`` (jwt-bearer, client_credentials), ``store.py`` (all state; every write goes through
+it), ``admin.py`` and ``provision.py`` (creating resources), ``faults.py``, ``clock.py``.
 """
 
 from __future__ import annotations
 
-from harness.mock_issuer.clock import Clock
-from harness.mock_issuer.faults import Fault, FaultKind, Faults
-from harness.mock_issuer.issuer import MockIssuer
-from harness.mock_issuer.model import ApiApp, Org, Project, ServiceUser
-from harness.mock_issuer.provision import Provisioned
-from harness.serving import DropConnection
+from mock_issuer.clock import SettableClock
+from mock_issuer.faults import FaultKind, FaultRule, Faults
+from mock_issuer.issuer import MockIssuer
+from mock_issuer.model import ApiApp, Org, Project, ServiceUser
+from mock_issuer.provision import Provisioned
+from mock_issuer.server import DropConnection
 
 __all__ = [
     "ApiApp",
-    "Clock",
     "DropConnection",
-    "Fault",
     "FaultKind",
+    "FaultRule",
     "Faults",
     "MockIssuer",
     "Org",
     "Project",
     "Provisioned",
     "ServiceUser",
+    "SettableClock",
 ]

@@ -15,17 +15,17 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from harness.mock_issuer.claims import active_response, audience_accepts
-from harness.mock_issuer.client_auth import (
+from mock_issuer.claims import active_response, audience_accepts
+from mock_issuer.endpoints.client_auth import (
     UnparsableAssertion,
     authenticate_app,
     require_credentials,
 )
-from harness.mock_issuer.errors import invalid_request
-from harness.mock_issuer.forms import client_credentials, read_form
-from harness.mock_issuer.instance import Instance
-from harness.mock_issuer.model import AppRecord
-from harness.mock_issuer.tokens import resolve
+from mock_issuer.errors import invalid_request
+from mock_issuer.forms import read_client_auth, read_form
+from mock_issuer.instance import Instance
+from mock_issuer.model import AppRecord
+from mock_issuer.tokens import resolve
 
 logger = logging.getLogger(__name__)
 INACTIVE: dict[str, Any] = {"active": False}
@@ -41,18 +41,17 @@ def introspect(instance: Instance, app: AppRecord, token: str) -> dict[str, Any]
     record = resolve(instance, token)
     if record is None or record.revoked or now >= record.expires_at:
         return INACTIVE
-    with instance.store.lock:
-        user = instance.store.users.get(record.user_id)
-        if user is None or not user.active or not audience_accepts(record, app):
-            return INACTIVE
-        return active_response(
-            record=record,
-            user=user,
-            org=instance.store.orgs[user.org_id],
-            app=app,
-            project=instance.store.projects.get(app.project_id),
-            issuer=instance.issuer,
-        )
+    view = instance.store.owner_view(record, app)
+    if view is None or not view.user.active or not audience_accepts(record, app):
+        return INACTIVE
+    return active_response(
+        record=record,
+        user=view.user,
+        org=view.org,
+        app=app,
+        project=view.project,
+        issuer=instance.issuer,
+    )
 
 
 async def handle(request: Request, instance: Instance) -> Response:
@@ -60,7 +59,7 @@ async def handle(request: Request, instance: Instance) -> Response:
     # Counted for benchmarks (calls that reach the issuer); one event loop serves every request.
     instance.introspection_calls += 1
     form = await read_form(request)
-    creds = client_credentials(request, form)
+    creds = read_client_auth(request, form)
     require_credentials(creds)
     token = form.get("token")
     if not token:

@@ -1,7 +1,7 @@
 """``POST /oauth/v2/token``: dispatch on ``grant_type`` (RFC 6749 §3.2, §5).
 
 A map from grant type to handler; each handler returns the success body or raises
-:class:`~harness.mock_issuer.errors.OAuthError`.
+:class:`~mock_issuer.errors.OAuthError`.
 """
 
 from __future__ import annotations
@@ -12,14 +12,14 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from harness.mock_issuer import client_credentials, jwt_bearer
-from harness.mock_issuer.errors import OAuthError, echo, invalid_request
-from harness.mock_issuer.forms import Form, read_form
-from harness.mock_issuer.instance import Instance
+from mock_issuer.errors import OAuthError, echo, invalid_request
+from mock_issuer.forms import Form, read_form
+from mock_issuer.grants import client_credentials, jwt_bearer
+from mock_issuer.instance import Instance
 
-Grant = Callable[[Request, Form, Instance], Awaitable[dict[str, Any]]]
+GrantHandler = Callable[[Request, Form, Instance], Awaitable[dict[str, Any]]]
 
-GRANTS: dict[str, Grant] = {
+GRANTS: dict[str, GrantHandler] = {
     jwt_bearer.GRANT_TYPE: jwt_bearer.grant,
     client_credentials.GRANT_TYPE: client_credentials.grant,
 }

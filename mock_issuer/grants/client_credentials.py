@@ -11,18 +11,18 @@ from typing import Any
 
 from starlette.requests import Request
 
-from harness.mock_issuer.errors import OAuthError, invalid_request
-from harness.mock_issuer.forms import ASSERTION_TYPE_JWT, Form, client_credentials
-from harness.mock_issuer.instance import Instance
-from harness.mock_issuer.jwt_bearer import require_scope
-from harness.mock_issuer.tokens import token_response
+from mock_issuer.errors import OAuthError, invalid_request
+from mock_issuer.forms import ASSERTION_TYPE_JWT, Form, read_client_auth
+from mock_issuer.grants.jwt_bearer import require_scope
+from mock_issuer.instance import Instance
+from mock_issuer.tokens import token_response
 
 GRANT_TYPE = "client_credentials"
 
 
 async def grant(request: Request, form: Form, instance: Instance) -> dict[str, Any]:
     """Check the service user's secret and issue it a token."""
-    creds = client_credentials(request, form)
+    creds = read_client_auth(request, form)
     if not creds.client_id and not creds.client_assertion:
         raise invalid_request("client_id or client_assertion must be provided")
     if creds.client_assertion:

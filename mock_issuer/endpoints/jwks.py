@@ -8,7 +8,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from harness.mock_issuer.instance import Instance
+from mock_issuer.instance import Instance
 
 
 async def handle(request: Request, instance: Instance) -> Response:

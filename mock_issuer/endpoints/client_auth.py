@@ -8,11 +8,11 @@ only; the app is found by the assertion's unverified ``iss``). Failures are ZITA
 
 from __future__ import annotations
 
-from harness.mock_issuer.assertion import AssertionRejected, unverified_issuer, verify_assertion
-from harness.mock_issuer.errors import OAuthError, echo, invalid_request
-from harness.mock_issuer.forms import ASSERTION_TYPE_JWT, ClientCredentials
-from harness.mock_issuer.instance import Instance
-from harness.mock_issuer.model import AppRecord
+from mock_issuer.assertion import AssertionRejected, unverified_issuer, verify_assertion
+from mock_issuer.errors import OAuthError, echo, invalid_request
+from mock_issuer.forms import ASSERTION_TYPE_JWT, ClientCredentials
+from mock_issuer.instance import Instance
+from mock_issuer.model import AppRecord
 
 
 class UnparsableAssertion(Exception):

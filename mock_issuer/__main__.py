@@ -1,4 +1,4 @@
-"""``python -m harness.mock_issuer``: run the mock issuer until Ctrl-C (RFC 8414 §3 discovery).
+"""``python -m mock_issuer``: run the mock issuer until Ctrl-C (RFC 8414 §3 discovery).
 
 Provisions the ready-made world, optionally writes ``.env`` and key files for the samples, and
 prints the issuer URL, the endpoints and the ids of what exists. Never prints a secret.
@@ -14,14 +14,14 @@ import threading
 from pathlib import Path
 from types import FrameType
 
-from harness.mock_issuer.issuer import MockIssuer
-from harness.mock_issuer.provision import Provisioned
+from mock_issuer.issuer import MockIssuer
+from mock_issuer.provision import Provisioned
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """The command line options."""
     parser = argparse.ArgumentParser(
-        prog="python -m harness.mock_issuer",
+        prog="python -m mock_issuer",
         description="Run a ZITADEL-shaped mock OAuth 2.0 issuer on loopback.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")

@@ -12,8 +12,8 @@ from typing import Literal
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
-from harness.mock_issuer.credentials import SecretDigest
-from harness.mock_issuer.keys import KeyFile
+from mock_issuer.credentials import SecretDigest
+from mock_issuer.keys import KeyFile
 
 AccessTokenType = Literal["bearer", "jwt"]
 AppAuthMethod = Literal["private_key_jwt", "client_secret_basic"]

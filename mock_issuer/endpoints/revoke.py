@@ -10,11 +10,11 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from harness.mock_issuer.client_auth import UnparsableAssertion, authenticate_app
-from harness.mock_issuer.errors import OAuthError, invalid_request
-from harness.mock_issuer.forms import ClientCredentials, client_credentials, read_form
-from harness.mock_issuer.instance import Instance
-from harness.mock_issuer.tokens import revoke
+from mock_issuer.endpoints.client_auth import UnparsableAssertion, authenticate_app
+from mock_issuer.errors import OAuthError, invalid_request
+from mock_issuer.forms import ClientCredentials, read_client_auth, read_form
+from mock_issuer.instance import Instance
+from mock_issuer.tokens import revoke
 
 
 def _is_service_user(instance: Instance, creds: ClientCredentials) -> bool:
@@ -34,7 +34,7 @@ def _check_client(instance: Instance, creds: ClientCredentials) -> None:
 async def handle(request: Request, instance: Instance) -> Response:
     """Revoke the token named in the form."""
     form = await read_form(request)
-    creds = client_credentials(request, form)
+    creds = read_client_auth(request, form)
     token = form.get("token")
     if not token:
         raise invalid_request("token missing")

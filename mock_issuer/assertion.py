@@ -21,7 +21,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from jwt.types import Options
 
-from harness.mock_issuer.errors import echo
+from mock_issuer.errors import echo
 
 ALLOWED_ALGORITHMS = ("RS256",)
 MAX_IAT_AGE = 3600.0

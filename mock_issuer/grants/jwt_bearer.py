@@ -11,11 +11,11 @@ from typing import Any
 
 from starlette.requests import Request
 
-from harness.mock_issuer.assertion import AssertionRejected, verify_assertion
-from harness.mock_issuer.errors import OAuthError, invalid_request
-from harness.mock_issuer.forms import Form
-from harness.mock_issuer.instance import Instance
-from harness.mock_issuer.tokens import token_response
+from mock_issuer.assertion import AssertionRejected, verify_assertion
+from mock_issuer.errors import OAuthError, invalid_request
+from mock_issuer.forms import Form
+from mock_issuer.instance import Instance
+from mock_issuer.tokens import token_response
 
 GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 SCOPE_MISSING = (

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, unquote_plus
 
 from starlette.requests import Request
 
-from harness.mock_issuer.errors import OAuthError, invalid_request
+from mock_issuer.errors import OAuthError, invalid_request
 
 MAX_BODY_BYTES = 1024 * 1024
 MAX_FIELDS = 64
@@ -110,7 +110,7 @@ def _malformed_basic() -> OAuthError:
     )
 
 
-def client_credentials(request: Request, form: Form) -> ClientCredentials:
+def read_client_auth(request: Request, form: Form) -> ClientCredentials:
     """Collect client credentials from the Basic header or the form, refusing both at once."""
     basic = parse_basic(request.headers.get("authorization", ""))
     from_form = ClientCredentials(

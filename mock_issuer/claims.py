@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from harness.mock_issuer.model import AppRecord, Org, Project, TokenRecord, UserRecord
-from harness.mock_issuer.scopes import (
+from mock_issuer.model import AppRecord, Org, Project, TokenRecord, UserRecord
+from mock_issuer.scopes import (
     ORG_DOMAIN_PREFIX,
     ORG_ID_PREFIX,
     RESOURCE_OWNER,

@@ -10,12 +10,12 @@ import threading
 import time
 
 
-class Clock:
+class SettableClock:
     """Unix-seconds clock: follows real time, or stands still once frozen.
 
-    ``Clock()`` follows the system clock; ``Clock(start=ts)`` is frozen at ``ts``. In both modes
-    ``advance(seconds)`` moves it forward and ``set(ts)`` freezes it at ``ts``. Thread-safe, as
-    the issuer serves from another thread.
+    ``SettableClock()`` follows the system clock; ``SettableClock(start=ts)`` is frozen at
+    ``ts``. In both modes ``advance(seconds)`` moves it forward and ``set(ts)`` freezes it at
+    ``ts``. Thread-safe, as the issuer serves from another thread.
     """
 
     def __init__(self, start: float | None = None) -> None:

@@ -1,7 +1,7 @@
 """One mock ZITADEL instance: issuer URL, clock, store, faults and signing key (RFC 8414 §2).
 
 Endpoints and admin functions all work on an :class:`Instance`; the facade
-:class:`harness.mock_issuer.issuer.MockIssuer` owns one.
+:class:`mock_issuer.issuer.MockIssuer` owns one.
 """
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from harness.mock_issuer.clock import Clock
-from harness.mock_issuer.faults import Faults
-from harness.mock_issuer.keys import SigningKey, generate_private_key
-from harness.mock_issuer.model import Org, Project
-from harness.mock_issuer.store import Store
+from mock_issuer.clock import SettableClock
+from mock_issuer.faults import Faults
+from mock_issuer.keys import SigningKey, generate_private_key
+from mock_issuer.model import Org, Project
+from mock_issuer.store import Store
 
 DEFAULT_ACCESS_TOKEN_LIFETIME = 12 * 3600.0
 
@@ -23,7 +23,7 @@ class Instance:
     """The state every endpoint reads; ``issuer`` may change once the server has a port."""
 
     issuer: str
-    clock: Clock = field(default_factory=Clock)
+    clock: SettableClock = field(default_factory=SettableClock)
     faults: Faults = field(default_factory=Faults)
     store: Store = field(default_factory=Store)
     access_token_lifetime: float = DEFAULT_ACCESS_TOKEN_LIFETIME
@@ -37,12 +37,10 @@ class Instance:
         self.issuer = self.issuer.rstrip("/")
         org_id = self.store.new_id()
         self.org = Org(id=org_id, name="mock-org", primary_domain="mock-org.localhost")
-        self.store.orgs[org_id] = self.org
+        self.store.add_org(self.org)
         # The instance's own project, what the scope alias ``...:project:id:zitadel:aud`` means.
         self.zitadel_project_id = self.store.new_id()
-        self.store.projects[self.zitadel_project_id] = Project(
-            id=self.zitadel_project_id, name="ZITADEL", roles=()
-        )
+        self.store.add_project(Project(id=self.zitadel_project_id, name="ZITADEL", roles=()))
 
     def signing_key(self) -> SigningKey:
         """The key that signs JWT access tokens and ID tokens, made on first use."""

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from harness.mock_issuer.credentials import SecretDigest, new_client_secret
-from harness.mock_issuer.instance import Instance
-from harness.mock_issuer.keys import (
+from mock_issuer.credentials import SecretDigest, new_client_secret
+from mock_issuer.instance import Instance
+from mock_issuer.keys import (
     KeyFile,
     application_key_file,
     generate_private_key,
     service_account_key_file,
 )
-from harness.mock_issuer.model import (
+from mock_issuer.model import (
     NO_EXPIRY,
     AccessTokenType,
     ApiApp,
@@ -35,19 +35,17 @@ def add_project(
 ) -> Project:
     """A new project with the given role keys."""
     project = Project(id=instance.store.new_id(), name=name, roles=tuple(dict.fromkeys(roles)))
-    with instance.store.lock:
-        instance.store.projects[project.id] = project
+    instance.store.add_project(project)
     return project
 
 
 def project(instance: Instance, project_id: str) -> Project:
     """The project ``project_id``, or a ValueError naming the known ones."""
-    with instance.store.lock:
-        found = instance.store.projects.get(project_id)
-        if found is None:
-            known = sorted(instance.store.projects)
-            raise ValueError(f"Unknown project id {project_id!r}; known projects: {known}.")
-        return found
+    found = instance.store.project(project_id)
+    if found is None:
+        known = instance.store.project_ids()
+        raise ValueError(f"Unknown project id {project_id!r}; known projects: {known}.")
+    return found
 
 
 def _expiry(expires_at: float | None) -> float:
@@ -69,13 +67,12 @@ def add_api_app(
     secret = key_file = None
     if auth == "client_secret_basic":
         secret = new_client_secret()
-        record.secret = SecretDigest.of(secret)
+        instance.store.set_secret(record, SecretDigest.of(secret))
     elif auth == "private_key_jwt":
         key_file = _add_key(instance, record.keys, key_expires_at, app=record)
     else:
         raise ValueError(f"auth must be 'private_key_jwt' or 'client_secret_basic', got {auth!r}.")
-    with instance.store.lock:
-        instance.store.apps[record.client_id] = record
+    instance.store.add_app(record)
     return ApiApp(app_id, record.client_id, project_id, auth, secret, key_file)
 
 
@@ -89,8 +86,7 @@ def _add_key(
 ) -> KeyFile:
     private = generate_private_key()
     key_id = instance.store.new_id()
-    with instance.store.lock:
-        keys.append(PublicKey(key_id, private.public_key(), _expiry(expires_at)))
+    instance.store.add_key(keys, PublicKey(key_id, private.public_key(), _expiry(expires_at)))
     if app is not None:
         return application_key_file(key_id, private, app.app_id, app.client_id)
     assert user_id is not None
@@ -123,18 +119,15 @@ def add_user(instance: Instance, username: str, access_token_type: AccessTokenTy
     """A new service user without credentials, in the instance's organisation."""
     if access_token_type not in ("bearer", "jwt"):
         raise ValueError(f"access_token_type must be 'bearer' or 'jwt', got {access_token_type!r}.")
-    with instance.store.lock:
-        if not username or instance.store.user_by_username(username) is not None:
-            raise ValueError(f"Username {username!r} is empty or taken; pick another one.")
-        record = UserRecord(
-            user_id=instance.store.new_id(),
-            username=username,
-            name=username,
-            org_id=instance.org.id,
-            access_token_type=access_token_type,
-            updated_at=float(int(instance.now())),
-        )
-        instance.store.users[record.user_id] = record
+    record = UserRecord(
+        user_id=instance.store.new_id(),
+        username=username,
+        name=username,
+        org_id=instance.org.id,
+        access_token_type=access_token_type,
+        updated_at=float(int(instance.now())),
+    )
+    instance.store.add_user(record)
     return record
 
 
@@ -142,8 +135,7 @@ def set_user_secret(instance: Instance, user_id: str) -> str:
     """Give a service user a (new) client secret; returns it."""
     secret = new_client_secret()
     record = user(instance, user_id)
-    with instance.store.lock:
-        record.secret = SecretDigest.of(secret)
+    instance.store.set_secret(record, SecretDigest.of(secret))
     return secret
 
 
@@ -153,22 +145,19 @@ def grant_role(instance: Instance, user_id: str, project_id: str, role: str) -> 
     if role not in found.roles:
         raise ValueError(f"Project {project_id!r} has no role {role!r}; its roles: {found.roles}.")
     record = user(instance, user_id)
-    with instance.store.lock:
-        record.grants.setdefault(project_id, set()).add(role)
+    instance.store.grant_role(record, project_id, role)
 
 
 def revoke_role(instance: Instance, user_id: str, project_id: str, role: str) -> None:
     """Take a project role away from a service user (no error if it was not granted)."""
     record = user(instance, user_id)
-    with instance.store.lock:
-        record.grants.get(project_id, set()).discard(role)
+    instance.store.revoke_role(record, project_id, role)
 
 
 def set_active(instance: Instance, user_id: str, active: bool) -> None:
     """(De)activate a service user; tokens of inactive users introspect as inactive."""
     record = user(instance, user_id)
-    with instance.store.lock:
-        record.active = active
+    instance.store.set_active(record, active)
 
 
 def service_user_view(

@@ -12,8 +12,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from harness.mock_issuer import paths
-from harness.mock_issuer.instance import Instance
+from mock_issuer import paths
+from mock_issuer.instance import Instance
 
 _AUTH_METHODS = ["none", "client_secret_basic", "client_secret_post", "private_key_jwt"]
 _RS256 = ["RS256"]

@@ -13,9 +13,9 @@ from typing import Any
 
 import jwt
 
-from harness.mock_issuer.instance import Instance
-from harness.mock_issuer.model import NO_EXPIRY, TokenKind, TokenRecord, UserRecord
-from harness.mock_issuer.scopes import PAT_SCOPES, audience, granted_scopes
+from mock_issuer.instance import Instance
+from mock_issuer.model import NO_EXPIRY, TokenKind, TokenRecord, UserRecord
+from mock_issuer.scopes import PAT_SCOPES, audience, granted_scopes
 
 
 def _token_id(instance: Instance) -> str:
@@ -154,6 +154,5 @@ def revoke(instance: Instance, token: str) -> bool:
     record = resolve(instance, token)
     if record is None:
         return False
-    with instance.store.lock:
-        record.revoked = True
+    instance.store.revoke_token(record)
     return True

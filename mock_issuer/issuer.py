@@ -12,13 +12,13 @@ from types import TracebackType
 
 from starlette.types import ASGIApp
 
-from harness.mock_issuer import admin, paths, tokens
-from harness.mock_issuer.app import build_app
-from harness.mock_issuer.clock import Clock
-from harness.mock_issuer.faults import Fault, FaultKind, Faults
-from harness.mock_issuer.instance import Instance
-from harness.mock_issuer.keys import KeyFile
-from harness.mock_issuer.model import (
+from mock_issuer import admin, paths, tokens
+from mock_issuer.app import build_app
+from mock_issuer.clock import SettableClock
+from mock_issuer.faults import FaultKind, FaultRule, Faults
+from mock_issuer.instance import Instance
+from mock_issuer.keys import KeyFile
+from mock_issuer.model import (
     AccessTokenType,
     ApiApp,
     AppAuthMethod,
@@ -26,8 +26,8 @@ from harness.mock_issuer.model import (
     Project,
     ServiceUser,
 )
-from harness.mock_issuer.provision import Provisioned, provision
-from harness.serving import BackgroundServer
+from mock_issuer.provision import Provisioned, provision
+from mock_issuer.server import BackgroundServer
 
 DEFAULT_ISSUER = "http://issuer.test"
 
@@ -39,8 +39,8 @@ class MockIssuer:
     issuer URL becomes the server's URL (or ``issuer_url`` when given).
     """
 
-    def __init__(self, issuer: str = DEFAULT_ISSUER, clock: Clock | None = None) -> None:
-        self._instance = Instance(issuer=issuer, clock=clock or Clock())
+    def __init__(self, issuer: str = DEFAULT_ISSUER, clock: SettableClock | None = None) -> None:
+        self._instance = Instance(issuer=issuer, clock=clock or SettableClock())
         self.app: ASGIApp = build_app(self._instance)
         self._server: BackgroundServer | None = None
         self._provisioned: Provisioned | None = None
@@ -109,7 +109,7 @@ class MockIssuer:
         return self.issuer + paths.JWKS
 
     @property
-    def clock(self) -> Clock:
+    def clock(self) -> SettableClock:
         """The clock every time rule reads."""
         return self._instance.clock
 
@@ -236,7 +236,7 @@ class MockIssuer:
         seconds: float = 0.0,
         status: int = 503,
         client_id: str | None = None,
-    ) -> Iterator[Fault]:
+    ) -> Iterator[FaultRule]:
         """Switch a fault on for the ``with`` block."""
         fault = self.faults.set(
             kind, endpoint=endpoint, seconds=seconds, status=status, client_id=client_id

@@ -5,7 +5,7 @@ failed introspection call to the resource server; RFC 6750 §3.1 has no code for
 switched per test and are thread-safe, since the server runs in another thread.
 
 :class:`FaultLayer` is the outermost ASGI wrapper. ``DROP_CONNECTION`` raises
-:class:`harness.serving.DropConnection`: under a real server the client sees a connection
+:class:`mock_issuer.server.DropConnection`: under a real server the client sees a connection
 error; in-process through ``httpx.ASGITransport`` that exception reaches the caller.
 """
 
@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from harness.mock_issuer.paths import ENDPOINT_NAMES
-from harness.serving import DropConnection
+from mock_issuer.paths import ENDPOINT_NAMES
+from mock_issuer.server import DropConnection
 
 
 class FaultKind(enum.Enum):
@@ -34,7 +34,7 @@ class FaultKind(enum.Enum):
 
 
 @dataclass(frozen=True)
-class Fault:
+class FaultRule:
     """One switched-on fault; ``endpoint`` None means every endpoint."""
 
     kind: FaultKind
@@ -49,7 +49,7 @@ class Faults:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._active: list[Fault] = []
+        self._active: list[FaultRule] = []
 
     def set(
         self,
@@ -59,16 +59,16 @@ class Faults:
         seconds: float = 0.0,
         status: int = 503,
         client_id: str | None = None,
-    ) -> Fault:
+    ) -> FaultRule:
         """Switch a fault on (replacing one of the same kind and target); return it."""
         _validate(kind, endpoint, status, client_id)
-        fault = Fault(kind, endpoint, seconds, status, client_id)
+        fault = FaultRule(kind, endpoint, seconds, status, client_id)
         with self._lock:
             self._active = [f for f in self._active if not _same_target(f, fault)]
             self._active.append(fault)
         return fault
 
-    def remove(self, fault: Fault) -> None:
+    def remove(self, fault: FaultRule) -> None:
         """Switch one fault off (no error if it is already off)."""
         with self._lock:
             self._active = [f for f in self._active if f != fault]
@@ -78,7 +78,7 @@ class Faults:
         with self._lock:
             self._active = []
 
-    def for_endpoint(self, endpoint: str | None) -> list[Fault]:
+    def for_endpoint(self, endpoint: str | None) -> list[FaultRule]:
         """The request-level faults that apply to ``endpoint``."""
         with self._lock:
             return [
@@ -95,7 +95,7 @@ class Faults:
             )
 
 
-def _same_target(a: Fault, b: Fault) -> bool:
+def _same_target(a: FaultRule, b: FaultRule) -> bool:
     return (a.kind, a.endpoint, a.client_id) == (b.kind, b.endpoint, b.client_id)
 
 
