@@ -42,8 +42,8 @@ class Grant(enum.StrEnum):
         return _GRANT_SHORT[self]
 
 
-class IntrospectionAuth(enum.StrEnum):
-    """How the API authenticates itself at the introspection endpoint."""
+class Mechanism(enum.StrEnum):
+    """How the API checks a token: introspection with one of two client authentications."""
 
     PRIVATE_KEY_JWT = "private_key_jwt"
     CLIENT_SECRET_BASIC = "client_secret_basic"
@@ -79,16 +79,16 @@ _GRANT_TITLES = {
 }
 _GRANT_SHORT = {Grant.JWT_PROFILE: "jwtp", Grant.CLIENT_CREDENTIALS: "cc", Grant.PAT: "pat"}
 _AUTH_TITLES = {
-    IntrospectionAuth.PRIVATE_KEY_JWT: "JWT profile",
-    IntrospectionAuth.CLIENT_SECRET_BASIC: "Basic authentication",
+    Mechanism.PRIVATE_KEY_JWT: "JWT profile",
+    Mechanism.CLIENT_SECRET_BASIC: "Basic authentication",
 }
 _AUTH_SHORT = {
-    IntrospectionAuth.PRIVATE_KEY_JWT: "pkjwt",
-    IntrospectionAuth.CLIENT_SECRET_BASIC: "basic",
+    Mechanism.PRIVATE_KEY_JWT: "pkjwt",
+    Mechanism.CLIENT_SECRET_BASIC: "basic",
 }
 _AUTH_SAMPLE = {
-    IntrospectionAuth.PRIVATE_KEY_JWT: "api_jwt",
-    IntrospectionAuth.CLIENT_SECRET_BASIC: "api_basic_auth",
+    Mechanism.PRIVATE_KEY_JWT: "api_jwt",
+    Mechanism.CLIENT_SECRET_BASIC: "api_basic_auth",
 }
 
 
@@ -98,17 +98,17 @@ class Cell:
 
     number: int
     grant: Grant
-    auth: IntrospectionAuth
+    mechanism: Mechanism
 
     @property
     def name(self) -> str:
         """The cell's name, e.g. ``Client credentials \u00d7 JWT profile`` (a times sign)."""
-        return f"{self.grant.label} {TIMES} {self.auth.label}"
+        return f"{self.grant.label} {TIMES} {self.mechanism.label}"
 
     @property
     def slug(self) -> str:
         """A stable id, e.g. ``cell3-cc-pkjwt``."""
-        return f"cell{self.number}-{self.grant.short}-{self.auth.short}"
+        return f"cell{self.number}-{self.grant.short}-{self.mechanism.short}"
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ class Variant:
 def cells() -> tuple[Cell, ...]:
     """The six cells in the order of ZITADEL's examples table."""
     grants = (Grant.JWT_PROFILE, Grant.CLIENT_CREDENTIALS, Grant.PAT)
-    auths = (IntrospectionAuth.PRIVATE_KEY_JWT, IntrospectionAuth.CLIENT_SECRET_BASIC)
+    auths = (Mechanism.PRIVATE_KEY_JWT, Mechanism.CLIENT_SECRET_BASIC)
     pairs = [(grant, auth) for grant in grants for auth in auths]
     return tuple(Cell(number, grant, auth) for number, (grant, auth) in enumerate(pairs, 1))
 

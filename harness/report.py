@@ -14,7 +14,7 @@ from pathlib import Path
 
 import jinja2
 
-from harness.matrix import Grant, IntrospectionAuth
+from harness.matrix import Grant, Mechanism
 from harness.results import CheckResult, Exchange, Level, RunResult, Status
 from harness.summary import count, summarise
 
@@ -83,7 +83,7 @@ def _environment() -> jinja2.Environment:
 def render_html(run: RunResult, json_name: str = "matrix.json") -> str:
     """The report as one self-contained HTML document."""
     summaries = summarise(run)
-    auths = list(IntrospectionAuth)
+    auths = list(Mechanism)
     by_number = {s.cell.number: s for s in summaries}
     grid = [
         (grant, [s for s in summaries if s.cell.grant is grant])

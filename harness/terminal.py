@@ -7,7 +7,7 @@ listed after the matrix, one line each, with no verdict.
 
 from __future__ import annotations
 
-from harness.matrix import Cell, Grant, IntrospectionAuth
+from harness.matrix import Cell, Grant, Mechanism
 from harness.results import CheckResult, ObservationResult, RunResult
 from harness.summary import Counts, count, summarise
 
@@ -48,7 +48,7 @@ def failures_text(run: RunResult) -> list[str]:
 def matrix_table(run: RunResult) -> str:
     """The 3-by-2 matrix as a fixed-width table, one verdict and count line per cell."""
     summaries = summarise(run)
-    auths = list(IntrospectionAuth)
+    auths = list(Mechanism)
     width = max([34] + [len(counts_text(s.counts)) + 1 for s in summaries])
     header = f"{'':<22}" + "".join(f"| {a.label + ' (' + a.sample + ')':<{width}}" for a in auths)
     lines = [header, "-" * len(header)]

@@ -65,7 +65,7 @@ class CheckContext:
     @property
     def api_url(self) -> str:
         """Base URL of the API this cell introspects with."""
-        return self.target.api_url(self.variant.cell.auth)
+        return self.target.api_url(self.variant.cell.mechanism)
 
     def token(self, holder: Holder = Holder.ROLE) -> str:
         """An access token of ``holder`` for the variant's grant."""

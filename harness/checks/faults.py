@@ -19,7 +19,7 @@ RFC = "RFC 9110 §15.6.4; RFC 7662 §2.3"
 
 def issuer_down(ctx: CheckContext) -> Outcome:
     """An API whose issuer is a closed port: 503."""
-    base_url = ctx.target.issuer_down_api_url(ctx.variant.cell.auth)
+    base_url = ctx.target.issuer_down_api_url(ctx.variant.cell.mechanism)
     reply = ctx.get("/api/private", f"Bearer {ctx.token()}", base_url=base_url)
     return expect_unavailable(ctx, reply)
 

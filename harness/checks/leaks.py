@@ -59,7 +59,7 @@ def _log_leaks(ctx: CheckContext, records: list[CapturedRecord]) -> list[str]:
 def no_secrets_leaked(ctx: CheckContext) -> Outcome:
     """Neither the answers nor the API's log records contain a known secret."""
     replies = _exercise(ctx)
-    foreign = ctx.target.foreign_origins(ctx.variant.cell.auth)
+    foreign = ctx.target.foreign_origins(ctx.variant.cell.mechanism)
     records = ctx.target.logs.records(exclude_origins=foreign)
     leaks = _body_leaks(ctx, replies) + _log_leaks(ctx, records)
     expected = "no token, secret or key in responses or logs"

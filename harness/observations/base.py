@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.matrix import Cell, Grant, IntrospectionAuth, TokenFormat, Variant, cells
+from harness.matrix import Cell, Grant, Mechanism, TokenFormat, Variant, cells
 from harness.results import Exchange
 from harness.skips import CheckSkipped, NotApplicable
 from harness.targets.base import Holder, IssuedToken, Target
@@ -48,7 +48,7 @@ class ObserveContext:
         self.exchanges.append(answer.exchange)
         return answer
 
-    def api_auth(self, auth: IntrospectionAuth | None = None) -> ClientAuth:
+    def api_auth(self, auth: Mechanism | None = None) -> ClientAuth:
         """An API app's client authentication (Basic preferred)."""
         return self.target.issuer_calls.api_auth(auth)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from harness.matrix import Grant, IntrospectionAuth, TokenFormat
+from harness.matrix import Grant, Mechanism, TokenFormat
 from harness.observations.base import ROLE, ObserveContext, Observed, error_data, said
 from harness.skips import NotApplicable, NotConfigured
 from harness.targets.base import Holder
@@ -23,7 +23,7 @@ from oauthkit.introspection import ClientSecretBasic
 
 def bad_api_secret(ctx: ObserveContext) -> Observed:
     """The Basic API app's client id with a wrong secret (and a token never issued)."""
-    settings = ctx.target.issuer_calls.apis.get(IntrospectionAuth.CLIENT_SECRET_BASIC)
+    settings = ctx.target.issuer_calls.apis.get(Mechanism.CLIENT_SECRET_BASIC)
     if settings is None:
         raise NotConfigured("API_CLIENT_SECRET", "the Basic API app is not configured")
     wrong = ClientSecretBasic(ClientSecret(settings.credentials.client_id, ctx.wrong_secret()))

@@ -19,7 +19,7 @@ import httpx
 from starlette.types import ASGIApp
 
 from harness.logcapture import label_requests
-from harness.matrix import IntrospectionAuth
+from harness.matrix import Mechanism
 from harness.skips import config_problem
 from mock_issuer.server import BackgroundServer
 from oauthkit.env import EnvSource
@@ -27,14 +27,14 @@ from oauthkit.errors import ConfigError
 from oauthkit.settings import ApiSettings, load_basic_api_settings, load_jwt_api_settings
 
 ApiFactory = Callable[[ApiSettings[Any]], ASGIApp]
-ApiFactories = Mapping[IntrospectionAuth, ApiFactory]
-_LOADERS: dict[IntrospectionAuth, Callable[[EnvSource], ApiSettings[Any]]] = {
-    IntrospectionAuth.PRIVATE_KEY_JWT: load_jwt_api_settings,
-    IntrospectionAuth.CLIENT_SECRET_BASIC: load_basic_api_settings,
+ApiFactories = Mapping[Mechanism, ApiFactory]
+_LOADERS: dict[Mechanism, Callable[[EnvSource], ApiSettings[Any]]] = {
+    Mechanism.PRIVATE_KEY_JWT: load_jwt_api_settings,
+    Mechanism.CLIENT_SECRET_BASIC: load_basic_api_settings,
 }
 
 
-def sample_factory(auth: IntrospectionAuth) -> ApiFactory:
+def sample_factory(auth: Mechanism) -> ApiFactory:
     """The sample's own ``create_app`` (``api_jwt.app`` or ``api_basic_auth.app``)."""
     module = importlib.import_module(f"{auth.sample}.app")
     factory: ApiFactory = module.create_app
@@ -64,9 +64,9 @@ class ApiServers:
 
     env: EnvSource
     factories: ApiFactories = field(default_factory=dict)
-    servers: dict[tuple[IntrospectionAuth, bool], BackgroundServer] = field(default_factory=dict)
-    problems: dict[IntrospectionAuth, ConfigError] = field(default_factory=dict)
-    settings: dict[IntrospectionAuth, ApiSettings[Any]] = field(default_factory=dict)
+    servers: dict[tuple[Mechanism, bool], BackgroundServer] = field(default_factory=dict)
+    problems: dict[Mechanism, ConfigError] = field(default_factory=dict)
+    settings: dict[Mechanism, ApiSettings[Any]] = field(default_factory=dict)
 
     def start(self) -> ApiServers:
         """Load each API's settings and serve it (an API lacking settings is skipped)."""
@@ -79,7 +79,7 @@ class ApiServers:
             self._serve(auth, down=False)
         return self
 
-    def url(self, auth: IntrospectionAuth, *, down: bool = False) -> str:
+    def url(self, auth: Mechanism, *, down: bool = False) -> str:
         """Base URL of an API (``down``: of its twin pointed at a closed port)."""
         if auth in self.problems:
             raise config_problem(self.problems[auth])
@@ -87,7 +87,7 @@ class ApiServers:
             self._serve(auth, down)
         return self.servers[(auth, down)].url
 
-    def label(self, auth: IntrospectionAuth) -> str:
+    def label(self, auth: Mechanism) -> str:
         """The log origin label of an API's requests."""
         return f"api:{auth.sample}"
 
@@ -97,7 +97,7 @@ class ApiServers:
             server.stop()
         self.servers.clear()
 
-    def _serve(self, auth: IntrospectionAuth, down: bool) -> None:
+    def _serve(self, auth: Mechanism, down: bool) -> None:
         settings = self.settings[auth]
         if down:
             settings = dataclasses.replace(settings, issuer=closed_port_url())

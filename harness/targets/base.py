@@ -16,7 +16,7 @@ from typing import Protocol
 import httpx
 
 from harness.logcapture import LogCapture
-from harness.matrix import Grant, IntrospectionAuth, Mode, TokenFormat, Variant
+from harness.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
 from harness.redaction import Redactor
 from harness.results import Exchange
 from harness.targets.issuer_calls import IssuerCalls
@@ -94,13 +94,13 @@ class Target(Protocol):
     def issuer_calls(self) -> IssuerCalls:
         """The harness's own recorded calls to the issuer, as one of the API apps."""
 
-    def api_url(self, auth: IntrospectionAuth) -> str:
+    def api_url(self, auth: Mechanism) -> str:
         """Base URL of the sample API that introspects with ``auth``."""
 
-    def issuer_down_api_url(self, auth: IntrospectionAuth) -> str:
+    def issuer_down_api_url(self, auth: Mechanism) -> str:
         """Base URL of an extra API instance whose issuer is a closed loopback port."""
 
-    def foreign_origins(self, auth: IntrospectionAuth) -> frozenset[str]:
+    def foreign_origins(self, auth: Mechanism) -> frozenset[str]:
         """Origins of log records that are not that API's (the issuer, the other API)."""
 
     def token(self, variant: Variant, holder: Holder = Holder.ROLE) -> IssuedToken:

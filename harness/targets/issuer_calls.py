@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from harness.matrix import Grant, IntrospectionAuth
+from harness.matrix import Grant, Mechanism
 from harness.redaction import Redactor
 from harness.results import Exchange
 from harness.skips import NotApplicable, config_problem
@@ -31,7 +31,7 @@ from oauthkit.settings import ApiSettings, ClientSettings
 ClientRecipe = Callable[[], ClientSettings[Any]]
 
 # Basic first: its failures are the easiest to read in a report.
-AUTH_PREFERENCE = (IntrospectionAuth.CLIENT_SECRET_BASIC, IntrospectionAuth.PRIVATE_KEY_JWT)
+AUTH_PREFERENCE = (Mechanism.CLIENT_SECRET_BASIC, Mechanism.PRIVATE_KEY_JWT)
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class IssuerCalls:
 
     issuer: str
     redactor: Redactor
-    apis: Mapping[IntrospectionAuth, ApiSettings[Any]]
+    apis: Mapping[Mechanism, ApiSettings[Any]]
     clients: Mapping[Grant, ClientRecipe] = field(default_factory=dict)
     clock: Callable[[], float] = time.time
     _metadata: dict[str, Any] | None = field(default=None, repr=False)
@@ -84,7 +84,7 @@ class IssuerCalls:
             raise NotApplicable(f"the issuer's discovery document has no {name}")
         return url
 
-    def api_auth(self, auth: IntrospectionAuth | None = None) -> ClientAuth:
+    def api_auth(self, auth: Mechanism | None = None) -> ClientAuth:
         """The chosen API app's authentication (or the first configured one)."""
         for candidate in (auth,) if auth else AUTH_PREFERENCE:
             if candidate in self.apis:

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from harness.logcapture import LogCapture
-from harness.matrix import Grant, IntrospectionAuth, Mode, TokenFormat, Variant
+from harness.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
 from harness.redaction import Redactor
 from harness.skips import NotApplicable, NotConfigured
 from harness.targets.apis import ApiFactories, ApiServers, api_client
@@ -70,17 +70,17 @@ class LiveTarget:
         """ZITADEL_DOMAIN, or a placeholder saying it is missing."""
         return (self.env.get("ZITADEL_DOMAIN") or "(ZITADEL_DOMAIN is not set)").rstrip("/")
 
-    def api_url(self, auth: IntrospectionAuth) -> str:
+    def api_url(self, auth: Mechanism) -> str:
         """Base URL of the sample API that introspects with ``auth``."""
         return self.apis.url(auth)
 
-    def issuer_down_api_url(self, auth: IntrospectionAuth) -> str:
+    def issuer_down_api_url(self, auth: Mechanism) -> str:
         """Base URL of the twin API whose issuer is a closed port."""
         return self.apis.url(auth, down=True)
 
-    def foreign_origins(self, auth: IntrospectionAuth) -> frozenset[str]:
+    def foreign_origins(self, auth: Mechanism) -> frozenset[str]:
         """The other API's label."""
-        return frozenset(self.apis.label(a) for a in IntrospectionAuth if a is not auth)
+        return frozenset(self.apis.label(a) for a in Mechanism if a is not auth)
 
     def token(self, variant: Variant, holder: Holder = Holder.ROLE) -> IssuedToken:
         """A cached token of ``holder`` for the variant's grant."""
@@ -97,7 +97,9 @@ class LiveTarget:
                 "revoking would end the configured PERSONAL_ACCESS_TOKEN for good; the harness "
                 "revokes only tokens it obtained itself"
             )
-        return revoke_and_confirm(self.issuer_calls, self.fresh_token(variant), variant.cell.auth)
+        return revoke_and_confirm(
+            self.issuer_calls, self.fresh_token(variant), variant.cell.mechanism
+        )
 
     def expected_roles(self, grant: Grant) -> frozenset[str]:
         """The roles EXPECTED_ROLES_<GRANT> says the grant's service user holds."""

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 
-from harness.matrix import IntrospectionAuth
+from harness.matrix import Mechanism
 from harness.skips import NotApplicable
 from harness.targets.base import IssuedToken
 from harness.targets.issuer_calls import Answer, IssuerCalls
 
 
-def revoke_and_confirm(
-    calls: IssuerCalls, issued: IssuedToken, auth: IntrospectionAuth
-) -> IssuedToken:
+def revoke_and_confirm(calls: IssuerCalls, issued: IssuedToken, auth: Mechanism) -> IssuedToken:
     """``issued``, revoked as the ``auth`` API app and confirmed inactive by introspection."""
     client = calls.api_auth(auth)
     revoked = calls.revoke(issued.access_token, client)

@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from harness.logcapture import LogCapture
-from harness.matrix import Grant, IntrospectionAuth, Mode, TokenFormat, Variant
+from harness.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
 from harness.redaction import Redactor
 from harness.targets.apis import ApiFactories, ApiServers, api_client
 from harness.targets.base import Holder, IssuedToken, IssuerFault
@@ -89,17 +89,17 @@ class MockTarget:
         """The mock's controls (this object)."""
         return self
 
-    def api_url(self, auth: IntrospectionAuth) -> str:
+    def api_url(self, auth: Mechanism) -> str:
         """Base URL of the sample API that introspects with ``auth``."""
         return self.apis.url(auth)
 
-    def issuer_down_api_url(self, auth: IntrospectionAuth) -> str:
+    def issuer_down_api_url(self, auth: Mechanism) -> str:
         """Base URL of the twin API whose issuer is a closed port."""
         return self.apis.url(auth, down=True)
 
-    def foreign_origins(self, auth: IntrospectionAuth) -> frozenset[str]:
+    def foreign_origins(self, auth: Mechanism) -> frozenset[str]:
         """The other API's label and the issuer's server thread."""
-        others = {self.apis.label(a) for a in IntrospectionAuth if a is not auth}
+        others = {self.apis.label(a) for a in Mechanism if a is not auth}
         return frozenset(others | {f"uvicorn-{urlsplit(self.issuer).port}"})
 
     def token(self, variant: Variant, holder: Holder = Holder.ROLE) -> IssuedToken:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from harness.checks import check_by_id
-from harness.matrix import IntrospectionAuth, cell_by_number
+from harness.matrix import Mechanism, cell_by_number
 from harness.report import render_html
 from harness.results import CheckResult, RunInfo, RunResult, Status
 from harness.runner import Plan, run_cells
@@ -15,7 +15,7 @@ from harness.targets.spec import TargetSpec
 from . import broken_apis
 
 pytestmark = pytest.mark.e2e
-BASIC = IntrospectionAuth.CLIENT_SECRET_BASIC
+BASIC = Mechanism.CLIENT_SECRET_BASIC
 
 
 def _run(factory: ApiFactory, check_ids: list[str]) -> tuple[list[CheckResult], str]:

@@ -9,7 +9,7 @@ import pytest
 
 from harness.checks import check_by_id
 from harness.execute import execute
-from harness.matrix import Grant, IntrospectionAuth, TokenFormat, Variant, cell_by_number
+from harness.matrix import Grant, Mechanism, TokenFormat, Variant, cell_by_number
 from harness.results import Status
 from harness.targets.live import LiveTarget, declared_format
 from mock_issuer.issuer import MockIssuer
@@ -95,7 +95,7 @@ def test_the_api_secret_from_the_env_is_registered_for_redaction(env_file: Path)
         assert "a-secret-from-the-shell" in target.redactor.secrets
     finally:
         target.close()
-    assert IntrospectionAuth.CLIENT_SECRET_BASIC in IntrospectionAuth
+    assert Mechanism.CLIENT_SECRET_BASIC in Mechanism
 
 
 @pytest.mark.parametrize(

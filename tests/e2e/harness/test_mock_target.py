@@ -6,7 +6,7 @@ import pytest
 
 from harness.checks import check_by_id
 from harness.execute import execute
-from harness.matrix import Grant, IntrospectionAuth, Mode, TokenFormat, Variant, cell_by_number
+from harness.matrix import Grant, Mechanism, Mode, TokenFormat, Variant, cell_by_number
 from harness.results import Status
 from harness.targets.base import Holder, IssuerFault
 from harness.targets.mock import MockTarget
@@ -19,7 +19,7 @@ def _variant(number: int, token_format: TokenFormat = TokenFormat.OPAQUE) -> Var
 
 
 def test_both_sample_apis_answer_on_their_own_ports(mock_target: MockTarget) -> None:
-    urls = {mock_target.api_url(auth) for auth in IntrospectionAuth}
+    urls = {mock_target.api_url(auth) for auth in Mechanism}
     assert len(urls) == 2
     for url in urls:
         assert mock_target.http.get(url + "/api/public").status_code == 200

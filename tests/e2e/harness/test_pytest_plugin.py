@@ -23,7 +23,7 @@ import pytest
 from fastapi.responses import JSONResponse
 
 import api_basic_auth.app
-from harness.matrix import IntrospectionAuth
+from harness.matrix import Mechanism
 from harness.targets.spec import TargetSpec
 
 
@@ -41,7 +41,7 @@ def open_door(settings):
 
 @pytest.fixture(scope="session")
 def harness_target():
-    target = TargetSpec(factories={IntrospectionAuth.CLIENT_SECRET_BASIC: open_door}).build()
+    target = TargetSpec(factories={Mechanism.CLIENT_SECRET_BASIC: open_door}).build()
     yield target
     target.close()
 """

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from harness.matrix import IntrospectionAuth
+from harness.matrix import Mechanism
 from harness.results import Exchange
 from harness.skips import NotApplicable
 from harness.targets.base import IssuedToken
@@ -32,7 +32,7 @@ class _Calls:
     introspection: Answer
     revoked: list[str] = field(default_factory=list)
 
-    def api_auth(self, auth: IntrospectionAuth | None = None) -> _Client:
+    def api_auth(self, auth: Mechanism | None = None) -> _Client:
         return _Client()
 
     def revoke(self, token: str, auth: _Client) -> Answer:
@@ -45,7 +45,7 @@ class _Calls:
 
 def _revoke(calls: _Calls) -> IssuedToken:
     issued = IssuedToken("fresh-token-123456", exchanges=(GRANT,))
-    return revoke_and_confirm(calls, issued, IntrospectionAuth.CLIENT_SECRET_BASIC)  # type: ignore[arg-type]
+    return revoke_and_confirm(calls, issued, Mechanism.CLIENT_SECRET_BASIC)  # type: ignore[arg-type]
 
 
 def test_a_confirmed_revocation_keeps_the_grant_revocation_and_confirmation_exchanges() -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from harness.matrix import (
     Grant,
-    IntrospectionAuth,
+    Mechanism,
     Mode,
     TokenFormat,
     cell_by_number,
@@ -18,19 +18,19 @@ from harness.matrix import (
 @pytest.mark.parametrize(
     ("number", "grant", "auth"),
     [
-        (1, Grant.JWT_PROFILE, IntrospectionAuth.PRIVATE_KEY_JWT),
-        (2, Grant.JWT_PROFILE, IntrospectionAuth.CLIENT_SECRET_BASIC),
-        (3, Grant.CLIENT_CREDENTIALS, IntrospectionAuth.PRIVATE_KEY_JWT),
-        (4, Grant.CLIENT_CREDENTIALS, IntrospectionAuth.CLIENT_SECRET_BASIC),
-        (5, Grant.PAT, IntrospectionAuth.PRIVATE_KEY_JWT),
-        (6, Grant.PAT, IntrospectionAuth.CLIENT_SECRET_BASIC),
+        (1, Grant.JWT_PROFILE, Mechanism.PRIVATE_KEY_JWT),
+        (2, Grant.JWT_PROFILE, Mechanism.CLIENT_SECRET_BASIC),
+        (3, Grant.CLIENT_CREDENTIALS, Mechanism.PRIVATE_KEY_JWT),
+        (4, Grant.CLIENT_CREDENTIALS, Mechanism.CLIENT_SECRET_BASIC),
+        (5, Grant.PAT, Mechanism.PRIVATE_KEY_JWT),
+        (6, Grant.PAT, Mechanism.CLIENT_SECRET_BASIC),
     ],
 )
 def test_cells_are_numbered_as_in_zitadels_examples_table(
-    number: int, grant: Grant, auth: IntrospectionAuth
+    number: int, grant: Grant, auth: Mechanism
 ) -> None:
     cell = cell_by_number(number)
-    assert (cell.grant, cell.auth) == (grant, auth)
+    assert (cell.grant, cell.mechanism) == (grant, auth)
 
 
 def test_there_are_exactly_six_cells_with_unique_slugs() -> None:

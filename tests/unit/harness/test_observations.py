@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from harness.matrix import Grant, IntrospectionAuth, TokenFormat, Variant
+from harness.matrix import Grant, Mechanism, TokenFormat, Variant
 from harness.observations import ALL_OBSERVATIONS, observation_by_id, observe
 from harness.observations.base import Observation, ObserveContext, Observed, said
 from harness.redaction import Redactor
@@ -40,9 +40,9 @@ class _Calls:
     default_introspection: Answer = field(default_factory=lambda: _answer(200, {"active": False}))
     token_answer: Answer = field(default_factory=lambda: _answer(400, {"error": "x"}))
     document: dict[str, Any] = field(default_factory=dict)
-    apis: dict[IntrospectionAuth, ApiSettings[Any]] = field(
+    apis: dict[Mechanism, ApiSettings[Any]] = field(
         default_factory=lambda: {
-            IntrospectionAuth.CLIENT_SECRET_BASIC: ApiSettings("http://issuer.test",
+            Mechanism.CLIENT_SECRET_BASIC: ApiSettings("http://issuer.test",
                                                                ClientSecret("api", "s3cret-api"))
         }
     )  # fmt: skip
@@ -50,7 +50,7 @@ class _Calls:
     def metadata(self) -> dict[str, Any]:
         return self.document
 
-    def api_auth(self, auth: IntrospectionAuth | None = None) -> Any:
+    def api_auth(self, auth: Mechanism | None = None) -> Any:
         return object()
 
     def introspect(self, token: str, auth: Any) -> Answer:
