@@ -27,7 +27,7 @@ def execute(check: Check, target: Target, variant: Variant, order: int = 0) -> C
         check_id=check.id,
         title=check.title,
         rfc=check.rfc,
-        level=check.level,
+        level=outcome.level or check.level,
         status=outcome.status,
         duration_s=round(time.perf_counter() - started, 4),
         order=order,
@@ -35,6 +35,7 @@ def execute(check: Check, target: Target, variant: Variant, order: int = 0) -> C
         actual=outcome.actual,
         detail=outcome.detail,
         exchanges=outcome.exchanges,
+        fail_open=outcome.fail_open,
     )
 
 

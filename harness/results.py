@@ -58,6 +58,10 @@ class Outcome:
     actual: str = ""
     detail: str = ""
     exchanges: tuple[Exchange, ...] = ()
+    # Graded outcomes: a failure may be judged at another level than the check's own (a 500
+    # where 503 is owed fails at SHOULD), and a 2xx where a refusal is owed is *fail-open*.
+    level: Level | None = None
+    fail_open: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,8 @@ class CheckResult:
     actual: str = ""
     detail: str = ""
     exchanges: tuple[Exchange, ...] = ()
+    fail_open: bool = False
+    subject: str = ""
 
     @property
     def key(self) -> tuple[str, str]:
