@@ -27,8 +27,9 @@ The facade :class:`MockIssuer`:
   ``access_token_lifetime`` (seconds, default 43200, settable);
 * resources: ``provision(access_token_type="bearer") -> Provisioned``,
   ``add_project(name, roles) -> Project``,
-  ``add_api_app(project_id, auth="private_key_jwt"|"client_secret_basic", key_expires_at=None)
-  -> ApiApp``, ``add_app_key(client_id, expires_at=None) -> key file dict``,
+  ``add_api_app(project_id, auth="private_key_jwt"|"client_secret_basic", key_expires_at=None,
+  client_secret=None) -> ApiApp`` (``client_secret=odd_client_secret()`` holds ``:%+ é``),
+  ``add_app_key(client_id, expires_at=None) -> key file dict``,
   ``add_service_user(username, *, roles, project_id, access_token_type="bearer"|"jwt",
   with_key, with_secret, with_pat, key_expires_at, pat_expires_at) -> ServiceUser``,
   ``add_user_key(user_id, expires_at=None)``, ``grant_role(user_id, project_id, role)``,
@@ -58,6 +59,7 @@ it), ``admin.py`` and ``provision.py`` (creating resources), ``faults.py``, ``cl
 from __future__ import annotations
 
 from mock_issuer.clock import SettableClock
+from mock_issuer.credentials import odd_client_secret
 from mock_issuer.faults import FaultKind, FaultRule, Faults
 from mock_issuer.issuer import MockIssuer
 from mock_issuer.model import ApiApp, Org, Project, ServiceUser
@@ -76,4 +78,5 @@ __all__ = [
     "Provisioned",
     "ServiceUser",
     "SettableClock",
+    "odd_client_secret",
 ]

@@ -57,8 +57,12 @@ def add_api_app(
     project_id: str,
     auth: AppAuthMethod = "private_key_jwt",
     key_expires_at: float | None = None,
+    client_secret: str | None = None,
 ) -> ApiApp:
-    """A new API app of a project; with a key file (private_key_jwt) or a secret (basic)."""
+    """A new API app of a project; with a key file (private_key_jwt) or a secret (basic).
+
+    ``client_secret`` chooses the secret (e.g. `odd_client_secret`) instead of a random one.
+    """
     project(instance, project_id)
     app_id = instance.store.new_id()
     record = AppRecord(
@@ -66,7 +70,7 @@ def add_api_app(
     )
     secret = key_file = None
     if auth == "client_secret_basic":
-        secret = new_client_secret()
+        secret = client_secret or new_client_secret()
         instance.store.set_secret(record, SecretDigest.of(secret))
     elif auth == "private_key_jwt":
         key_file = _add_key(instance, record.keys, key_expires_at, app=record)

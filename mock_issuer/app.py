@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
@@ -33,8 +33,8 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 def guarded(handler: Handler, instance: Instance) -> Endpoint:
     """Bind ``handler`` to ``instance``; render every exception as an RFC error body.
 
-    :class:`OAuthError` renders as itself; anything else as 500 ``server_error``, logged with
-    its traceback and never echoed to the client.
+    :class:`OAuthError` renders as itself; a client that disconnected is logged in one line;
+    anything else is a 500 ``server_error``, logged with its traceback, never echoed.
     """
 
     async def endpoint(request: Request) -> Response:
@@ -43,6 +43,10 @@ def guarded(handler: Handler, instance: Instance) -> Endpoint:
         except OAuthError as exc:
             logger.info("%s %s -> %s %s", request.method, request.url.path, exc.status, exc.error)
             return render(exc)
+        except ClientDisconnect:
+            # The client went away before its body arrived: its loss, not the issuer's fault.
+            logger.info("%s %s: client disconnected mid-request", request.method, request.url.path)
+            return Response(status_code=499)
         except Exception as exc:
             logger.error("%s %s failed", request.method, request.url.path, exc_info=exc)
             return render(OAuthError("server_error", "Errors.Internal", status=500))

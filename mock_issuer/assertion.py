@@ -14,6 +14,7 @@ Claims are checked before the signature, as ZITADEL does; both must pass.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -81,7 +82,13 @@ def _number(claims: dict[str, Any], name: str) -> float:
     value = claims.get(name)
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise AssertionRejected(f"assertion claim '{name}' is missing or not a number")
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        raise AssertionRejected(f"assertion claim '{name}' is out of range") from None
+    if not math.isfinite(number):
+        raise AssertionRejected(f"assertion claim '{name}' is not a finite number")
+    return number
 
 
 def check_claims(claims: dict[str, Any], *, issuer: str, now: float) -> str:

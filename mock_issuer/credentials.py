@@ -16,6 +16,20 @@ def new_client_secret() -> str:
     return secrets.token_urlsafe(48)
 
 
+ODD_CHARACTERS = ":%+ é"
+"""What breaks a Basic header built without RFC 6749 §2.3.1's form-urlencoding."""
+
+
+def odd_client_secret() -> str:
+    """A random secret holding ``:``, ``%``, ``+``, a space and a non-ASCII character.
+
+    ZITADEL's own secrets are URL-safe, so clients that skip the form-urlencoding work by luck;
+    with this secret they fail (``+`` reads as a space, ``%`` starts an escape).
+    """
+    half = secrets.token_urlsafe(12)
+    return f"{half}{ODD_CHARACTERS}{secrets.token_urlsafe(12)}"
+
+
 @dataclass(frozen=True)
 class SecretDigest:
     """A salted HMAC-SHA-256 digest of a client secret."""

@@ -94,8 +94,9 @@ def parse_basic(authorization: str) -> tuple[str, str] | None:
     if scheme.lower() != "basic":
         return None
     try:
+        # A header byte outside ASCII reaches us as a latin-1 character: ValueError, not a 500.
         decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError) as exc:
+    except (binascii.Error, ValueError) as exc:
         raise _malformed_basic() from exc
     user, colon, password = decoded.partition(":")
     if not colon or not user:

@@ -156,9 +156,14 @@ class MockIssuer:
         project_id: str,
         auth: AppAuthMethod = "private_key_jwt",
         key_expires_at: float | None = None,
+        client_secret: str | None = None,
     ) -> ApiApp:
-        """A new API app: a key file (``private_key_jwt``) or a secret (``client_secret_basic``)."""
-        return admin.add_api_app(self._instance, project_id, auth, key_expires_at)
+        """A new API app: a key file (``private_key_jwt``) or a secret (``client_secret_basic``).
+
+        ``client_secret`` sets the secret, e.g. ``odd_client_secret()`` (``:%+ é``) to catch
+        clients that do not form-urlencode it in the Basic header (RFC 6749 §2.3.1).
+        """
+        return admin.add_api_app(self._instance, project_id, auth, key_expires_at, client_secret)
 
     def add_app_key(self, client_id: str, expires_at: float | None = None) -> KeyFile:
         """An extra key for an API app; returns its key file."""

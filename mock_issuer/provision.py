@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,9 +76,22 @@ class Provisioned:
         return env_path
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9_./:@,+=-]*")
+
+
 def _quote(value: str) -> str:
-    # Plain where possible so `set -a; . ./.env` works in a shell as well as in python-dotenv.
-    return f'"{value}"' if any(c in value for c in " #\"$\\'") else value
+    """A `.env` value that python-dotenv reads back exactly.
+
+    Plain where possible; else single quotes, read literally by a shell (`set -a; . ./.env`)
+    and by python-dotenv alike; a value holding a quote or a backslash goes in double quotes
+    with both escaped (python-dotenv's rules; a shell agrees unless it also holds `$` or `).
+    """
+    if _PLAIN.fullmatch(value):
+        return value
+    if "'" not in value and "\\" not in value and "\n" not in value:
+        return f"'{value}'"
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
 
 
 def _write_private(path: Path, text: str) -> None:

@@ -8,6 +8,8 @@ one or deactivating its user makes it introspect as inactive.
 
 from __future__ import annotations
 
+import base64
+import re
 import secrets
 from typing import Any
 
@@ -16,6 +18,8 @@ import jwt
 from mock_issuer.instance import Instance
 from mock_issuer.model import NO_EXPIRY, TokenKind, TokenRecord, UserRecord
 from mock_issuer.scopes import PAT_SCOPES, audience, granted_scopes
+
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def _token_id(instance: Instance) -> str:
@@ -137,12 +141,32 @@ def _verified_jwt_id(instance: Instance, token: str) -> str | None:
     return jti if ours and isinstance(jti, str) else None
 
 
+def canonical_compact_jws(token: str) -> bool:
+    """Whether ``token`` is three base64url segments exactly as we would encode them.
+
+    RFC 7515 §2 and §7.1: base64url without padding. Decoders are lenient (they accept ``=``,
+    ``+``, ``/`` and unused trailing bits), so a token with ``==`` appended would decode to the
+    same JWT; ZITADEL compares the string, so only the canonical form is ours.
+    """
+    segments = token.split(".")
+    if len(segments) != 3 or not all(_BASE64URL.fullmatch(s) for s in segments):
+        return False
+    try:
+        decoded = [base64.urlsafe_b64decode(s + "=" * (-len(s) % 4)) for s in segments]
+    except ValueError:
+        return False
+    return all(
+        base64.urlsafe_b64encode(d).rstrip(b"=").decode() == s
+        for d, s in zip(decoded, segments, strict=True)
+    )
+
+
 def resolve(instance: Instance, token: str) -> TokenRecord | None:
     """The record behind a token string (opaque, PAT or our JWT), or ``None``."""
     record = instance.store.opaque_token(token)
     if record is not None:
         return record
-    if token.count(".") != 2:
+    if not canonical_compact_jws(token):
         return None
     token_id = _verified_jwt_id(instance, token)
     record = instance.store.token(token_id) if token_id else None

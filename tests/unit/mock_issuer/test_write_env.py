@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
 from dotenv import dotenv_values
 
 from mock_issuer import MockIssuer, Provisioned
+from mock_issuer import provision as provision_module
 
 NAMES = [
     "ZITADEL_DOMAIN",
@@ -83,3 +85,32 @@ def test_provisioned_repr_shows_no_secrets(world: Provisioned) -> None:
 def test_norole_user_has_every_credential_and_no_role(world: Provisioned) -> None:
     user = world.norole_user
     assert user.key_file and user.client_secret and user.pat
+
+
+ODD_VALUES = [
+    'with "double" quotes',
+    "with 'single' quotes",
+    "back\\slash and \\n escapes",
+    "both ' and \" and \\",
+    "spaces, # hash, $dollar and `tick`",
+    "colon:percent%plus+ space é",
+    "",
+]
+
+
+@pytest.mark.parametrize("value", ODD_VALUES)
+def test_written_values_read_back_exactly_with_python_dotenv(value: str, tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    env.write_text(f"X={provision_module._quote(value)}\n", encoding="utf-8")
+    assert dotenv_values(env, interpolate=False)["X"] == value
+
+
+@pytest.mark.parametrize("value", [v for v in ODD_VALUES if "'" not in v and "\\" not in v])
+def test_written_values_read_back_exactly_in_a_posix_shell(value: str, tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    env.write_text(f"X={provision_module._quote(value)}\n", encoding="utf-8")
+    shell = subprocess.run(
+        ["sh", "-c", 'set -a; . "$1"; printf %s "$X"', "sh", str(env)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert shell.stdout == value
