@@ -22,7 +22,11 @@ The facade :class:`MockIssuer`:
 * serving: ``start(host="127.0.0.1", port=0, *, issuer_url=None) -> MockIssuer``, ``stop()``,
   context manager; ``app`` (ASGI); URLs ``issuer``, ``discovery_url``, ``token_endpoint``,
   ``introspection_endpoint``, ``revocation_endpoint``, ``jwks_uri``;
-* counters: ``introspection_calls`` (requests that reached the introspection endpoint);
+* counters: ``introspection_calls`` (requests that reached the introspection endpoint),
+  ``jwks_calls`` (requests that reached ``/oauth/v2/keys``);
+* signing keys: ``signing_kid``, ``rotate_signing_key(*, keep_old_for=86400,
+  publish_after=0) -> kid`` (the old key stays in the JWKS ``keep_old_for`` seconds, the new
+  one appears there ``publish_after`` seconds after it starts signing; by ``clock``);
 * time: ``clock`` (:class:`SettableClock`: ``now()``, ``advance(s)``, ``set(ts)``),
   ``access_token_lifetime`` (seconds, default 43200, settable);
 * resources: ``provision(access_token_type="bearer") -> Provisioned``,

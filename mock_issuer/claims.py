@@ -1,8 +1,18 @@
-"""The active introspection response, built as ZITADEL builds it (RFC 7662 §2.2, spec §3.4).
+"""Claims as ZITADEL builds them: introspection answers (RFC 7662 §2.2, spec §3.4) and the extra
+claims of JWT access tokens (RFC 9068 §2.2).
 
 Pure functions: given a token record, its user and organisation, and the introspecting API app,
 produce the JSON object. Roles are those the user holds *now* in the introspecting app's project,
 as objects ``{role: {org_id: org_primary_domain}}`` under two claim names.
+
+A JWT access token is signed once, so its roles are those held at issue time, and only when the
+token request asked for them (ZITADEL's claims docs: "when JWT and requested"): a role scope
+``urn:zitadel:iam:org:project:role:{key}`` or ``urn:zitadel:iam:org:projects:roles``, for the
+projects of the ``...:aud`` scopes. Profile claims (``name``...) never go into an access token;
+resource-owner and org-domain claims do when their scopes are requested. ZITADEL's code asserts
+only the project-specific roles claim for service users (``projectID`` is empty for them); its
+docs list ``urn:zitadel:iam:org:project:roles`` too, so the mock sets both, the generic one for
+the first audience project.
 """
 
 from __future__ import annotations
@@ -14,6 +24,7 @@ from mock_issuer.model import AppRecord, Org, Project, TokenRecord, UserRecord
 from mock_issuer.scopes import (
     ORG_DOMAIN_PREFIX,
     ORG_ID_PREFIX,
+    PROJECTS_ROLES,
     RESOURCE_OWNER,
     requested_roles,
     role_scope,
@@ -63,7 +74,8 @@ def _profile_claims(user: UserRecord) -> dict[str, Any]:
     }
 
 
-def _org_claims(scopes: list[str], org: Org) -> dict[str, Any]:
+def _org_claims(scopes: Iterable[str], org: Org) -> dict[str, Any]:
+    scopes = tuple(scopes)
     claims: dict[str, Any] = {}
     if RESOURCE_OWNER in scopes or any(s.startswith(ORG_ID_PREFIX) for s in scopes):
         claims["urn:zitadel:iam:user:resourceowner:id"] = org.id
@@ -114,3 +126,19 @@ def active_response(
     held = user.grants.get(app.project_id, set())
     body |= role_claims(held, requested=requested_roles(scopes), project_id=app.project_id, org=org)
     return body
+
+
+def access_token_claims(record: TokenRecord, user: UserRecord, org: Org) -> dict[str, Any]:
+    """The claims a JWT access token carries beyond RFC 9068's, as its scopes ask for them."""
+    claims = _org_claims(record.scopes, org)
+    requested = requested_roles(record.scopes)
+    if not requested and PROJECTS_ROLES not in record.scopes:
+        return claims
+    for project_id in record.audience:
+        held = user.grants.get(project_id, set())
+        found = role_claims(held, requested=requested, project_id=project_id, org=org)
+        if found:
+            specific = project_roles_claim(project_id)
+            claims.setdefault(ROLES_CLAIM, found[ROLES_CLAIM])
+            claims[specific] = found[specific]
+    return claims

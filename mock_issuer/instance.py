@@ -1,4 +1,4 @@
-"""One mock ZITADEL instance: issuer URL, clock, store, faults and signing key (RFC 8414 §2).
+"""One mock ZITADEL instance: issuer URL, clock, store, faults and signing keys (RFC 8414 §2).
 
 Endpoints and admin functions all work on an :class:`Instance`; the facade
 :class:`mock_issuer.issuer.MockIssuer` owns one.
@@ -6,12 +6,12 @@ Endpoints and admin functions all work on an :class:`Instance`; the facade
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 
 from mock_issuer.clock import SettableClock
 from mock_issuer.faults import Faults
-from mock_issuer.keys import SigningKey, generate_private_key
+from mock_issuer.keyring import KeyRing
+from mock_issuer.keys import SigningKey
 from mock_issuer.model import Org, Project
 from mock_issuer.store import Store
 
@@ -28,10 +28,10 @@ class Instance:
     store: Store = field(default_factory=Store)
     access_token_lifetime: float = DEFAULT_ACCESS_TOKEN_LIFETIME
     introspection_calls: int = field(default=0, init=False)
+    jwks_calls: int = field(default=0, init=False)
     org: Org = field(init=False)
     zitadel_project_id: str = field(init=False)
-    _signing_key: SigningKey | None = field(default=None, init=False, repr=False)
-    _key_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    keys: KeyRing = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.issuer = self.issuer.rstrip("/")
@@ -41,13 +41,11 @@ class Instance:
         # The instance's own project, what the scope alias ``...:project:id:zitadel:aud`` means.
         self.zitadel_project_id = self.store.new_id()
         self.store.add_project(Project(id=self.zitadel_project_id, name="ZITADEL", roles=()))
+        self.keys = KeyRing(self.store.new_id, self.now)
 
     def signing_key(self) -> SigningKey:
-        """The key that signs JWT access tokens and ID tokens, made on first use."""
-        with self._key_lock:
-            if self._signing_key is None:
-                self._signing_key = SigningKey(self.store.new_id(), generate_private_key())
-            return self._signing_key
+        """The key that signs JWT access tokens and ID tokens now (see :class:`KeyRing`)."""
+        return self.keys.signing_key()
 
     def now(self) -> float:
         """The instance clock's time."""

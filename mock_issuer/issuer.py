@@ -17,6 +17,7 @@ from mock_issuer.app import build_app
 from mock_issuer.clock import SettableClock
 from mock_issuer.faults import FaultKind, FaultRule, Faults
 from mock_issuer.instance import Instance
+from mock_issuer.keyring import DEFAULT_KEEP_OLD_FOR
 from mock_issuer.keys import KeyFile
 from mock_issuer.model import (
     AccessTokenType,
@@ -133,6 +134,28 @@ class MockIssuer:
     def introspection_calls(self) -> int:
         """Requests that reached ``POST /oauth/v2/introspect`` (a dropped one does not)."""
         return self._instance.introspection_calls
+
+    @property
+    def jwks_calls(self) -> int:
+        """Requests that reached ``GET /oauth/v2/keys`` (a dropped one does not)."""
+        return self._instance.jwks_calls
+
+    @property
+    def signing_kid(self) -> str:
+        """The ``kid`` of the key that signs tokens now."""
+        return self._instance.signing_key().kid
+
+    def rotate_signing_key(
+        self, *, keep_old_for: float = DEFAULT_KEEP_OLD_FOR, publish_after: float = 0.0
+    ) -> str:
+        """Sign with a new key from now on; return its ``kid``.
+
+        The old key stays in the JWKS for ``keep_old_for`` seconds by :attr:`clock`; the new
+        one is published only ``publish_after`` seconds from now (ZITADEL may use a key it made
+        on demand before its JWKS shows it).
+        """
+        key = self._instance.keys.rotate(keep_old_for=keep_old_for, publish_after=publish_after)
+        return key.kid
 
     @property
     def instance(self) -> Instance:

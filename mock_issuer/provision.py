@@ -3,7 +3,9 @@
 One organisation, the project ``API project`` with the role ``read:messages``, an API app with
 a key and one with a secret, service users for each grant (three holding the role, one without),
 and a second project with its own basic-auth app, so "introspected by another project's app"
-can be tested. ``write_env`` writes the variables ZITADEL's examples read.
+can be tested. ``write_env`` writes the variables ZITADEL's examples read; for a world whose
+service users get JWT access tokens, also what the harness's live mode needs to know about them
+(``INTROSPECT_JWT_ACCESS_TOKENS=true`` and the scopes of another project's audience).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Protocol
 
 from mock_issuer.model import AccessTokenType, ApiApp, AppAuthMethod, Org, Project, ServiceUser
+from mock_issuer.scopes import AUDIENCE_PREFIX, AUDIENCE_SUFFIX
 
 ROLE = "read:messages"
 API_KEY_FILE = "api-key-file.json"
@@ -39,6 +42,7 @@ class Provisioned:
     cc_user: ServiceUser
     pat_user: ServiceUser
     norole_user: ServiceUser
+    access_token_type: AccessTokenType = "bearer"
 
     def with_issuer(self, issuer: str) -> Provisioned:
         """The same world under another issuer URL (after ``start()`` picked a port)."""
@@ -60,6 +64,14 @@ class Provisioned:
             "EXPECTED_ROLES_JWT_PROFILE": ROLE,
             "EXPECTED_ROLES_CLIENT_CREDENTIALS": ROLE,
             "EXPECTED_ROLES_PAT": ROLE,
+        } | self._jwt_env()
+
+    def _jwt_env(self) -> dict[str, str]:
+        if self.access_token_type != "jwt":
+            return {}
+        return {
+            "INTROSPECT_JWT_ACCESS_TOKENS": "true",
+            "OTHER_AUDIENCE_SCOPES": f"openid {audience_scope(self.other_project.id)}",
         }
 
     def write_env(self, directory: Path) -> Path:
@@ -77,6 +89,11 @@ class Provisioned:
 
 
 _PLAIN = re.compile(r"[A-Za-z0-9_./:@,+=-]*")
+
+
+def audience_scope(project_id: str) -> str:
+    """ZITADEL's scope that puts a project into a token's audience."""
+    return f"{AUDIENCE_PREFIX}{project_id}{AUDIENCE_SUFFIX}"
 
 
 def _quote(value: str) -> str:
@@ -153,4 +170,5 @@ def provision(issuer: Provisioner, access_token_type: AccessTokenType = "bearer"
         norole_user=add_user(
             "norole-user", access_token_type=kind, with_key=True, with_secret=True, with_pat=True
         ),
+        access_token_type=kind,
     )

@@ -1,9 +1,11 @@
 """Issuing and resolving access tokens, ID tokens and PATs (RFC 6749 §5.1, RFC 9068, RFC 7009).
 
 Opaque tokens (ZITADEL's "Bearer" type) are random and only mean something to the store. JWT
-access tokens are RS256-signed with the instance key and carry ZITADEL's claims (spec §2.4:
-``iss sub aud exp iat nbf client_id jti``, no ``scope``); they are still recorded, so revoking
-one or deactivating its user makes it introspect as inactive.
+access tokens are RS256-signed with the instance's current key and carry ZITADEL's claims (spec
+§2.4: ``iss sub aud exp iat nbf client_id jti``, no ``scope``) plus what the scopes ask for (see
+:func:`mock_issuer.claims.access_token_claims`); they are still recorded, so revoking one or
+deactivating its user makes it introspect as inactive (an API validating it locally does not
+notice: that is the trade-off of local validation).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 import jwt
 
+from mock_issuer.claims import access_token_claims
 from mock_issuer.instance import Instance
 from mock_issuer.model import NO_EXPIRY, TokenKind, TokenRecord, UserRecord
 from mock_issuer.scopes import PAT_SCOPES, audience, granted_scopes
@@ -51,8 +54,8 @@ def _sign(instance: Instance, claims: dict[str, Any]) -> str:
     return jwt.encode(claims, key.private_key, algorithm="RS256", headers={"kid": key.kid})
 
 
-def _jwt_claims(instance: Instance, record: TokenRecord) -> dict[str, Any]:
-    return {
+def _jwt_claims(instance: Instance, record: TokenRecord, user: UserRecord) -> dict[str, Any]:
+    claims: dict[str, Any] = {
         "iss": instance.issuer,
         "sub": record.user_id,
         "aud": list(record.audience) or [record.client_id],
@@ -62,6 +65,7 @@ def _jwt_claims(instance: Instance, record: TokenRecord) -> dict[str, Any]:
         "client_id": record.client_id,
         "jti": record.token_id,
     }
+    return claims | access_token_claims(record, user, instance.org)
 
 
 def _id_token(instance: Instance, record: TokenRecord) -> str:
@@ -86,7 +90,7 @@ def token_response(
     """
     record = _new_record(instance, user, scope, amr)
     if record.kind == "jwt":
-        access_token = _sign(instance, _jwt_claims(instance, record))
+        access_token = _sign(instance, _jwt_claims(instance, record, user))
         instance.store.add_token(record)
     else:
         access_token = secrets.token_urlsafe(32)
@@ -120,9 +124,11 @@ def issue_pat(instance: Instance, user_id: str, expires_at: float | None = None)
 
 
 def _verified_jwt_id(instance: Instance, token: str) -> str | None:
-    key = instance.signing_key()
     try:
         header = jwt.get_unverified_header(token)
+        key = instance.keys.by_kid(header.get("kid"))
+        if key is None:
+            return None
         claims = jwt.decode(
             token,
             key.private_key.public_key(),
@@ -137,7 +143,7 @@ def _verified_jwt_id(instance: Instance, token: str) -> str | None:
     except jwt.PyJWTError:
         return None
     jti = claims.get("jti")
-    ours = header.get("kid") == key.kid and claims.get("iss") == instance.issuer
+    ours = claims.get("iss") == instance.issuer
     return jti if ours and isinstance(jti, str) else None
 
 

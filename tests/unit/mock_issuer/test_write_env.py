@@ -114,3 +114,14 @@ def test_written_values_read_back_exactly_in_a_posix_shell(value: str, tmp_path:
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert shell.stdout == value
+
+
+def test_a_jwt_world_also_writes_what_live_mode_needs_for_jwt_access_tokens(
+    tmp_path: Path,
+) -> None:
+    world = MockIssuer(issuer="http://issuer.test").provision(access_token_type="jwt")
+    values = dotenv_values(world.write_env(tmp_path))
+    assert list(values) == [*NAMES, "INTROSPECT_JWT_ACCESS_TOKENS", "OTHER_AUDIENCE_SCOPES"]
+    assert values["INTROSPECT_JWT_ACCESS_TOKENS"] == "true"
+    other = f"urn:zitadel:iam:org:project:id:{world.other_project.id}:aud"
+    assert values["OTHER_AUDIENCE_SCOPES"] == f"openid {other}"

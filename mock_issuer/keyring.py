@@ -1,0 +1,88 @@
+"""The instance's signing keys over time: rotation on demand, the JWK Set (RFC 7517 §5).
+
+ZITADEL signs JWT access tokens and ID tokens with its newest web key and keeps older keys in
+`/oauth/v2/keys` for a while, so tokens signed before a rotation still verify; a key it makes
+on demand may be used before it shows up there (zitadel-spec §7.1: "keys rotate without
+notice"). :class:`KeyRing` models both: :meth:`KeyRing.rotate` makes a new signing key at once,
+keeps the old one published for ``keep_old_for`` seconds, and can hold the new one back from
+the JWKS for ``publish_after`` seconds. Times are read from the instance clock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from mock_issuer.keys import SigningKey, generate_private_key
+
+DEFAULT_KEEP_OLD_FOR = 24 * 3600.0
+
+
+@dataclass(frozen=True)
+class RingKey:
+    """A signing key with the window in which the JWKS shows it (``retired_at`` None: open)."""
+
+    key: SigningKey
+    published_at: float
+    retired_at: float | None = None
+
+    def published(self, now: float) -> bool:
+        """Whether the JWKS lists this key at ``now``."""
+        return self.published_at <= now and (self.retired_at is None or now < self.retired_at)
+
+
+class KeyRing:
+    """Every signing key the instance made; the newest one signs (thread-safe)."""
+
+    def __init__(self, new_id: Callable[[], str], clock: Callable[[], float]) -> None:
+        self._new_id = new_id
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._keys: list[RingKey] = []
+
+    def signing_key(self) -> SigningKey:
+        """The key that signs now; the first is made (and published) on first use."""
+        with self._lock:
+            if not self._keys:
+                self._keys.append(RingKey(self._make(), published_at=float("-inf")))
+            return self._keys[-1].key
+
+    def rotate(
+        self, *, keep_old_for: float = DEFAULT_KEEP_OLD_FOR, publish_after: float = 0.0
+    ) -> SigningKey:
+        """A new signing key (new ``kid``), used at once, published ``publish_after`` s later.
+
+        The keys signing until now stay in the JWKS for ``keep_old_for`` more seconds.
+        """
+        if keep_old_for < 0 or publish_after < 0:
+            raise ValueError("keep_old_for and publish_after must not be negative.")
+        self.signing_key()
+        now = self._clock()
+        with self._lock:
+            self._keys = [
+                RingKey(k.key, k.published_at, _earliest(k.retired_at, now + keep_old_for))
+                for k in self._keys
+            ]
+            key = self._make()
+            self._keys.append(RingKey(key, published_at=now + publish_after))
+            return key
+
+    def published(self) -> list[SigningKey]:
+        """The keys the JWKS lists now, newest first."""
+        self.signing_key()
+        now = self._clock()
+        with self._lock:
+            return [k.key for k in reversed(self._keys) if k.published(now)]
+
+    def by_kid(self, kid: object) -> SigningKey | None:
+        """Any key this instance ever signed with, by ``kid`` (published or not)."""
+        with self._lock:
+            return next((k.key for k in self._keys if k.key.kid == kid), None)
+
+    def _make(self) -> SigningKey:
+        return SigningKey(self._new_id(), generate_private_key())
+
+
+def _earliest(current: float | None, proposed: float) -> float:
+    return proposed if current is None else min(current, proposed)
