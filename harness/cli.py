@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -20,6 +21,7 @@ from harness.report import write_report
 from harness.results import CheckResult
 from harness.runinfo import python_module_command
 from harness.runner import CellDone, Plan, run_matrix
+from harness.subjects.file import Subject, SubjectError, chosen_subjects, sample_subjects
 from harness.targets.spec import TargetSpec
 from harness.terminal import failures_text, matrix_table, observations_text, progress_line
 from oauthkit.errors import ConfigError
@@ -63,6 +65,28 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--cells", metavar="N,N", help="only these cells, e.g. 1,4 (default all six)")
     p.add_argument("--checks", metavar="ID,ID", help="only these check ids (default all)")
+    p.add_argument(
+        "--subject",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="check the API this subject file describes (repeatable; see "
+        "docs/subjects.md); default: the sample APIs' own subject files",
+    )
+    p.add_argument(
+        "--subject-dir",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="DIR",
+        help="check every subject file (*.toml) under DIR (repeatable)",
+    )
+    p.add_argument(
+        "--in-process",
+        action="store_true",
+        help="serve the sample APIs inside the harness instead of as subjects",
+    )
     return p  # fmt: skip
 
 
@@ -71,11 +95,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     args = parser().parse_args(argv)
     try:
         plan, workers = _plan(args), _workers(args.workers)
-    except (ValueError, KeyError, ConfigError) as exc:
+    except (ValueError, KeyError, ConfigError, SubjectError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
-    print(f"Running {len(plan.cells)} cell(s) against the {plan.spec.mode} issuer "
-          f"with {workers} worker(s)...", file=out, flush=True)  # fmt: skip
+    print(f"Running {len(plan.cells)} cell(s){_of_subjects(plan)} against the {plan.spec.mode} "
+          f"issuer with {workers} worker(s)...", file=out, flush=True)  # fmt: skip
     try:
         run = run_matrix(plan, workers, _progress(out), _command(argv))
     except ConfigError as exc:
@@ -104,7 +128,19 @@ def _plan(args: argparse.Namespace) -> Plan:
             f"--env-file {env_file} does not exist: copy .env.example to .env and fill it in"
         )
     spec = TargetSpec(mode, env_file)
-    return Plan(spec, select_cells(args.cells), select_checks(args.checks))
+    plan = Plan(spec, select_cells(args.cells), select_checks(args.checks))
+    return replace(plan, subjects=_subjects(args))
+
+
+def _subjects(args: argparse.Namespace) -> tuple[Subject, ...]:
+    if args.subject or args.subject_dir:
+        return chosen_subjects(args.subject, args.subject_dir)
+    return () if args.in_process else sample_subjects()
+
+
+def _of_subjects(plan: Plan) -> str:
+    names = [s.name for s in plan.subjects]
+    return f" of {len(names)} subject(s) ({', '.join(names)})" if names else " (in process)"
 
 
 def _workers(value: str) -> int:
@@ -118,7 +154,9 @@ def _workers(value: str) -> int:
 
 def _progress(out: TextIO) -> CellDone:
     def on_cell(cell: Cell, results: list[CheckResult]) -> None:
-        print(progress_line(cell, results), file=out, flush=True)
+        subject = results[0].subject if results else ""
+        line = progress_line(cell, results)
+        print(f"{subject}: {line}" if subject else line, file=out, flush=True)
 
     return on_cell
 

@@ -33,7 +33,7 @@ class MatrixCollector:
         self.config = config
         self.started_at = now_iso()
         self.clock = time.perf_counter()
-        self.results: dict[tuple[str, str], CheckResult] = {}
+        self.results: dict[tuple[str, str, str], CheckResult] = {}
         self.issuers: dict[str, None] = {}
         self.observations: dict[str, ObservationResult] = {}
         self.written: ReportPaths | None = None

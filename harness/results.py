@@ -84,16 +84,19 @@ class CheckResult:
     exchanges: tuple[Exchange, ...] = ()
     fail_open: bool = False
     subject: str = ""
+    # Listed in the subject file's [expect] fail: a known deviation, reported, not failing.
+    known_deviation: bool = False
 
     @property
-    def key(self) -> tuple[str, str]:
-        """Identity within a run: a check appears once per variant."""
-        return (self.variant, self.check_id)
+    def key(self) -> tuple[str, str, str]:
+        """Identity within a run: a check appears once per variant of each subject."""
+        return (self.subject, self.variant, self.check_id)
 
     @property
     def must_failed(self) -> bool:
-        """True when this is a failed MUST check (which fails the run)."""
-        return self.status is Status.FAILED and self.level is Level.MUST
+        """True when this is a failed MUST check (which fails the run), not a known deviation."""
+        failed = self.status is Status.FAILED and self.level is Level.MUST
+        return failed and not self.known_deviation
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe form (enums as strings, tuples as lists)."""

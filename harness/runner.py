@@ -2,7 +2,10 @@
 
 ``run_matrix`` runs cells in one process or spreads them over N worker processes, each with
 its own target (its own issuer and APIs on free ports), and reports each cell as it
-completes. The first worker also records the issuer-behaviour observations (RFC 7662 and
+completes. With subjects, the work is cut into *jobs*: a subject and the cells of its
+mechanism (split further when there are more workers than subjects); each job has its own
+target, so each subject runs with a fresh issuer behind it.
+The first worker also records the issuer-behaviour observations (RFC 7662 and
 RFC 6749 answers), once per run. The verdict follows RFC 2119: the run passes when every
 MUST check passed; observations never change it.
 """
@@ -12,7 +15,7 @@ from __future__ import annotations
 import multiprocessing
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.queues import Queue
 from typing import Any
 
@@ -23,6 +26,7 @@ from harness.matrix import Cell, cell_by_number, cells
 from harness.observations import ALL_OBSERVATIONS, Observation, observation_by_id, observe_all
 from harness.results import CheckResult, ObservationResult, RunInfo, RunResult, unique
 from harness.runinfo import now_iso, versions
+from harness.subjects.file import Subject
 from harness.targets.base import Target
 from harness.targets.spec import TargetSpec
 
@@ -41,6 +45,33 @@ class Plan:
     cells: tuple[Cell, ...] = field(default_factory=cells)
     checks: tuple[Check, ...] = ALL_CHECKS
     observations: tuple[Observation, ...] = ALL_OBSERVATIONS
+    subjects: tuple[Subject, ...] = ()
+
+
+@dataclass(frozen=True)
+class Job:
+    """Cells to run against one target: the spec's (with its subject, if any)."""
+
+    spec: TargetSpec
+    cells: tuple[Cell, ...]
+
+
+def jobs(plan: Plan, workers: int = 1) -> list[Job]:
+    """The plan cut into jobs: per subject, the chosen cells of its mechanism."""
+    if not plan.subjects:
+        return _split(Job(plan.spec, plan.cells), max(1, workers))
+    found: list[Job] = []
+    pieces = max(1, workers // len(plan.subjects))
+    for subject in plan.subjects:
+        own = tuple(c for c in plan.cells if c.mechanism is subject.mechanism)
+        if own:
+            found += _split(Job(replace(plan.spec, subject=subject), own), pieces)
+    return found
+
+
+def _split(job: Job, pieces: int) -> list[Job]:
+    count = max(1, min(pieces, len(job.cells)))
+    return [Job(job.spec, job.cells[i::count]) for i in range(count)]
 
 
 def run_cells(target: Target, plan: Plan) -> Iterator[tuple[Cell, list[CheckResult]]]:
@@ -55,10 +86,11 @@ def run_matrix(
 ) -> RunResult:
     """Run the plan on ``workers`` processes (1: in this process) and gather one result."""
     started, clock = now_iso(), time.perf_counter()
-    if workers <= 1 or len(plan.cells) <= 1:
-        issuer, notes, results, observed = _run_here(plan, on_cell)
+    if workers <= 1:
+        issuer, notes, results, observed = _run_here(plan, jobs(plan), on_cell)
     else:
-        issuer, notes, results, observed = _run_in_workers(plan, workers, on_cell)
+        issuer, notes, results, observed = _run_in_workers(plan, jobs(plan, workers), workers,
+                                                           on_cell)  # fmt: skip
     info = RunInfo(
         mode=str(plan.spec.mode),
         issuer=issuer,
@@ -71,17 +103,25 @@ def run_matrix(
     return RunResult(info, unique(results), tuple(sorted(observed, key=lambda o: o.order)))
 
 
-def _run_here(plan: Plan, on_cell: CellDone | None) -> _Gathered:
-    target = plan.spec.build()
-    try:
-        results: list[CheckResult] = []
-        for cell, found in run_cells(target, plan):
-            results += found
-            if on_cell is not None:
-                on_cell(cell, found)
-        return target.issuer, target.notes, results, observe_all(target, plan.observations)
-    finally:
-        target.close()
+def _run_here(plan: Plan, todo: list[Job], on_cell: CellDone | None) -> _Gathered:
+    issuers: dict[str, None] = {}
+    notes: tuple[str, ...] = ()
+    results: list[CheckResult] = []
+    observed: list[ObservationResult] = []
+    for n, job in enumerate(todo):
+        target = job.spec.build()
+        try:
+            for cell, found in run_cells(target, replace(plan, cells=job.cells)):
+                results += found
+                if on_cell is not None:
+                    on_cell(cell, found)
+            if n == 0:
+                observed = observe_all(target, plan.observations)
+            issuers[target.issuer] = None
+            notes = tuple(dict.fromkeys(notes + target.notes))
+        finally:
+            target.close()
+    return ", ".join(issuers), notes, results, observed
 
 
 @dataclass(frozen=True)
@@ -114,10 +154,12 @@ class _Done:
 _Message = _Ready | _CellFinished | _Observed | _Failed | _Done
 
 
-def _run_in_workers(plan: Plan, workers: int, on_cell: CellDone | None) -> _Gathered:
+def _run_in_workers(
+    plan: Plan, todo: list[Job], workers: int, on_cell: CellDone | None
+) -> _Gathered:
     context = multiprocessing.get_context("spawn")
     queue: Queue[_Message] = context.Queue()
-    shares = _share(plan, workers)
+    shares = _share(plan, todo, workers)
     processes = [context.Process(target=_worker, args=(s, queue), daemon=True) for s in shares]
     for process in processes:
         process.start()
@@ -130,51 +172,62 @@ def _run_in_workers(plan: Plan, workers: int, on_cell: CellDone | None) -> _Gath
 
 @dataclass(frozen=True)
 class _Share:
-    """A worker's part of a plan, by cell number and check id (check functions do not pickle)."""
+    """A worker's jobs, by cell number and check id (check functions do not pickle)."""
 
-    spec: TargetSpec
-    cells: tuple[int, ...]
+    jobs: tuple[tuple[TargetSpec, tuple[int, ...]], ...]
     checks: tuple[str, ...]
     observations: tuple[str, ...] = ()
 
-    def plan(self) -> Plan:
-        """The plan again, from the registry (so only registered checks run in workers)."""
-        return Plan(
-            self.spec,
-            tuple(cell_by_number(n) for n in self.cells),
-            tuple(check_by_id(c) for c in self.checks),
-            tuple(observation_by_id(o) for o in self.observations),
-        )
+    def plans(self) -> Iterator[Plan]:
+        """Each job as a plan, from the registry (so only registered checks run in workers)."""
+        checks = tuple(check_by_id(c) for c in self.checks)
+        for n, (spec, numbers) in enumerate(self.jobs):
+            observations = self.observations if n == 0 else ()
+            cells = tuple(cell_by_number(c) for c in numbers)
+            yield Plan(spec, cells, checks, tuple(observation_by_id(o) for o in observations))
 
 
-def _share(plan: Plan, workers: int) -> list[_Share]:
-    """Split the cells round-robin over at most ``workers`` shares; the first also observes."""
-    count = min(workers, len(plan.cells))
+def _share(plan: Plan, todo: list[Job], workers: int) -> list[_Share]:
+    """Deal the jobs round-robin to at most ``workers`` shares; the first also observes."""
+    count = max(1, min(workers, len(todo)))
     checks = tuple(c.id for c in plan.checks)
     observations = tuple(o.id for o in plan.observations)
-    groups = [plan.cells[i::count] for i in range(count)]
+    dealt = [todo[i::count] for i in range(count)]
     return [
-        _Share(plan.spec, tuple(c.number for c in group), checks, observations if i == 0 else ())
-        for i, group in enumerate(groups)
+        _Share(
+            tuple((job.spec, tuple(c.number for c in job.cells)) for job in mine),
+            checks,
+            observations if i == 0 else (),
+        )
+        for i, mine in enumerate(dealt)
     ]
 
 
 def _worker(share: _Share, queue: Queue[_Message]) -> None:
-    plan = share.plan()
+    try:
+        for plan in share.plans():
+            if not _run_job(plan, queue):
+                return
+    finally:
+        queue.put(_Done())
+
+
+def _run_job(plan: Plan, queue: Queue[_Message]) -> bool:
     try:
         target = plan.spec.build()
     except Exception as exc:
         queue.put(_Failed(f"{type(exc).__name__}: {exc}"))
-        return
+        return False
     try:
         queue.put(_Ready(target.issuer, target.notes))
         for cell, results in run_cells(target, plan):
             queue.put(_CellFinished(cell.number, [r.to_dict() for r in results]))
-        observed = observe_all(target, plan.observations)
-        queue.put(_Observed([o.to_dict() for o in observed]))
+        if plan.observations:
+            observed = observe_all(target, plan.observations)
+            queue.put(_Observed([o.to_dict() for o in observed]))
     finally:
         target.close()
-        queue.put(_Done())
+    return True
 
 
 def _collect(queue: Queue[_Message], workers: int, on_cell: CellDone | None) -> _Gathered:

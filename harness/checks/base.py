@@ -16,6 +16,7 @@ import httpx
 
 from harness.matrix import Grant, Mode, Variant
 from harness.results import Exchange, Level, Outcome, Status
+from harness.subjects.file import Routes
 from harness.targets.base import Holder, IssuedToken, Target
 
 MAX_BODY = 2000
@@ -61,6 +62,11 @@ class CheckContext:
     def grant(self) -> Grant:
         """The grant of the variant's cell."""
         return self.variant.cell.grant
+
+    @property
+    def routes(self) -> Routes:
+        """The API's routes (a subject's own, or the samples')."""
+        return self.target.routes
 
     @property
     def api_url(self) -> str:

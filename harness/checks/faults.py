@@ -20,7 +20,7 @@ RFC = "RFC 9110 §15.6.4; RFC 7662 §2.3"
 def issuer_down(ctx: CheckContext) -> Outcome:
     """An API whose issuer is a closed port: 503."""
     base_url = ctx.target.issuer_down_api_url(ctx.variant.cell.mechanism)
-    reply = ctx.get("/api/private", f"Bearer {ctx.token()}", base_url=base_url)
+    reply = ctx.get(ctx.routes.private, f"Bearer {ctx.token()}", base_url=base_url)
     return expect_unavailable(ctx, reply)
 
 
@@ -30,7 +30,7 @@ def _with_fault(fault: IssuerFault) -> CheckFn:
             raise NotApplicable("fault injection needs the mock issuer")
         token = ctx.token()  # obtained before the fault, which would spoil the grant too
         with ctx.target.mock.fault(fault):
-            reply = ctx.get("/api/private", f"Bearer {token}")
+            reply = ctx.get(ctx.routes.private, f"Bearer {token}")
         return expect_unavailable(ctx, reply)
 
     check.__doc__ = f"With the issuer's introspection endpoint faulted ({fault}): 503."

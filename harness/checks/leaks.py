@@ -23,16 +23,18 @@ MAX_SHOWN = 5
 def _exercise(ctx: CheckContext) -> list[Reply]:
     """Requests along the success and refusal paths (a role-less token when there is one)."""
     token = ctx.token()
-    calls = [
-        ("/api/private", f"Bearer {token}"),
-        ("/api/private-scoped", f"Bearer {token}"),
-        ("/api/private", f"Bearer {GARBAGE_TOKEN}"),
-        ("/api/private", "Bearer"),
-        ("/api/private", None),
+    private, scoped = ctx.routes.private, ctx.routes.scoped
+    calls: list[tuple[str, str | None]] = [
+        (private, f"Bearer {token}"),
+        (private, f"Bearer {GARBAGE_TOKEN}"),
+        (private, "Bearer"),
+        (private, None),
     ]
-    # Live targets may have no role-less user; the paths above still run.
-    with contextlib.suppress(CheckSkipped):
-        calls.append(("/api/private-scoped", f"Bearer {ctx.token(Holder.NO_ROLE)}"))
+    if scoped is not None:
+        calls.insert(1, (scoped, f"Bearer {token}"))
+        # Live targets may have no role-less user; the paths above still run.
+        with contextlib.suppress(CheckSkipped):
+            calls.append((scoped, f"Bearer {ctx.token(Holder.NO_ROLE)}"))
     return [ctx.get(path, authorization) for path, authorization in calls]
 
 

@@ -20,29 +20,29 @@ MALFORMED_HEADERS = ("Bearer", "Bearer two tokens", "Bearer not{b64token}")
 
 def public_without_token(ctx: CheckContext) -> Outcome:
     """``/api/public`` answers 200 to a request without credentials."""
-    return expect_status(ctx, ctx.get("/api/public"), 200)
+    return expect_status(ctx, ctx.get(ctx.routes.public), 200)
 
 
 def private_with_token(ctx: CheckContext) -> Outcome:
     """``/api/private`` answers 200 to the variant's token."""
-    return expect_status(ctx, ctx.get("/api/private", f"Bearer {ctx.token()}"), 200)
+    return expect_status(ctx, ctx.get(ctx.routes.private, f"Bearer {ctx.token()}"), 200)
 
 
 def no_credentials(ctx: CheckContext) -> Outcome:
     """No Authorization header: 401 with a bare Bearer challenge."""
-    return expect_bearer_error(ctx, ctx.get("/api/private"), 401, None)
+    return expect_bearer_error(ctx, ctx.get(ctx.routes.private), 401, None)
 
 
 def other_scheme(ctx: CheckContext) -> Outcome:
     """Credentials in another scheme are no bearer credentials: 401 with a Bearer challenge."""
-    reply = ctx.get("/api/private", "Basic dXNlcjpwYXNzd29yZA==")
+    reply = ctx.get(ctx.routes.private, "Basic dXNlcjpwYXNzd29yZA==")
     return expect_bearer_error(ctx, reply, 401, None)
 
 
 def malformed_header(ctx: CheckContext) -> Outcome:
     """Each malformed Bearer header: 400 invalid_request."""
     outcomes = [
-        expect_bearer_error(ctx, ctx.get("/api/private", value), 400, "invalid_request")
+        expect_bearer_error(ctx, ctx.get(ctx.routes.private, value), 400, "invalid_request")
         for value in MALFORMED_HEADERS
     ]
     failed = [o for o in outcomes if o.status is Status.FAILED]
@@ -53,18 +53,18 @@ def malformed_header(ctx: CheckContext) -> Outcome:
 
 def lower_case_scheme(ctx: CheckContext) -> Outcome:
     """``bearer <token>`` (lower case) is accepted: the scheme is case-insensitive."""
-    return expect_status(ctx, ctx.get("/api/private", f"bearer {ctx.token()}"), 200)
+    return expect_status(ctx, ctx.get(ctx.routes.private, f"bearer {ctx.token()}"), 200)
 
 
 def garbage_token(ctx: CheckContext) -> Outcome:
     """A token the issuer never issued: 401 invalid_token."""
-    reply = ctx.get("/api/private", f"Bearer {GARBAGE_TOKEN}")
+    reply = ctx.get(ctx.routes.private, f"Bearer {GARBAGE_TOKEN}")
     return expect_bearer_error(ctx, reply, 401, "invalid_token")
 
 
 def error_body_is_json(ctx: CheckContext) -> Outcome:
     """The error body is JSON with ``error`` and ``error_description`` matching the challenge."""
-    reply = ctx.get("/api/private", f"Bearer {GARBAGE_TOKEN}")
+    reply = ctx.get(ctx.routes.private, f"Bearer {GARBAGE_TOKEN}")
     expected = 'JSON body {"error": "invalid_token", "error_description": "..."}'
     try:
         body = json.loads(reply.text)

@@ -15,8 +15,12 @@ from harness.results import Level, Outcome, Status
 from harness.skips import NotApplicable, NotConfigured
 from harness.targets.base import Holder
 
-ROLE = "read:messages"
-SCOPED_PATH = "/api/private-scoped"
+
+def _scoped(ctx: CheckContext) -> str:
+    """The scoped route, or NotApplicable when the API (a subject) has none."""
+    if ctx.routes.scoped is None:
+        raise NotApplicable("the subject file names no scoped route (routes.scoped)")
+    return ctx.routes.scoped
 
 
 def _holder_without_role(ctx: CheckContext) -> Holder:
@@ -25,11 +29,12 @@ def _holder_without_role(ctx: CheckContext) -> Holder:
     Mock: a dedicated user. Live: the configured user if it lacks the role, else the same user
     asking with NO_ROLE_SCOPES (issuers whose roles are scopes); a PAT's roles are fixed.
     """
+    role = ctx.routes.role
     if ctx.target.mock is not None:
         return Holder.NO_ROLE
-    if ROLE not in ctx.target.expected_roles(ctx.grant):
+    if role not in ctx.target.expected_roles(ctx.grant):
         return Holder.ROLE
-    holds = f"the {ctx.grant.label} service user holds {ROLE} (see EXPECTED_ROLES_*)"
+    holds = f"the {ctx.grant.label} service user holds {role} (see EXPECTED_ROLES_*)"
     if ctx.grant is Grant.PAT:
         raise NotApplicable(f"{holds}, and a PAT's roles cannot be narrowed by scopes")
     try:
@@ -43,27 +48,28 @@ def _holder_without_role(ctx: CheckContext) -> Holder:
 
 def role_present(ctx: CheckContext) -> Outcome:
     """A token of a user holding the role: 200 on the scoped route."""
-    if ctx.target.mock is None and ROLE not in ctx.target.expected_roles(ctx.grant):
-        raise NotApplicable(f"the {ctx.grant.label} service user does not hold {ROLE}")
-    return expect_status(ctx, ctx.get(SCOPED_PATH, f"Bearer {ctx.token()}"), 200)
+    path, role = _scoped(ctx), ctx.routes.role
+    if role not in ctx.target.expected_roles(ctx.grant):
+        raise NotApplicable(f"the {ctx.grant.label} service user does not hold {role}")
+    return expect_status(ctx, ctx.get(path, f"Bearer {ctx.token()}"), 200)
 
 
 def role_absent(ctx: CheckContext) -> Outcome:
     """A token of a user without the role: 403 insufficient_scope."""
+    path = _scoped(ctx)
     token = ctx.token(_holder_without_role(ctx))
-    return expect_bearer_error(
-        ctx, ctx.get(SCOPED_PATH, f"Bearer {token}"), 403, "insufficient_scope"
-    )
+    return expect_bearer_error(ctx, ctx.get(path, f"Bearer {token}"), 403, "insufficient_scope")
 
 
 def challenge_names_scope(ctx: CheckContext) -> Outcome:
     """The 403 challenge names the needed scope, so the caller knows what to ask for."""
+    path, role = _scoped(ctx), ctx.routes.role
     token = ctx.token(_holder_without_role(ctx))
-    reply = ctx.get(SCOPED_PATH, f"Bearer {token}")
+    reply = ctx.get(path, f"Bearer {token}")
     challenge = parse_challenge(reply.challenge)
     scopes = (challenge.params.get("scope", "") if challenge else "").split()
-    status = Status.PASSED if reply.status == 403 and ROLE in scopes else Status.FAILED
-    return ctx.outcome(status, f'HTTP 403 with scope="{ROLE}" in the challenge', describe(reply))
+    status = Status.PASSED if reply.status == 403 and role in scopes else Status.FAILED
+    return ctx.outcome(status, f'HTTP 403 with scope="{role}" in the challenge', describe(reply))
 
 
 CHECKS = (

@@ -69,14 +69,16 @@ class ApiServers:
     settings: dict[Mechanism, ApiSettings[Any]] = field(default_factory=dict)
 
     def start(self) -> ApiServers:
-        """Load each API's settings and serve it (an API lacking settings is skipped)."""
+        """Load each API's settings (an API lacking settings is skipped); serve on first use.
+
+        Lazily, so a run whose API is a subject loads the apps' settings (for the harness's
+        own issuer calls) without serving the samples.
+        """
         for auth, load in _LOADERS.items():
             try:
                 self.settings[auth] = load(self.env)
             except ConfigError as exc:
                 self.problems[auth] = exc
-                continue
-            self._serve(auth, down=False)
         return self
 
     def url(self, auth: Mechanism, *, down: bool = False) -> str:

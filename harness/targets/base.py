@@ -15,10 +15,11 @@ from typing import Protocol
 
 import httpx
 
-from harness.logcapture import LogCapture
+from harness.logcapture import CapturedRecord
 from harness.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
 from harness.redaction import Redactor
 from harness.results import Exchange
+from harness.subjects.file import Routes
 from harness.targets.issuer_calls import IssuerCalls
 
 
@@ -63,12 +64,26 @@ class MockControls(Protocol):
         """Revoke a token at the issuer."""
 
 
+class LogSource(Protocol):
+    """Where the API's log records come from (in-process capture, or a subject's output)."""
+
+    def records(self, exclude_origins: frozenset[str] = ...) -> list[CapturedRecord]:
+        """Every record so far, leaving out those from ``exclude_origins``."""
+
+
 class Target(Protocol):
-    """An issuer and the two sample APIs introspecting at it."""
+    """An issuer and the API(s) introspecting at it: the samples, or a subject."""
 
     redactor: Redactor
-    logs: LogCapture
     http: httpx.Client
+
+    @property
+    def logs(self) -> LogSource:
+        """The API's log records."""
+
+    @property
+    def routes(self) -> Routes:
+        """The API's routes (the samples': /api/public, /api/private, /api/private-scoped)."""
 
     @property
     def mode(self) -> Mode:

@@ -19,6 +19,7 @@ from harness.logcapture import LogCapture
 from harness.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
 from harness.redaction import Redactor
 from harness.skips import NotApplicable, NotConfigured
+from harness.subjects.file import Routes
 from harness.targets.apis import ApiFactories, ApiServers, api_client
 from harness.targets.base import Holder, IssuedToken
 from harness.targets.issuer_calls import IssuerCalls
@@ -43,6 +44,7 @@ class LiveTarget:
 
     mode = Mode.LIVE
     mock = None
+    routes = Routes()
 
     def __init__(
         self,

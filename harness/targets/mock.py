@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from harness.logcapture import LogCapture
 from harness.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
 from harness.redaction import Redactor
+from harness.subjects.file import Routes
 from harness.targets.apis import ApiFactories, ApiServers, api_client
 from harness.targets.base import Holder, IssuedToken, IssuerFault
 from harness.targets.issuer_calls import IssuerCalls
@@ -52,8 +53,12 @@ class MockTarget:
     mode = Mode.MOCK
     live_format = TokenFormat.OPAQUE
     notes: tuple[str, ...] = ()
+    routes = Routes()
 
-    def __init__(self, factories: ApiFactories | None = None) -> None:
+    def __init__(
+        self, factories: ApiFactories | None = None, slow_fault_s: float = SLOW_FAULT_S
+    ) -> None:
+        self.slow_fault_s = slow_fault_s
         self.redactor = Redactor()
         self.logs = LogCapture().install()
         self.http = api_client(API_TIMEOUT_S)
@@ -70,7 +75,7 @@ class MockTarget:
         self.world: Provisioned = self.issuer_server.provision()
         self.jwt_users = _jwt_format_users(self.issuer_server, self.world)
         env_file = self.world.write_env(Path(self._workdir.name))
-        env = EnvSource.load(env_file, _MOCK_ENV, required=True)
+        env = self.env = EnvSource.load(env_file, _MOCK_ENV, required=True)
         self._register_secrets()
         recipes = mock_recipes(env, self.world, self.jwt_users)
         self.broker = TokenBroker(self.redactor, recipes, clock=self.issuer_server.clock.now)
@@ -161,6 +166,8 @@ class MockTarget:
         if fault is IssuerFault.REJECT_CLIENT:
             apps = (self.world.api_jwt_app, self.world.api_basic_app)
             return [{"kind": FaultKind.REJECT_CLIENT, "client_id": a.client_id} for a in apps]
+        if fault is IssuerFault.SLOW:
+            return [{**_FAULTS[fault], "seconds": self.slow_fault_s}]
         return [_FAULTS[fault]]
 
     def _short_lived(self, variant: Variant) -> str:

@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.matrix import Mode, TokenFormat
+from harness.subjects.file import Subject
 from harness.targets.apis import ApiFactories
 from harness.targets.base import Target
+
+SLOW_MARGIN_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -21,16 +24,31 @@ class TargetSpec:
     mode: Mode = Mode.MOCK
     env_file: Path | None = None
     factories: ApiFactories | None = None
+    subject: Subject | None = None
 
     def build(self) -> Target:
-        """Start the target this spec describes."""
-        if self.mode is Mode.MOCK:
-            from harness.targets.mock import MockTarget
+        """Start the target this spec describes (with a subject: its issuer side first)."""
+        base = self._base()
+        if self.subject is None:
+            return base
+        from harness.subjects.target import SubjectTarget
 
-            return MockTarget(self.factories)
+        return SubjectTarget(base, self.subject)
+
+    def _base(self) -> Target:
+        if self.mode is Mode.MOCK:
+            from harness.targets.mock import SLOW_FAULT_S, MockTarget
+
+            timeout = self.subject.issuer_timeout if self.subject else None
+            return MockTarget(self.factories, slow_fault_s=slow_fault_s(timeout, SLOW_FAULT_S))
         from harness.targets.live import LiveTarget
 
         return LiveTarget(self.env_file or Path(".env"), self.factories)
+
+
+def slow_fault_s(issuer_timeout: float | None, default: float) -> float:
+    """How slow the mock issuer gets for the slow-issuer check: past the subject's timeout."""
+    return default if issuer_timeout is None else issuer_timeout + SLOW_MARGIN_S
 
 
 def live_format_of(spec: TargetSpec) -> TokenFormat:

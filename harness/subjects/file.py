@@ -1,0 +1,280 @@
+"""The subject file: a TOML description of any HTTP API protected by bearer tokens.
+
+A user describes their resource server (RFC 6750) in a small TOML file read with the standard
+library's `tomllib`: its name, how it checks tokens (introspection with one of two client
+authentications, RFC 7662 §2.1, or local JWT validation, RFC 9068 §4), how to start it, its
+routes, the names of its own settings, and its known deviations. `load_subject` validates every
+key; a problem is a `SubjectError` naming the file, the key and what is allowed, never a
+traceback. The contract is public (`docs/subjects.md`): keep it stable.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.matrix import Mechanism
+from harness.subjects.placeholders import check_templates
+
+SUBJECT_SUFFIX = ".toml"
+DEFAULT_STARTUP_TIMEOUT_S = 30.0
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_TOP_KEYS = frozenset(
+    {"name", "description", "mechanism", "command", "cwd", "ready", "startup_timeout",
+     "issuer_timeout", "routes", "env", "expect"}
+)  # fmt: skip
+_ROUTE_KEYS = ("public", "private", "scoped", "role")
+_DEFAULT_ROUTES = {
+    "public": "/api/public",
+    "private": "/api/private",
+    "scoped": "/api/private-scoped",
+    "role": "read:messages",
+}
+
+
+class SubjectError(Exception):
+    """A subject file that cannot be used; the message names the file, the key and the fix."""
+
+
+@dataclass(frozen=True)
+class Routes:
+    """The subject's routes; ``scoped`` None means it has none (role checks do not apply)."""
+
+    public: str = "/api/public"
+    private: str = "/api/private"
+    scoped: str | None = "/api/private-scoped"
+    role: str = "read:messages"
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One resource server the harness can start and check, as its file describes it."""
+
+    name: str
+    mechanism: Mechanism
+    command: tuple[str, ...]
+    path: Path
+    description: str = ""
+    cwd: Path = Path(".")
+    ready: str = "/api/public"
+    startup_timeout: float = DEFAULT_STARTUP_TIMEOUT_S
+    issuer_timeout: float | None = None
+    routes: Routes = field(default_factory=Routes)
+    env: Mapping[str, str] = field(default_factory=dict)
+    expect_fail: frozenset[str] = frozenset()
+
+    def templates(self) -> Iterable[tuple[str, str]]:
+        """Every (key, template) that may hold placeholders, for checking and expanding."""
+        for n, part in enumerate(self.command):
+            yield f"command[{n}]", part
+        for name, value in self.env.items():
+            yield f"env.{name}", value
+
+
+def load_subject(path: Path) -> Subject:
+    """Read and validate the subject file at ``path``."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SubjectError(f"{path}: no such subject file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SubjectError(f"{path}: cannot be read ({type(exc).__name__})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SubjectError(f"{path}: not valid TOML ({exc})") from None
+    return _subject(path.resolve(), data)
+
+
+def load_subject_dir(directory: Path) -> tuple[Subject, ...]:
+    """Every ``*.toml`` subject file under ``directory`` (recursively), sorted by path."""
+    if not directory.is_dir():
+        raise SubjectError(f"{directory}: --subject-dir is not a directory")
+    found = sorted(p for p in directory.rglob(f"*{SUBJECT_SUFFIX}") if _is_subject(p))
+    if not found:
+        raise SubjectError(f"{directory}: holds no subject file (*{SUBJECT_SUFFIX})")
+    return tuple(load_subject(p) for p in found)
+
+
+def unique_names(subjects: tuple[Subject, ...]) -> tuple[Subject, ...]:
+    """The subjects, after checking that no two share a name (results are keyed by it)."""
+    seen: dict[str, Path] = {}
+    for subject in subjects:
+        if subject.name in seen:
+            raise SubjectError(
+                f"{subject.path}: name {subject.name!r} is already used by {seen[subject.name]}; "
+                "give each subject its own name"
+            )
+        seen[subject.name] = subject.path
+    return subjects
+
+
+def _is_subject(path: Path) -> bool:
+    # Tool files that happen to be TOML (pyproject.toml, Cargo.toml...) are not subjects.
+    return path.name not in {"pyproject.toml", "Cargo.toml"} and "node_modules" not in path.parts
+
+
+def _subject(path: Path, data: dict[str, Any]) -> Subject:
+    keys = _Keys(path)
+    keys.only(data, _TOP_KEYS, "")
+    mechanism = keys.choice(data, "mechanism", [m.value for m in Mechanism])
+    routes = _routes(keys, data.get("routes", {}))
+    subject = Subject(
+        name=keys.name(data),
+        description=keys.text(data, "description", ""),
+        mechanism=Mechanism(mechanism),
+        command=keys.command(data),
+        path=path,
+        cwd=(path.parent / keys.text(data, "cwd", ".")).resolve(),
+        ready=keys.route(data, "ready", routes.public),
+        startup_timeout=keys.seconds(data, "startup_timeout", DEFAULT_STARTUP_TIMEOUT_S),
+        issuer_timeout=keys.seconds(data, "issuer_timeout", None),
+        routes=routes,
+        env=keys.env(data.get("env", {})),
+        expect_fail=keys.expect(data.get("expect", {})),
+    )
+    if not subject.cwd.is_dir():
+        raise SubjectError(f"{path}: cwd {subject.cwd} is not a directory (relative to the file)")
+    problem = check_templates(subject.templates(), subject.mechanism)
+    if problem:
+        raise SubjectError(f"{path}: {problem}")
+    return subject
+
+
+def _routes(keys: _Keys, table: object) -> Routes:
+    if not isinstance(table, dict):
+        raise keys.error("routes", "must be a table ([routes])")
+    keys.only(table, frozenset(_ROUTE_KEYS), "routes.")
+    merged = {**_DEFAULT_ROUTES, **table}
+    # A [routes] table that leaves out `scoped` (or sets it to "") says there is none.
+    scoped_given = ("scoped" in table or not table) and merged["scoped"] != ""
+    return Routes(
+        public=keys.route(merged, "public", "", prefix="routes."),
+        private=keys.route(merged, "private", "", prefix="routes."),
+        scoped=keys.route(merged, "scoped", "", prefix="routes.") if scoped_given else None,
+        role=keys.text(merged, "role", "", prefix="routes.") or _DEFAULT_ROUTES["role"],
+    )
+
+
+@dataclass(frozen=True)
+class _Keys:
+    """Typed getters that turn a bad value into a `SubjectError` naming file and key."""
+
+    path: Path
+
+    def error(self, key: str, problem: str) -> SubjectError:
+        return SubjectError(f"{self.path}: {key} {problem}")
+
+    def only(self, table: Mapping[str, Any], allowed: frozenset[str], prefix: str) -> None:
+        for key in table:
+            if key not in allowed:
+                names = ", ".join(sorted(allowed))
+                raise self.error(f"{prefix}{key}", f"is not a known key; allowed: {names}")
+
+    def text(self, table: Mapping[str, Any], key: str, default: str, prefix: str = "") -> str:
+        value = table.get(key, default)
+        if not isinstance(value, str):
+            raise self.error(prefix + key, f"must be a string, not {type(value).__name__}")
+        return value
+
+    def name(self, table: Mapping[str, Any]) -> str:
+        if "name" not in table:
+            raise self.error("name", 'is missing: the id in reports, e.g. name = "my-api"')
+        value = self.text(table, "name", "")
+        if not _NAME.match(value):
+            raise self.error(
+                "name", f"is {value!r}: use letters, digits, '.', '_' or '-' (at most 64)"
+            )
+        return value
+
+    def choice(self, table: Mapping[str, Any], key: str, allowed: list[str]) -> str:
+        if key not in table:
+            raise self.error(key, f"is missing; allowed: {' | '.join(allowed)}")
+        value = self.text(table, key, "")
+        if value not in allowed:
+            raise self.error(key, f"is {value!r}; allowed: {' | '.join(allowed)}")
+        return value
+
+    def command(self, table: Mapping[str, Any]) -> tuple[str, ...]:
+        value = table.get("command")
+        example = 'e.g. command = ["python", "app.py", "--port", "{port}"]'
+        if value is None:
+            raise self.error("command", f"is missing: how to start the API, {example}")
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            raise self.error("command", f"must be a non-empty list of strings, {example}")
+        return tuple(value)
+
+    def route(
+        self, table: Mapping[str, Any], key: str, default: str, prefix: str = ""
+    ) -> str:  # fmt: skip
+        value = self.text(table, key, default, prefix)
+        if not value.startswith("/"):
+            raise self.error(prefix + key, f"is {value!r}: a path starting with '/', e.g. /api/x")
+        return value
+
+    def seconds(self, table: Mapping[str, Any], key: str, default: float | None) -> Any:
+        value = table.get(key, default)
+        if value is None:
+            return None
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if not ok or not math.isfinite(value) or not 0 < value <= 600:
+            raise self.error(key, f"is {value!r}: a number of seconds, more than 0, at most 600")
+        return float(value)
+
+    def env(self, table: object) -> dict[str, str]:
+        if not isinstance(table, dict):
+            raise self.error("env", 'must be a table ([env]) of NAME = "value"')
+        for name, value in table.items():
+            if not _ENV_NAME.match(name):
+                raise self.error(f"env.{name}", "is not a valid environment variable name")
+            if not isinstance(value, str):
+                raise self.error(f"env.{name}", 'must be a string (quote numbers: "8080")')
+        return dict(table)
+
+    def expect(self, table: object) -> frozenset[str]:
+        from harness.checks import ALL_CHECKS  # the registry imports targets; keep loading light
+
+        if not isinstance(table, dict):
+            raise self.error("expect", "must be a table ([expect]) with fail = [check ids]")
+        self.only(table, frozenset({"fail"}), "expect.")
+        ids = table.get("fail", [])
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise self.error("expect.fail", "must be a list of check ids")
+        known = {c.id for c in ALL_CHECKS}
+        for check_id in ids:
+            if check_id not in known:
+                raise self.error(
+                    "expect.fail", f"names {check_id!r}, which is no check id (see docs/harness.md)"
+                )
+        return frozenset(ids)
+
+
+SAMPLES = ("api_jwt", "api_basic_auth", "api_local_jwt")
+SAMPLE_FILE = "subject.toml"
+
+
+def sample_subjects() -> tuple[Subject, ...]:
+    """The sample APIs' own subject files (``<sample>/subject.toml``), those that exist."""
+    found = []
+    for name in SAMPLES:
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin is not None:
+            path = Path(spec.origin).parent / SAMPLE_FILE
+            if path.is_file():
+                found.append(load_subject(path))
+    return tuple(found)
+
+
+def chosen_subjects(
+    files: Iterable[Path] = (), directories: Iterable[Path] = ()
+) -> tuple[Subject, ...]:
+    """The subjects named by ``--subject`` files and ``--subject-dir`` folders, in that order."""
+    subjects = [load_subject(path) for path in files]
+    for directory in directories:
+        subjects += load_subject_dir(directory)
+    return unique_names(tuple(subjects))

@@ -1,0 +1,128 @@
+"""A subject's running instances: one pointed at the issuer, a twin whose issuer is down.
+
+Both are started on first use and kept for the run. The twin's issuer is a tiny stand-in that
+serves the real issuer's discovery document (OpenID Connect Discovery 1.0 §4) with every
+endpoint moved to a closed loopback port: the subject starts as usual (SDKs that read
+discovery at startup included) and then finds the issuer unreachable (RFC 9110 §15.6.4). A
+subject that failed to start fails the same way at every later use, without a new attempt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from harness.logcapture import CapturedRecord
+from harness.subjects.file import Subject
+from harness.subjects.placeholders import expand
+from harness.subjects.process import SubjectProcess, SubjectStartError
+from harness.targets.apis import closed_port_url
+from mock_issuer.server import BackgroundServer
+
+DISCOVERY_PATH = "/.well-known/openid-configuration"
+Values = Callable[[bool], Mapping[str, str]]
+
+
+class SubjectInstances:
+    """The subject's main instance and its issuer-down twin, started on demand."""
+
+    def __init__(self, subject: Subject, values: Values, redact: Callable[[str], str]) -> None:
+        self.subject = subject
+        self._values = values
+        self._redact = redact
+        self._running: dict[bool, tuple[SubjectProcess, str]] = {}
+        self._failed: dict[bool, SubjectStartError] = {}
+        self._stopped: list[SubjectProcess] = []
+
+    def url(self, down: bool = False) -> str:
+        """Base URL of the instance (``down``: the twin), starting it if needed."""
+        if down in self._failed:
+            raise self._failed[down]
+        if down not in self._running:
+            try:
+                self._running[down] = self._start(down)
+            except SubjectStartError as exc:
+                self._failed[down] = exc
+                raise
+        process, url = self._running[down]
+        if process.exit_code is not None:
+            self._failed[down] = SubjectStartError(
+                f"subject {self.subject.name} died (exit status {process.exit_code}) during the "
+                f"run; its last output lines:\n{process.last_lines(self._redact)}"
+            )
+            raise self._failed[down]
+        return url
+
+    def records(self) -> list[CapturedRecord]:
+        """Every line any instance printed, as log records (origin: the subject's name)."""
+        processes = [p for p, _ in self._running.values()] + self._stopped
+        return [
+            CapturedRecord(self.subject.name, line.stream, self.label, line.text)
+            for process in processes
+            for line in process.lines()
+        ]
+
+    @property
+    def label(self) -> str:
+        """The origin of the subject's log records."""
+        return f"subject:{self.subject.name}"
+
+    def stop(self) -> None:
+        """Stop every instance (their output stays readable)."""
+        for process, _ in self._running.values():
+            process.stop()
+            self._stopped.append(process)
+        self._running.clear()
+
+    def _start(self, down: bool) -> tuple[SubjectProcess, str]:
+        values = self._values(down)
+        subject = self.subject
+        command = [expand(part, values) for part in subject.command]
+        env = {name: expand(value, values) for name, value in subject.env.items()}
+        label = f"{subject.name}-issuer-down" if down else subject.name
+        process = SubjectProcess(label, command, env, subject.cwd)
+        url = f"http://127.0.0.1:{values['port']}"
+        try:
+            process.wait_ready(url + subject.ready, subject.startup_timeout, self._redact)
+        except SubjectStartError:
+            self._stopped.append(process)
+            raise
+        return process, url
+
+
+class DownIssuer:
+    """A discovery-only stand-in for the issuer: every endpoint it names is a closed port."""
+
+    def __init__(self, metadata: Mapping[str, Any], issuer: str) -> None:
+        self._metadata = dict(metadata)
+        self._issuer = issuer.rstrip("/")
+        self._closed = closed_port_url()
+        self._server = BackgroundServer(
+            Starlette(routes=[Route(DISCOVERY_PATH, self._discovery)])
+        ).start()
+
+    @property
+    def url(self) -> str:
+        """The stand-in's issuer URL."""
+        return self._server.url
+
+    def moved(self, url: str) -> str:
+        """An endpoint URL of the real issuer, moved to the closed port."""
+        return self._closed + url[len(self._issuer) :] if url.startswith(self._issuer) else url
+
+    def stop(self) -> None:
+        """Stop serving."""
+        self._server.stop()
+
+    async def _discovery(self, request: Request) -> JSONResponse:
+        document: dict[str, Any] = {
+            name: self.moved(value) if isinstance(value, str) else value
+            for name, value in self._metadata.items()
+        }
+        document["issuer"] = self.url
+        return JSONResponse(document)

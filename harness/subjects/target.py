@@ -1,0 +1,240 @@
+"""A target whose API is a subject: the issuer side of a mock or live target, the API a process.
+
+Tokens, revocation (RFC 7009), the mock's clock and faults, the redactor and the issuer calls
+are the base target's; the API URLs, routes and log records are the subject's. The placeholder
+values are built here from what the base target knows (discovery, RFC 8414 §3, for the
+endpoints; the API app's settings for the credentials).
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import httpx
+from dotenv import dotenv_values
+
+from harness.logcapture import CapturedRecord
+from harness.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
+from harness.redaction import Redactor
+from harness.skips import NotApplicable, config_problem
+from harness.subjects.credentials import credential_values, write_private
+from harness.subjects.file import Routes, Subject
+from harness.subjects.instances import DownIssuer, SubjectInstances
+from harness.subjects.placeholders import IssuerValues
+from harness.targets.apis import api_client
+from harness.targets.base import Holder, IssuedToken, MockControls, Target
+from harness.targets.issuer_calls import IssuerCalls
+from oauthkit.env import EnvSource
+from oauthkit.errors import ConfigError
+
+# The harness waits this much longer for a subject than the subject waits for its issuer.
+ANSWER_MARGIN_S = 10.0
+
+
+class SubjectLog:
+    """The subject's printed lines, read as log records by the no-secrets check."""
+
+    def __init__(self, instances: SubjectInstances) -> None:
+        self._instances = instances
+
+    def records(self, exclude_origins: frozenset[str] = frozenset()) -> list[CapturedRecord]:
+        """Every line the subject's instances printed so far."""
+        return [r for r in self._instances.records() if r.origin not in exclude_origins]
+
+
+class SubjectTarget:
+    """The base target's issuer, with the subject as the API of its mechanism."""
+
+    def __init__(self, base: Target, subject: Subject) -> None:
+        self.base = base
+        self.subject = subject
+        self.redactor: Redactor = base.redactor
+        self.http: httpx.Client = api_client((subject.issuer_timeout or 0) + ANSWER_MARGIN_S)
+        self._workdir = tempfile.TemporaryDirectory(prefix="harness-subject-")
+        self._down: DownIssuer | None = None
+        self._values: dict[str, str] | None = None
+        self.instances = SubjectInstances(subject, self._placeholder_values, self.redactor.redact)
+        self.logs = SubjectLog(self.instances)
+
+    # -- what the subject changes --------------------------------------------------------
+
+    @property
+    def routes(self) -> Routes:
+        """The subject's routes."""
+        return self.subject.routes
+
+    def api_url(self, auth: Mechanism) -> str:
+        """The subject's URL (it is the API of its own mechanism only)."""
+        self._only(auth)
+        return self.instances.url()
+
+    def issuer_down_api_url(self, auth: Mechanism) -> str:
+        """The subject's twin, whose issuer is unreachable."""
+        self._only(auth)
+        return self.instances.url(down=True)
+
+    def foreign_origins(self, auth: Mechanism) -> frozenset[str]:
+        """Nothing: the subject's records are its own output only."""
+        return frozenset()
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The base target's notes."""
+        return self.base.notes
+
+    def close(self) -> None:
+        """Stop the subject, the stand-in issuer, then the base target."""
+        try:
+            self.instances.stop()
+            if self._down is not None:
+                self._down.stop()
+            self.http.close()
+            self._workdir.cleanup()
+        finally:
+            self.base.close()
+
+    # -- the base target's --------------------------------------------------------------
+
+    @property
+    def mode(self) -> Mode:
+        """Mock or live."""
+        return self.base.mode
+
+    @property
+    def issuer(self) -> str:
+        """The issuer URL."""
+        return self.base.issuer
+
+    @property
+    def live_format(self) -> TokenFormat:
+        """The format a live issuer issues."""
+        return self.base.live_format
+
+    @property
+    def mock(self) -> MockControls | None:
+        """The mock's controls, if the base is the mock."""
+        return self.base.mock
+
+    @property
+    def issuer_calls(self) -> IssuerCalls:
+        """The harness's own calls to the issuer."""
+        return self.base.issuer_calls
+
+    def token(self, variant: Variant, holder: Holder = Holder.ROLE) -> IssuedToken:
+        """A cached token."""
+        return self.base.token(variant, holder)
+
+    def fresh_token(self, variant: Variant) -> IssuedToken:
+        """A new token."""
+        return self.base.fresh_token(variant)
+
+    def revoked_token(self, variant: Variant) -> IssuedToken:
+        """A new, revoked token."""
+        return self.base.revoked_token(variant)
+
+    def expected_roles(self, grant: Grant) -> frozenset[str]:
+        """The roles the grant's service user holds."""
+        return self.base.expected_roles(grant)
+
+    # -- internals ----------------------------------------------------------------------
+
+    def _only(self, auth: Mechanism) -> None:
+        if auth is not self.subject.mechanism:
+            raise NotApplicable(f"subject {self.subject.name} checks tokens by "
+                                f"{self.subject.mechanism}, not {auth}")  # fmt: skip
+
+    def _placeholder_values(self, down: bool) -> Mapping[str, str]:
+        if self._values is None:
+            self._values = self._common_values()
+        values = {**self._values, "port": str(free_port())}
+        if down:
+            values.update(self._down_values())
+        return values
+
+    def _common_values(self) -> dict[str, str]:
+        metadata = self.issuer_calls.metadata()
+        issuer = IssuerValues(
+            issuer=self.issuer,
+            introspection_endpoint=str(metadata.get("introspection_endpoint", "")),
+            token_endpoint=str(metadata.get("token_endpoint", "")),
+            jwks_uri=str(metadata.get("jwks_uri", "")),
+            project_id=project_id(self.base),
+        )
+        workdir = Path(self._workdir.name)
+        credentials = credential_values(self._api_settings(), workdir, self.redactor)
+        return {
+            **issuer.values(),
+            **credentials,
+            "role": self.subject.routes.role,
+            "python": sys.executable,
+            "env_file": self._env_file(workdir),
+        }
+
+    def _env_file(self, workdir: Path) -> str:
+        """The base target's variables as a .env (0600): all of the mock's, the file's live."""
+        env: EnvSource | None = getattr(self.base, "env", None)
+        if env is None:
+            return ""
+        names = list(env.values) if self.mode is Mode.MOCK else _names_in(env.env_file)
+        lines = [f"{n}={_quoted(env.values[n])}" for n in names if n in env.values]
+        return str(write_private(workdir / ".env", "\n".join(lines) + "\n"))
+
+    def _down_values(self) -> dict[str, str]:
+        if self._down is None:
+            self._down = DownIssuer(self.issuer_calls.metadata(), self.issuer)
+        down = self._down
+        assert self._values is not None
+        return {
+            **IssuerValues(
+                issuer=down.url,
+                introspection_endpoint=down.moved(self._values["introspection_endpoint"]),
+                token_endpoint=down.moved(self._values["token_endpoint"]),
+                jwks_uri=down.moved(self._values["jwks_uri"]),
+                project_id=self._values["project_id"],
+            ).values()
+        }
+
+    def _api_settings(self) -> Any:
+        """The settings of the API app for the subject's mechanism (None for local JWT)."""
+        apis = getattr(self.base, "apis", None)
+        mechanism = self.subject.mechanism
+        if apis is None or mechanism not in (
+            Mechanism.PRIVATE_KEY_JWT,
+            Mechanism.CLIENT_SECRET_BASIC,
+        ):
+            return None
+        if mechanism in apis.problems:
+            raise config_problem(apis.problems[mechanism])
+        if mechanism not in apis.settings:
+            raise config_problem(ConfigError(f"the {mechanism} API app is not configured"))
+        return apis.settings[mechanism]
+
+
+def project_id(base: Target) -> str:
+    """The project the tokens are for: the mock's provisioned one, or PROJECT_ID."""
+    world = getattr(base, "world", None)
+    if world is not None:
+        return str(world.project.id)
+    env = getattr(base, "env", None)
+    return str(env.get("PROJECT_ID") or "") if env is not None else ""
+
+
+def free_port() -> int:
+    """A loopback port that was free a moment ago (the subject binds it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _names_in(env_file: Path) -> list[str]:
+    return list(dotenv_values(env_file, interpolate=False)) if env_file.is_file() else []
+
+
+def _quoted(value: str) -> str:
+    """A double-quoted .env value (python-dotenv unescapes backslash and quote)."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -1,0 +1,114 @@
+"""Subject files: what a valid one gives, and the error each mistake gets (never a traceback)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.matrix import Mechanism
+from harness.subjects.file import (
+    Routes,
+    SubjectError,
+    chosen_subjects,
+    load_subject,
+    load_subject_dir,
+    sample_subjects,
+)
+from harness.subjects.placeholders import expand, names_in
+
+MINIMAL = 'name = "x"\nmechanism = "client_secret_basic"\ncommand = ["run", "{port}"]\n'
+
+
+def _write(tmp_path: Path, text: str, name: str = "subject.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_minimal_file_gets_the_documented_defaults(tmp_path: Path) -> None:
+    subject = load_subject(_write(tmp_path, MINIMAL))
+    assert subject.mechanism is Mechanism.CLIENT_SECRET_BASIC
+    assert subject.routes == Routes()
+    assert subject.ready == "/api/public"
+    assert subject.cwd == tmp_path.resolve()
+    assert subject.startup_timeout == 30.0
+    assert subject.expect_fail == frozenset()
+
+
+def test_a_routes_table_without_scoped_means_no_scoped_route(tmp_path: Path) -> None:
+    text = MINIMAL + '[routes]\nprivate = "/api/tasks"\n'
+    subject = load_subject(_write(tmp_path, text))
+    assert subject.routes.private == "/api/tasks"
+    assert subject.routes.scoped is None
+    assert subject.ready == "/api/public"
+
+
+def test_ready_defaults_to_the_public_route(tmp_path: Path) -> None:
+    subject = load_subject(_write(tmp_path, MINIMAL + '[routes]\npublic = "/healthz"\n'))
+    assert subject.ready == "/healthz"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('mechanism = "client_secret_basic"\ncommand = ["a"]\n', ["name", "is missing"]),
+        ('name = "x"\ncommand = ["a"]\n', ["mechanism", "private_key_jwt | client_secret_basic"]),
+        ('name = "x"\nmechanism = "magic"\ncommand = ["a"]\n', ["mechanism", "'magic'"]),
+        ('name = "x"\nmechanism = "client_secret_basic"\n', ["command", "is missing"]),
+        ('name = "x"\nmechanism = "client_secret_basic"\ncommand = []\n', ["command", "list"]),
+        (MINIMAL + "colour = 1\n", ["colour", "not a known key", "allowed"]),
+        (MINIMAL + "startup_timeout = -1\n", ["startup_timeout", "seconds"]),
+        (MINIMAL + 'ready = "health"\n', ["ready", "starting with '/'"]),
+        (MINIMAL + "[env]\nPORT = 8080\n", ["env.PORT", "string"]),
+        (MINIMAL + '[env]\nX = "{nope}"\n', ["env.X", "{nope}", "allowed", "{issuer}"]),
+        (MINIMAL + '[env]\nX = "{api_key_file}"\n', ["env.X", "with a secret, not a key"]),
+        (MINIMAL + '[env]\nX = "a{b"\n', ["env.X", "unmatched brace"]),
+        (MINIMAL + '[expect]\nfail = ["RFC-nothing"]\n', ["expect.fail", "RFC-nothing"]),
+        (MINIMAL + '[routes]\nadmin = "/a"\n', ["routes.admin", "allowed"]),
+        ("name = ", ["not valid TOML"]),
+    ],
+)
+def test_each_mistake_names_the_file_and_the_key(
+    tmp_path: Path, text: str, words: list[str]
+) -> None:
+    path = _write(tmp_path, text)
+    with pytest.raises(SubjectError) as caught:
+        load_subject(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path.resolve()}:") or message.startswith(f"{path}:")
+    for word in words:
+        assert word in message
+
+
+def test_a_private_key_jwt_subject_may_not_ask_for_a_secret(tmp_path: Path) -> None:
+    text = MINIMAL.replace("client_secret_basic", "private_key_jwt")
+    with pytest.raises(SubjectError, match="with a key, not a secret"):
+        load_subject(_write(tmp_path, text + '[env]\nS = "{api_client_secret}"\n'))
+
+
+def test_a_missing_file_and_an_empty_directory_are_errors(tmp_path: Path) -> None:
+    with pytest.raises(SubjectError, match="no such subject file"):
+        load_subject(tmp_path / "absent.toml")
+    with pytest.raises(SubjectError, match="holds no subject file"):
+        load_subject_dir(tmp_path)
+
+
+def test_two_subjects_of_one_name_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    _write(tmp_path / "a", MINIMAL)
+    _write(tmp_path / "b", MINIMAL)
+    with pytest.raises(SubjectError, match="already used"):
+        chosen_subjects(directories=[tmp_path])
+
+
+def test_placeholders_expand_and_double_braces_are_literal() -> None:
+    assert names_in("{issuer}/x/{port}") == ["issuer", "port"]
+    assert expand("{{json}} {port}", {"port": "8"}) == "{json} 8"
+
+
+def test_the_samples_have_subject_files() -> None:
+    names = {s.name: s.mechanism for s in sample_subjects()}
+    assert names["api_jwt"] is Mechanism.PRIVATE_KEY_JWT
+    assert names["api_basic_auth"] is Mechanism.CLIENT_SECRET_BASIC
