@@ -5,9 +5,11 @@ the bearer token, introspects it (RFC 7662) and validates the answer; every refu
 `ResourceError` that the handler renders as JSON with its status and `WWW-Authenticate`
 challenge, and logs in one line with the reason and the token's fingerprint, never the token.
 
-`create_api()` builds the app: one `httpx.AsyncClient` for the process, opened in the lifespan
-and closed on shutdown (tests inject a transport and a clock). The OpenAPI page shows the
-bearer scheme; the parsing is oauthkit's own, so the answers are RFC 6750's, not FastAPI's.
+`create_api()` builds an introspecting app, `create_local_jwt_api()` one that validates JWT
+access tokens itself (`oauthkit.local_jwt`); both through `build_api()`: one `httpx.AsyncClient`
+for the process, opened in the lifespan and closed on shutdown (tests inject a transport and a
+clock). The OpenAPI page shows the bearer scheme; the parsing is oauthkit's own, so the answers
+are RFC 6750's, not FastAPI's.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 import httpx
 from fastapi import APIRouter, FastAPI, Request, Response, Security
@@ -26,8 +28,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from oauthkit.bearer import parse_authorization
 from oauthkit.clock import Clock, system_clock
 from oauthkit.credentials import fingerprint
+from oauthkit.discovery import Discovery
 from oauthkit.errors import IssuerError, ResourceError
 from oauthkit.introspection import ClientAuth, Introspector
+from oauthkit.jwks import JwksCache
+from oauthkit.local_jwt import JwtRules, LocalJwtValidator
 from oauthkit.settings import ApiSettings
 from oauthkit.transport import timeout
 from oauthkit.validation import Principal, TokenPolicy, require_roles, validate
@@ -36,6 +41,16 @@ logger = logging.getLogger("oauthkit.api")
 _bearer_docs = HTTPBearer(
     auto_error=False, description="An access token, checked by introspection (RFC 7662)."
 )
+
+
+class Guard(Protocol):
+    """Decides whether a request's token is good."""
+
+    async def principal(self, request: Request) -> Principal:
+        """The principal of the request's token, or a `ResourceError` saying why not."""
+
+
+GuardFactory = Callable[[httpx.AsyncClient], Guard]
 
 
 @dataclass(frozen=True)
@@ -54,6 +69,20 @@ class TokenGuard:
         return validate(answer, self.policy, self.clock())
 
 
+@dataclass(frozen=True)
+class LocalJwtGuard:
+    """Decides whether a request's token is good: parse, validate the JWT with the issuer's keys."""
+
+    validator: LocalJwtValidator
+    clock: Clock
+
+    async def principal(self, request: Request) -> Principal:
+        """The principal of the request's JWT, or a `ResourceError` saying why not."""
+        token = parse_authorization(request.headers.getlist("authorization"))
+        request.state.token_fingerprint = fingerprint(token)
+        return await self.validator.validate(token, self.clock())
+
+
 def require_token(roles: Sequence[str] = ()) -> Callable[..., Awaitable[Principal]]:
     """A dependency giving the request's `Principal`; it must hold every role in `roles`."""
     needed = tuple(roles)
@@ -62,11 +91,11 @@ def require_token(roles: Sequence[str] = ()) -> Callable[..., Awaitable[Principa
         request: Request,
         _docs: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer_docs)],
     ) -> Principal:
-        guard: TokenGuard | None = getattr(request.app.state, "token_guard", None)
+        guard: Guard | None = getattr(request.app.state, "token_guard", None)
         if guard is None:
             raise RuntimeError(
-                "the app's lifespan has not run, so it has no introspection client: serve it "
-                "with lifespan events on (uvicorn's default, lifespan='auto' or 'on')"
+                "the app's lifespan has not run, so it has no HTTP client for the issuer: serve "
+                "it with lifespan events on (uvicorn's default, lifespan='auto' or 'on')"
             )
         principal = await guard.principal(request)
         require_roles(principal, needed)
@@ -105,26 +134,69 @@ def create_api(
     clock: Clock | None = None,
 ) -> FastAPI:
     """An app serving `router`, checking tokens by introspection with `client_auth`."""
-    clock = clock or system_clock
+    now = clock or system_clock
+
+    def guard(http: httpx.AsyncClient) -> Guard:
+        introspector = Introspector(
+            http,
+            settings.issuer,
+            client_auth,
+            clock=now,
+            cache_ttl=settings.introspection_cache_ttl,
+        )
+        return TokenGuard(introspector, settings.policy, now)
+
+    def log_start() -> None:
+        _log_start(settings, client_auth)
+
+    limit = settings.introspection_timeout
+    return build_api(settings.realm, router, guard, limit, log_start, transport=transport)
+
+
+def create_local_jwt_api(
+    settings: ApiSettings[JwtRules],
+    router: APIRouter,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    clock: Clock | None = None,
+) -> FastAPI:
+    """An app serving `router`, validating JWT access tokens with the issuer's JWKS."""
+    now, rules = clock or system_clock, settings.credentials
+
+    def guard(http: httpx.AsyncClient) -> Guard:
+        discovery = Discovery(http, settings.issuer)
+        keys = JwksCache(http, discovery, clock=now, cooldown=rules.jwks_refresh_cooldown)
+        validator = LocalJwtValidator(settings.issuer, keys, settings.policy, rules)
+        return LocalJwtGuard(validator, now)
+
+    def log_start() -> None:
+        _log_local_jwt_start(settings)
+
+    limit = rules.jwks_timeout
+    return build_api(settings.realm, router, guard, limit, log_start, transport=transport)
+
+
+def build_api(
+    realm: str,
+    router: APIRouter,
+    make_guard: GuardFactory,
+    timeout_s: float,
+    on_start: Callable[[], None],
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    """An app serving `router` whose tokens `make_guard(http)` checks; errors per RFC 6750."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        limit = timeout(settings.introspection_timeout)
-        async with httpx.AsyncClient(transport=transport, timeout=limit) as http:
-            introspector = Introspector(
-                http,
-                settings.issuer,
-                client_auth,
-                clock=clock,
-                cache_ttl=settings.introspection_cache_ttl,
-            )
-            app.state.token_guard = TokenGuard(introspector, settings.policy, clock)
-            _log_start(settings, client_auth)
+        async with httpx.AsyncClient(transport=transport, timeout=timeout(timeout_s)) as http:
+            app.state.token_guard = make_guard(http)
+            on_start()
             yield
             del app.state.token_guard
 
-    app = FastAPI(title=settings.realm, lifespan=lifespan)
-    app.state.realm = settings.realm
+    app = FastAPI(title=realm, lifespan=lifespan)
+    app.state.realm = realm
     app.add_exception_handler(ResourceError, render_error)
     app.include_router(router)
     return app
@@ -137,6 +209,21 @@ def _log_start(settings: ApiSettings[Any], client_auth: ClientAuth) -> None:
         settings.issuer,
         client_auth.client_id,
         client_auth.method,
+        ", ".join(settings.policy.audiences) or "any (check off)",
+    )
+    for warning in settings.warnings:
+        logger.warning("%s: %s", settings.realm, warning)
+
+
+def _log_local_jwt_start(settings: ApiSettings[JwtRules]) -> None:
+    rules = settings.credentials
+    logger.info(
+        "%s: validating JWT access tokens locally with the keys of %s (%s, typ %s); accepted "
+        "audiences: %s",
+        settings.realm,
+        settings.issuer,
+        ", ".join(rules.algorithms),
+        rules.typ,
         ", ".join(settings.policy.audiences) or "any (check off)",
     )
     for warning in settings.warnings:

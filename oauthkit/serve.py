@@ -31,8 +31,8 @@ def api_parser(prog: str, default_port: int) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=f"python -m {prog}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        description=f"Serve the sample API {prog}, checking tokens by introspection at "
-        "ZITADEL_DOMAIN.\nRoutes: /api/public, /api/private, /api/private-scoped (role "
+        description=f"Serve the sample API {prog}, checking the bearer tokens that "
+        "ZITADEL_DOMAIN issues.\nRoutes: /api/public, /api/private, /api/private-scoped (role "
         "read:messages), /api/healthz.",
     )
     env_file_argument(parser)

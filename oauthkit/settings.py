@@ -24,6 +24,7 @@ from oauthkit.keyfile import (
     read_application_key,
     read_service_account_key,
 )
+from oauthkit.local_jwt import JwtRules, TypPolicy
 from oauthkit.validation import ZITADEL_ROLES_CLAIM, TokenPolicy
 
 VARIABLES = (
@@ -33,6 +34,7 @@ VARIABLES = (
     *("API_AUDIENCE", "ROLES_CLAIM", "API_REALM", "INTROSPECTION_TIMEOUT"),
     *("INTROSPECTION_CACHE_TTL", "CLIENT_ASSERTION_LIFETIME", "CLIENT_ASSERTION_JTI"),
     "CLIENT_ASSERTION_AUDIENCE",
+    *("JWT_ALGORITHMS", "JWT_TYP", "JWT_REQUIRED_CLAIMS", "JWKS_REFRESH_COOLDOWN", "JWKS_TIMEOUT"),
 )
 """Every variable the loaders below read."""
 
@@ -42,14 +44,27 @@ ISSUER_EXAMPLE = "https://my-instance.zitadel.cloud"
 PROJECT_EXAMPLE = "123456789012345678"
 
 
+PROJECTS_ROLES_SCOPE = "urn:zitadel:iam:org:projects:roles"
+"""ZITADEL's scope that puts the audience projects' roles into JWT access tokens (spec §2.4)."""
+
+
 def audience_scope(project_id: str) -> str:
     """ZITADEL's scope that puts a project into a token's audience."""
     return f"urn:zitadel:iam:org:project:id:{project_id}:aud"
 
 
+def project_roles_claim(project_id: str) -> str:
+    """ZITADEL's claim holding the roles of one project."""
+    return f"urn:zitadel:iam:org:project:{project_id}:roles"
+
+
 @dataclass(frozen=True)
 class ApiSettings(Generic[C]):
-    """An introspecting API: the issuer, its own credentials, and what tokens it accepts."""
+    """An API: the issuer, how it checks tokens, and what tokens it accepts.
+
+    `credentials` are what the API checks tokens with: its own client credentials when it
+    introspects, the `JwtRules` when it validates JWTs locally (no secret at all).
+    """
 
     issuer: str
     credentials: C
@@ -94,6 +109,22 @@ def load_basic_api_settings(
     return _api_settings(env, secret, secret.client_id, realm)
 
 
+def load_local_jwt_api_settings(
+    env: EnvSource, realm: str = "api_local_jwt"
+) -> ApiSettings[JwtRules]:
+    """api_local_jwt: validates JWT access tokens with the issuer's JWKS; no credentials."""
+    project_id = env.get("PROJECT_ID")
+    rules = JwtRules(
+        algorithms=tuple(_words(env.get("JWT_ALGORITHMS") or "RS256")),
+        typ=_typ(env),
+        required_claims=tuple(_words(_default(env.get("JWT_REQUIRED_CLAIMS"), "client_id jti"))),
+        project_roles_claim=project_roles_claim(project_id) if project_id else None,
+        jwks_refresh_cooldown=env.number("JWKS_REFRESH_COOLDOWN", 5.0, "5"),
+        jwks_timeout=_positive(env, "JWKS_TIMEOUT", 5.0),
+    )
+    return _api_settings(env, rules, env.get("API_CLIENT_ID") or None, realm)
+
+
 def load_jwt_client_settings(env: EnvSource) -> ClientSettings[ServiceAccountKey]:
     """service_user_jwt: the JWT profile grant, using CLIENT_PRIVATE_KEY_FILE_PATH."""
     key = _key(
@@ -123,7 +154,9 @@ def load_pat_settings(env: EnvSource) -> ClientSettings[PersonalAccessToken]:
     return ClientSettings(issuer=issuer, credentials=pat, scopes=())
 
 
-def _api_settings(env: EnvSource, credentials: C, client_id: str, realm: str) -> ApiSettings[C]:
+def _api_settings(
+    env: EnvSource, credentials: C, client_id: str | None, realm: str
+) -> ApiSettings[C]:
     audiences, warnings = _audiences(env, client_id)
     return ApiSettings(
         issuer=_issuer(env),
@@ -149,7 +182,7 @@ def _issuer(env: EnvSource) -> str:
     return issuer
 
 
-def _audiences(env: EnvSource, client_id: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _audiences(env: EnvSource, client_id: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     configured = env.get("API_AUDIENCE")
     if configured is not None:
         audiences = tuple(a.strip() for a in configured.split(",") if a.strip())
@@ -161,7 +194,7 @@ def _audiences(env: EnvSource, client_id: str) -> tuple[tuple[str, ...], tuple[s
         raise env.error(
             "PROJECT_ID", "is not set (nor API_AUDIENCE, which would replace it)", PROJECT_EXAMPLE
         )
-    return (project_id, client_id), ()
+    return (project_id, client_id) if client_id else (project_id,), ()
 
 
 def _scopes(env: EnvSource) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -175,7 +208,22 @@ def _scopes(env: EnvSource) -> tuple[tuple[str, ...], tuple[str, ...]]:
             "requested: ZITADEL will give a token that no API can introspect"
         )
         return ("openid", "profile"), (warning,)
-    return ("openid", "profile", audience_scope(project_id)), ()
+    return ("openid", "profile", audience_scope(project_id), PROJECTS_ROLES_SCOPE), ()
+
+
+def _default(value: str | None, default: str) -> str:
+    return default if value is None else value
+
+
+def _words(value: str) -> list[str]:
+    return value.replace(",", " ").split()
+
+
+def _typ(env: EnvSource) -> TypPolicy:
+    typ = (env.get("JWT_TYP") or "default").strip().lower()
+    if typ not in ("default", "strict"):
+        raise env.error("JWT_TYP", f"is {typ!r}, not default or strict", "strict")
+    return cast(TypPolicy, typ)
 
 
 def _assertion(env: EnvSource) -> AssertionSettings:

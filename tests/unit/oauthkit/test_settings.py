@@ -17,6 +17,7 @@ from oauthkit.settings import (
     load_client_credentials_settings,
     load_jwt_api_settings,
     load_jwt_client_settings,
+    load_local_jwt_api_settings,
     load_pat_settings,
 )
 from oauthkit.validation import ZITADEL_ROLES_CLAIM
@@ -142,11 +143,11 @@ def client_env(tmp_path: Path, user_key_json: dict[str, str]) -> dict[str, str]:
     }
 
 
-def test_client_scopes_default_to_openid_profile_and_the_project_audience(
+def test_client_scopes_default_to_openid_profile_the_project_audience_and_its_roles(
     tmp_path: Path, client_env: dict[str, str]
 ) -> None:
     settings = load_jwt_client_settings(source(tmp_path, **client_env))
-    assert settings.scopes == ("openid", "profile", AUD)
+    assert settings.scopes == ("openid", "profile", AUD, "urn:zitadel:iam:org:projects:roles")
     assert settings.credentials.user_id == "user-1"
     assert settings.warnings == ()
     assert settings.client_id is None
@@ -213,3 +214,37 @@ def test_variables_lists_exactly_the_variables_the_loaders_read() -> None:
     source = inspect.getsource(oauthkit.settings)
     read = set(re.findall(r'env(?:\.\w+\(|, )"([A-Z][A-Z_]+)"', source))
     assert read == set(VARIABLES)
+
+
+def test_the_local_jwt_api_needs_no_credentials_and_defaults_to_rs256(
+    tmp_path: Path, api_env: dict[str, str]
+) -> None:
+    settings = load_local_jwt_api_settings(source(tmp_path, **api_env))
+    rules = settings.credentials
+    assert settings.issuer == ISSUER and settings.realm == "api_local_jwt"
+    assert settings.policy.audiences == ("P1", "basic-client")
+    assert rules.algorithms == ("RS256",) and rules.typ == "default"
+    assert rules.required_claims == ("client_id", "jti")
+    assert rules.project_roles_claim == "urn:zitadel:iam:org:project:P1:roles"
+    assert rules.jwks_refresh_cooldown == 5.0
+
+
+def test_the_local_jwt_api_reads_its_options(tmp_path: Path, api_env: dict[str, str]) -> None:
+    env = {**api_env, "JWT_ALGORITHMS": "RS256, ES256", "JWT_TYP": "Strict"}
+    env |= {"JWT_REQUIRED_CLAIMS": "", "JWKS_REFRESH_COOLDOWN": "0.5", "JWKS_TIMEOUT": "2"}
+    env.pop("API_CLIENT_ID")
+    settings = load_local_jwt_api_settings(source(tmp_path, **env))
+    rules = settings.credentials
+    assert rules.algorithms == ("RS256", "ES256") and rules.typ == "strict"
+    assert rules.required_claims == () and settings.policy.audiences == ("P1",)
+    assert (rules.jwks_refresh_cooldown, rules.jwks_timeout) == (0.5, 2.0)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("JWT_ALGORITHMS", "none"), ("JWT_ALGORITHMS", "HS256"), ("JWT_TYP", "x")]
+)
+def test_the_local_jwt_api_refuses_unsafe_options_naming_the_variable(
+    tmp_path: Path, api_env: dict[str, str], name: str, value: str
+) -> None:
+    with pytest.raises(ConfigError, match=name):
+        load_local_jwt_api_settings(source(tmp_path, **api_env, **{name: value}))

@@ -108,7 +108,9 @@ def test_each_client_module_runs_its_own_grant(
     assert f"with the {grant} grant" in help_text
 
 
-@pytest.mark.parametrize(("module", "port"), [("api_jwt", "8001"), ("api_basic_auth", "8002")])
+@pytest.mark.parametrize(
+    ("module", "port"), [("api_jwt", "8001"), ("api_basic_auth", "8002"), ("api_local_jwt", "8003")]
+)
 def test_each_api_module_serves_on_its_own_default_port(
     module: str, port: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

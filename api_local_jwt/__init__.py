@@ -1,0 +1,1 @@
+"""Sample API that validates JWT access tokens locally against the issuer's JWKS."""
