@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from harness.checks import ALL_CHECKS, Check, check_by_id
 from harness.matrix import Cell, Mode, TokenFormat, Variant, cell_by_number, cells, variants
+from harness.subjects.file import Subject
 
 
 @dataclass(frozen=True)
@@ -20,11 +21,13 @@ class MatrixCase:
     variant: Variant
     check: Check
     order: int
+    subject: Subject | None = None
 
     @property
     def id(self) -> str:
-        """The readable id used for tests and report anchors."""
-        return f"{self.variant.slug}-{self.check.id}"
+        """The readable id used for tests and report anchors (the subject's name first)."""
+        prefix = f"{self.subject.name}-" if self.subject else ""
+        return f"{prefix}{self.variant.slug}-{self.check.id}"
 
 
 def select_cells(numbers: str | None) -> tuple[Cell, ...]:
@@ -51,12 +54,18 @@ def matrix_cases(
     chosen_cells: Iterable[Cell] = (),
     checks: Iterable[Check] = (),
     live_format: TokenFormat = TokenFormat.OPAQUE,
+    subject: Subject | None = None,
 ) -> list[MatrixCase]:
-    """Every case of the chosen cells and checks (all of them when none are chosen)."""
+    """Every case of the chosen cells and checks (all of them when none are chosen).
+
+    With a subject, only the cells of its mechanism, each case carrying the subject.
+    """
     chosen = tuple(chosen_cells) or cells()
+    if subject is not None:
+        chosen = tuple(c for c in chosen if c.mechanism is subject.mechanism)
     order = {check.id: n for n, check in enumerate(ALL_CHECKS)}
     return [
-        MatrixCase(variant, check, order.get(check.id, 0))
+        MatrixCase(variant, check, order.get(check.id, 0), subject)
         for cell in chosen
         for variant in variants(cell, mode, live_format)
         for check in (tuple(checks) or ALL_CHECKS)

@@ -100,6 +100,7 @@ def _errored(case: dict[str, Any], report: pytest.TestReport) -> CheckResult:
     """A failure result for a case whose test errored outside the check."""
     message = str(report.longreprtext).strip().splitlines()
     return CheckResult(
+        subject=str(case.get("subject", "")),
         cell=int(case["cell"]),
         variant=str(case["variant"]),
         token_format=str(case["token_format"]),

@@ -11,6 +11,7 @@ observation is a test too (``issuer_observation``), which records and never fail
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from harness.execute import execute
 from harness.matrix import Mode
 from harness.observations import ALL_OBSERVATIONS, Observation, observe
 from harness.results import Level, Status
+from harness.subjects.file import Subject, SubjectError, chosen_subjects
 from harness.targets.base import Target
 from harness.targets.spec import TargetSpec, live_format_of
 
@@ -49,6 +51,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--cells", default=None, metavar="N,N", help="only these cells, e.g. 1,4")
     group.addoption("--checks", default=None, metavar="ID,ID", help="only these check ids")
+    group.addoption(
+        "--subject",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="run the matrix against the API this subject file describes (repeatable; see "
+        "docs/subjects.md) instead of the in-process samples",
+    )
+    group.addoption(
+        "--subject-dir",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="run the matrix against every subject file (*.toml) under DIR (repeatable)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -72,13 +89,28 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     config = metafunc.config
     spec = target_spec(config)
-    cases = matrix_cases(
-        spec.mode,
+    chosen = (
         select_cells(config.getoption("cells")),
         select_checks(config.getoption("checks")),
         live_format_of(spec),
     )
+    subjects = chosen_subjects_of(config)
+    if subjects:
+        cases = [c for s in subjects for c in matrix_cases(spec.mode, *chosen, subject=s)]
+    else:
+        cases = matrix_cases(spec.mode, *chosen)
     metafunc.parametrize("matrix_case", cases, ids=[case.id for case in cases])
+
+
+def chosen_subjects_of(config: pytest.Config) -> tuple[Subject, ...]:
+    """The subjects of ``--subject`` and ``--subject-dir``; a bad file stops the session."""
+    try:
+        return chosen_subjects(
+            [Path(p) for p in config.getoption("subject")],
+            [Path(p) for p in config.getoption("subject_dir")],
+        )
+    except SubjectError as exc:
+        raise pytest.UsageError(str(exc)) from None
 
 
 @pytest.hookimpl(trylast=True)
@@ -94,6 +126,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def _case_data(case: MatrixCase) -> dict[str, object]:
     check = case.check
     return {
+        "subject": case.subject.name if case.subject else "",
         "cell": case.variant.cell.number, "variant": case.variant.slug,
         "token_format": str(case.variant.token_format), "check_id": check.id,
         "title": check.title, "rfc": check.rfc, "level": str(check.level), "order": case.order,
@@ -108,6 +141,45 @@ def harness_target(pytestconfig: pytest.Config) -> Iterator[Target]:
         yield target
     finally:
         target.close()
+
+
+class SubjectTargets:
+    """This worker's targets for subjects, one per subject, built on first use."""
+
+    def __init__(self, spec: TargetSpec) -> None:
+        self._spec = spec
+        self._built: dict[str, Target] = {}
+
+    def get(self, subject: Subject) -> Target:
+        """The subject's target (its own issuer, the subject behind it)."""
+        if subject.name not in self._built:
+            self._built[subject.name] = replace(self._spec, subject=subject).build()
+        return self._built[subject.name]
+
+    def close(self) -> None:
+        """Stop every subject and issuer."""
+        for target in self._built.values():
+            target.close()
+        self._built.clear()
+
+
+@pytest.fixture(scope="session")
+def harness_subject_targets(pytestconfig: pytest.Config) -> Iterator[SubjectTargets]:
+    """This worker's subject targets, stopped at the end of the session."""
+    targets = SubjectTargets(target_spec(pytestconfig))
+    try:
+        yield targets
+    finally:
+        targets.close()
+
+
+def case_target(request: pytest.FixtureRequest, case: MatrixCase) -> Target:
+    """The target a case runs against: its subject's, or the in-process samples'."""
+    if case.subject is None:
+        target: Target = request.getfixturevalue("harness_target")
+        return target
+    targets: SubjectTargets = request.getfixturevalue("harness_subject_targets")
+    return targets.get(case.subject)
 
 
 def run_case(item: pytest.Item, target: Target, case: MatrixCase) -> None:

@@ -1,6 +1,7 @@
 """The matrix itself: every check in every variant of every cell, one test each.
 
-Parametrised by the harness plugin (``--issuer``, ``--env-file``, ``--cells``, ``--checks``);
+Parametrised by the harness plugin (``--issuer``, ``--env-file``, ``--cells``, ``--checks``,
+``--subject``, ``--subject-dir``);
 a not-applicable or not-configured check is skipped with its reason, a failed MUST check fails.
 """
 
@@ -9,11 +10,10 @@ from __future__ import annotations
 import pytest
 
 from harness.cases import MatrixCase
-from harness.pytest_plugin import run_case
-from harness.targets.base import Target
+from harness.pytest_plugin import case_target, run_case
 
 
 def test_the_api_answers_as_the_check_requires(
-    matrix_case: MatrixCase, harness_target: Target, request: pytest.FixtureRequest
+    matrix_case: MatrixCase, request: pytest.FixtureRequest
 ) -> None:
-    run_case(request.node, harness_target, matrix_case)
+    run_case(request.node, case_target(request, matrix_case), matrix_case)
