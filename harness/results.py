@@ -28,6 +28,7 @@ class Level(enum.StrEnum):
 
     MUST = "MUST"
     SHOULD = "SHOULD"
+    MAY = "MAY"  # informational: recorded, never a failure
 
 
 @dataclass(frozen=True)

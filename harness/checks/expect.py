@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from harness.checks.base import CheckContext, Reply
-from harness.results import Outcome, Status
+from harness.results import Level, Outcome, Status
 
 _PARAM = re.compile(r'\s*([A-Za-z0-9_.-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^,\s]*)\s*,?')
 SHOWN_BODY = 300
@@ -77,12 +77,33 @@ def expect_bearer_error(ctx: CheckContext, reply: Reply, status: int, error: str
 
     ``error=None`` means a bare challenge: RFC 6750 §3.1 says a request without credentials
     SHOULD NOT be told an error code (our APIs promise it, so the harness holds them to it).
+    A 2xx instead of the refusal is *fail-open*: the worst outcome, a MUST failure.
     """
     wanted = f'error="{error}"' if error else "no error code"
     expected = f"HTTP {status} with WWW-Authenticate: Bearer ({wanted})"
     actual = describe(reply)
     problem = _challenge_problem(reply, status, error)
+    if problem and is_success(reply):
+        return fail_open(ctx, expected, actual, problem)
     return ctx.outcome(Status.FAILED if problem else Status.PASSED, expected, actual, problem)
+
+
+def is_success(reply: Reply) -> bool:
+    """A 2xx: the API let the request in."""
+    return reply.status is not None and 200 <= reply.status < 300
+
+
+def fail_open(ctx: CheckContext, expected: str, actual: str, problem: str = "") -> Outcome:
+    """A MUST failure marked fail-open: a 2xx where a refusal was owed."""
+    detail = " ".join(filter(None, ("Fail-open: the API let in a request it had to refuse.",
+                                    problem)))  # fmt: skip
+    return replace(ctx.outcome(Status.FAILED, expected, actual, detail), level=Level.MUST,
+                   fail_open=True)  # fmt: skip
+
+
+def graded(outcome: Outcome, level: Level, why: str) -> Outcome:
+    """A failure judged at ``level`` (not the check's own), with the reason appended."""
+    return replace(outcome, level=level, detail=" ".join(filter(None, (outcome.detail, why))))
 
 
 def _challenge_problem(reply: Reply, status: int, error: str | None) -> str:
@@ -100,7 +121,30 @@ def _challenge_problem(reply: Reply, status: int, error: str | None) -> str:
 
 
 def expect_unavailable(ctx: CheckContext, reply: Reply) -> Outcome:
-    """Passed on 503: the API could not get a trustworthy answer from the issuer."""
+    """Passed on 503: the API could not get a trustworthy answer from the issuer.
+
+    Graded: a 2xx is fail-open (MUST); another 5xx, or a 401/403 (an outage reported as a bad
+    token), fails at SHOULD level; anything else (no answer, another 4xx) fails at MUST level.
+    """
     expected = "HTTP 503 (never 200, never an unhandled 500)"
-    status = Status.PASSED if reply.status == 503 else Status.FAILED
-    return ctx.outcome(status, expected, describe(reply))
+    actual = describe(reply)
+    if reply.status == 503:
+        return ctx.outcome(Status.PASSED, expected, actual)
+    if is_success(reply):
+        return fail_open(ctx, expected, actual, "The issuer gave no trustworthy answer.")
+    failed = ctx.outcome(Status.FAILED, expected, actual)
+    if reply.status is not None and 500 <= reply.status < 600:
+        return graded(failed, Level.SHOULD, OTHER_5XX)
+    if reply.status in (401, 403):
+        return graded(failed, Level.SHOULD, OUTAGE_AS_BAD_TOKEN)
+    return failed
+
+
+OTHER_5XX = (
+    "Graded SHOULD: a server error other than 503 still refuses the request, but tells the "
+    "client nothing about retrying (RFC 9110 §15.6.4)."
+)
+OUTAGE_AS_BAD_TOKEN = (
+    "Graded SHOULD: the request is refused, but an issuer outage is reported as a bad token, "
+    "so clients throw away good tokens and users are told to sign in again."
+)

@@ -8,9 +8,9 @@ timeout, a 5xx, a body that is not JSON, a refusal of the API's own credentials 
 
 from __future__ import annotations
 
-from harness.checks.base import Check, CheckContext, CheckFn, Where
-from harness.checks.expect import expect_unavailable
-from harness.results import Level, Outcome
+from harness.checks.base import Check, CheckContext, CheckFn, Reply, Where
+from harness.checks.expect import describe, expect_unavailable, graded, is_success
+from harness.results import Level, Outcome, Status
 from harness.skips import NotApplicable
 from harness.targets.base import IssuerFault
 
@@ -28,13 +28,28 @@ def _with_fault(fault: IssuerFault) -> CheckFn:
     def check(ctx: CheckContext) -> Outcome:
         if ctx.target.mock is None:
             raise NotApplicable("fault injection needs the mock issuer")
-        token = ctx.token()  # obtained before the fault, which would spoil the grant too
+        # A token the API has never seen, so no cached answer can stand in for the issuer's;
+        # obtained before the fault, which would spoil the grant too.
+        token = ctx.target.fresh_token(ctx.variant).access_token
         with ctx.target.mock.fault(fault):
             reply = ctx.get(ctx.routes.private, f"Bearer {token}")
+        if fault is IssuerFault.SLOW and is_success(reply):
+            return _waited(ctx, reply)
         return expect_unavailable(ctx, reply)
 
     check.__doc__ = f"With the issuer's introspection endpoint faulted ({fault}): 503."
     return check
+
+
+def _waited(ctx: CheckContext, reply: Reply) -> Outcome:
+    """The API waited for the slow issuer's (correct) answer: no timeout, but no fail-open."""
+    why = (
+        "Graded SHOULD, not fail-open: the issuer did answer (the token is valid), but the API "
+        "waited for it; it has no timeout shorter than the issuer's delay. If its timeout is "
+        "longer on purpose, say so with issuer_timeout in the subject file."
+    )
+    failed = ctx.outcome(Status.FAILED, "HTTP 503 after the API's own timeout", describe(reply))
+    return graded(failed, Level.SHOULD, why)
 
 
 CHECKS = (

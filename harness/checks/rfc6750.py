@@ -8,9 +8,10 @@ which must answer without any token.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from harness.checks.base import Check, CheckContext, Where
-from harness.checks.expect import describe, expect_bearer_error, expect_status
+from harness.checks.expect import describe, expect_bearer_error, expect_status, graded
 from harness.results import Level, Outcome, Status
 
 GARBAGE_TOKEN = "not-a-token-this-issuer-ever-issued"
@@ -40,15 +41,28 @@ def other_scheme(ctx: CheckContext) -> Outcome:
 
 
 def malformed_header(ctx: CheckContext) -> Outcome:
-    """Each malformed Bearer header: 400 invalid_request."""
-    outcomes = [
-        expect_bearer_error(ctx, ctx.get(ctx.routes.private, value), 400, "invalid_request")
-        for value in MALFORMED_HEADERS
-    ]
+    """Each malformed Bearer header: 400 invalid_request.
+
+    Graded: a 401 (``invalid_token`` or a bare challenge) refuses the request but names the
+    wrong error, a SHOULD failure; a 2xx is fail-open; anything else fails at MUST level.
+    """
+    outcomes = [_malformed(ctx, value) for value in MALFORMED_HEADERS]
     failed = [o for o in outcomes if o.status is Status.FAILED]
     if not failed:
         return ctx.outcome(Status.PASSED, outcomes[0].expected, "400 invalid_request for each")
-    return ctx.outcome(Status.FAILED, failed[0].expected, failed[0].actual, failed[0].detail)
+    worst = min(failed, key=lambda o: (not o.fail_open, o.level is Level.SHOULD))
+    return replace(ctx.outcome(Status.FAILED, worst.expected, worst.actual, worst.detail),
+                   level=worst.level, fail_open=worst.fail_open)  # fmt: skip
+
+
+def _malformed(ctx: CheckContext, value: str) -> Outcome:
+    reply = ctx.get(ctx.routes.private, value)
+    outcome = expect_bearer_error(ctx, reply, 400, "invalid_request")
+    if outcome.status is Status.FAILED and not outcome.fail_open and reply.status == 401:
+        why = (f"Graded SHOULD: {value!r} was refused with 401, but RFC 6750 §3.1 names "
+               "400 invalid_request for a malformed request.")  # fmt: skip
+        return graded(outcome, Level.SHOULD, why)
+    return outcome
 
 
 def lower_case_scheme(ctx: CheckContext) -> Outcome:

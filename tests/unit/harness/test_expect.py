@@ -18,7 +18,7 @@ from harness.checks.expect import (
 )
 from harness.matrix import Mode, TokenFormat, Variant, cell_by_number
 from harness.redaction import Redactor
-from harness.results import Status
+from harness.results import Level, Status
 
 
 @dataclass
@@ -100,7 +100,7 @@ def test_a_failed_expectation_says_what_was_expected_and_what_came() -> None:
     outcome = expect_bearer_error(_ctx(), _reply(200, body='{"ok":1}'), 401, "invalid_token")
     assert outcome.expected == 'HTTP 401 with WWW-Authenticate: Bearer (error="invalid_token")'
     assert outcome.actual == 'HTTP 200; body {"ok":1}'
-    assert outcome.detail == "the status is 200, not 401"
+    assert "the status is 200, not 401" in outcome.detail
 
 
 @pytest.mark.parametrize(
@@ -124,3 +124,37 @@ def test_outcome_texts_are_redacted() -> None:
 
 def test_long_bodies_are_shortened_in_descriptions() -> None:
     assert len(describe(_reply(500, body="x" * 5000))) < 400
+
+
+@pytest.mark.parametrize(
+    ("status", "level", "fail_open"),
+    [
+        (200, Level.MUST, True),
+        (204, Level.MUST, True),
+        (500, Level.SHOULD, False),
+        (502, Level.SHOULD, False),
+        (401, Level.SHOULD, False),
+        (403, Level.SHOULD, False),
+        (400, None, False),
+        (None, None, False),
+    ],
+)
+def test_issuer_failures_are_graded(
+    status: int | None, level: Level | None, fail_open: bool
+) -> None:
+    outcome = expect_unavailable(_ctx(), _reply(status, error="" if status else "ReadTimeout"))
+    assert outcome.status is Status.FAILED
+    assert outcome.level is level  # None: the check's own level (MUST)
+    assert outcome.fail_open is fail_open
+
+
+def test_a_2xx_where_a_refusal_is_owed_is_fail_open() -> None:
+    outcome = expect_bearer_error(_ctx(), _reply(200, body="{}"), 401, "invalid_token")
+    assert (outcome.status, outcome.level, outcome.fail_open) == (Status.FAILED, Level.MUST, True)
+    assert outcome.detail.startswith("Fail-open")
+
+
+def test_a_refusal_with_the_wrong_code_is_no_fail_open() -> None:
+    outcome = expect_bearer_error(_ctx(), _reply(403, 'Bearer error="x"'), 401, "invalid_token")
+    assert outcome.status is Status.FAILED
+    assert not outcome.fail_open

@@ -71,8 +71,8 @@ def test_grant_specific_checks_give_their_reason_for_other_grants() -> None:
     assert check.not_applicable_because(cc, Mode.MOCK) is None
 
 
-def test_there_are_must_and_should_checks() -> None:
-    assert {c.level for c in ALL_CHECKS} == {Level.MUST, Level.SHOULD}
+def test_there_are_must_should_and_informational_checks() -> None:
+    assert {c.level for c in ALL_CHECKS} == {Level.MUST, Level.SHOULD, Level.MAY}
 
 
 def test_observations_are_found_by_id_and_an_unknown_one_is_refused_with_the_known_ids() -> None:
