@@ -23,6 +23,7 @@ from mock_issuer.endpoints import token as token_endpoint
 from mock_issuer.errors import OAuthError, handle_http_exception, render
 from mock_issuer.faults import FaultLayer
 from mock_issuer.instance import Instance
+from mock_issuer.lies import LieLayer
 
 logger = logging.getLogger("mock_issuer")
 
@@ -55,7 +56,7 @@ def guarded(handler: Handler, instance: Instance) -> Endpoint:
 
 
 def build_app(instance: Instance) -> ASGIApp:
-    """The issuer app for ``instance``, wrapped in its fault layer."""
+    """The issuer app for ``instance``, wrapped in its lie layer, then its fault layer."""
     routes = [
         Route(paths.DISCOVERY, guarded(discovery.handle, instance), methods=["GET"]),
         Route(paths.TOKEN, guarded(token_endpoint.handle, instance), methods=["POST"]),
@@ -64,4 +65,5 @@ def build_app(instance: Instance) -> ASGIApp:
         Route(paths.JWKS, guarded(jwks.handle, instance), methods=["GET"]),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: handle_http_exception})
-    return FaultLayer(app, instance.faults)
+    lying = LieLayer(app, instance.lies, instance.now, lambda: instance.issuer)
+    return FaultLayer(lying, instance.faults)

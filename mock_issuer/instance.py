@@ -12,7 +12,9 @@ from mock_issuer.clock import SettableClock
 from mock_issuer.faults import Faults
 from mock_issuer.keyring import KeyRing
 from mock_issuer.keys import SigningKey
+from mock_issuer.lies import Lies
 from mock_issuer.model import Org, Project
+from mock_issuer.records import IntrospectionLog
 from mock_issuer.store import Store
 
 DEFAULT_ACCESS_TOKEN_LIFETIME = 12 * 3600.0
@@ -25,6 +27,8 @@ class Instance:
     issuer: str
     clock: SettableClock = field(default_factory=SettableClock)
     faults: Faults = field(default_factory=Faults)
+    lies: Lies = field(default_factory=Lies)
+    introspections: IntrospectionLog = field(default_factory=IntrospectionLog)
     store: Store = field(default_factory=Store)
     access_token_lifetime: float = DEFAULT_ACCESS_TOKEN_LIFETIME
     introspection_calls: int = field(default=0, init=False)

@@ -19,6 +19,7 @@ from mock_issuer.faults import FaultKind, FaultRule, Faults
 from mock_issuer.instance import Instance
 from mock_issuer.keyring import DEFAULT_KEEP_OLD_FOR
 from mock_issuer.keys import KeyFile
+from mock_issuer.lies import LieKind, Lies
 from mock_issuer.model import (
     AccessTokenType,
     ApiApp,
@@ -28,6 +29,7 @@ from mock_issuer.model import (
     ServiceUser,
 )
 from mock_issuer.provision import Provisioned, provision
+from mock_issuer.records import IntrospectionLog
 from mock_issuer.server import BackgroundServer
 
 DEFAULT_ISSUER = "http://issuer.test"
@@ -273,3 +275,24 @@ class MockIssuer:
             yield fault
         finally:
             self.faults.remove(fault)
+
+    # -- lies and records ----------------------------------------------------------------
+
+    @property
+    def lies(self) -> Lies:
+        """The lie switches (``set``, ``remove``, ``clear``): wrong answers, well-formed HTTP."""
+        return self._instance.lies
+
+    @contextmanager
+    def lie(self, kind: LieKind) -> Iterator[LieKind]:
+        """Switch a lie on for the ``with`` block."""
+        self.lies.set(kind)
+        try:
+            yield kind
+        finally:
+            self.lies.remove(kind)
+
+    @property
+    def introspections(self) -> IntrospectionLog:
+        """What each client sent to the introspection endpoint (facts, never secrets)."""
+        return self._instance.introspections

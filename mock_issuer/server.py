@@ -35,6 +35,14 @@ class DropConnection(Exception):
     """
 
 
+RAW_WRITE = "mock_issuer.raw_write"
+"""Scope extension: write bytes straight to the socket (to drip a response's head)."""
+
+
+class RawResponseSent(Exception):
+    """Raised by an app that wrote its whole response through :data:`RAW_WRITE`."""
+
+
 class _DroppingH11Protocol(H11Protocol):
     """uvicorn's h11 protocol, plus: a :class:`DropConnection` from the app closes the socket,
     and responses go out without Nagle's delay."""
@@ -55,6 +63,10 @@ class _DroppingH11Protocol(H11Protocol):
         async def wrapped(
             scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable
         ) -> None:
+            if scope["type"] == "http":
+                extensions: dict[str, Any] = dict(scope.get("extensions") or {})
+                extensions[RAW_WRITE] = self.transport.write
+                scope["extensions"] = extensions
             try:
                 await app(scope, receive, send)
             except DropConnection:
@@ -62,6 +74,10 @@ class _DroppingH11Protocol(H11Protocol):
                 if self.cycle is not None:
                     self.cycle.disconnected = True
                 self.transport.abort()
+            except RawResponseSent:
+                if self.cycle is not None:
+                    self.cycle.disconnected = True
+                self.transport.close()  # flushes what was written, then closes
 
         return wrapped
 

@@ -143,6 +143,8 @@ def create_api(
             client_auth,
             clock=now,
             cache_ttl=settings.introspection_cache_ttl,
+            deadline_s=settings.introspection_timeout,
+            max_answer_bytes=settings.introspection_max_bytes,
         )
         return TokenGuard(introspector, settings.policy, now)
 

@@ -3,9 +3,11 @@
 RFC 7662 §2.1 (https://www.rfc-editor.org/rfc/rfc7662#section-2.1): POST `token=...` to the
 introspection endpoint, authenticated as the API's own client: `PrivateKeyJwt` (RFC 7523 §2.2
 assertion, a fresh one per request) or `ClientSecretBasic` (RFC 6749 §2.3.1). §2.2: a 200 answer
-is a JSON object whose `active` member decides. Anything else (network failure, timeout, 5xx,
-a refusal of our credentials, a body that is not such an object) is an `IssuerError`, which
-the API answers with 503: never 200, never an unhandled 500.
+is a JSON object whose `active` member, a boolean, decides. Anything else (network failure,
+timeout, 5xx, a redirect, a refusal of our credentials, a body that is not such an object, an
+`active` that is not a boolean, a time or audience member of the wrong type) is an
+`IssuerError`, which the API answers with 503: never 200, never an unhandled 500. The whole
+call, discovery included, has one deadline, and the answer one size cap (see `transport`).
 
 One `httpx.AsyncClient` per process is passed in (connection reuse). Concurrent lookups of one
 token share one request; an optional cache (§4 allows it) keeps answers up to a configured TTL
@@ -28,7 +30,20 @@ from oauthkit.discovery import Discovery
 from oauthkit.errors import IssuerFailed, IssuerRejectedClient
 from oauthkit.introspection_cache import IntrospectionCache
 from oauthkit.keyfile import ApplicationKey
-from oauthkit.transport import issuer_call, json_object
+from oauthkit.transport import (
+    DEFAULT_MAX_ANSWER_BYTES,
+    deadline,
+    issuer_call,
+    json_object,
+    send_capped,
+)
+
+# RFC 7662 §2.2 members and their JSON types; a member of another type is the issuer's error.
+_NUMERIC_DATES = ("exp", "iat", "nbf")
+_TEXTS = ("scope", "client_id", "username", "token_type", "sub", "iss", "jti")
+# A NumericDate past the year 30000 is no date an issuer means (RFC 7519 §2); ZITADEL gives
+# PATs without expiry 9999-12-31.
+MAX_NUMERIC_DATE = 1_000_000_000_000
 
 
 class IntrospectionResponse(TypedDict, total=False):
@@ -121,6 +136,8 @@ class Introspector:
         *,
         clock: Clock = system_clock,
         cache_ttl: float = 0.0,
+        deadline_s: float = 5.0,
+        max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
     ) -> None:
         self._http = http
         self._issuer = issuer
@@ -129,6 +146,8 @@ class Introspector:
         self._discovery = Discovery(http, issuer)
         self._cache = IntrospectionCache(cache_ttl)
         self._inflight: dict[str, asyncio.Future[IntrospectionResponse]] = {}
+        self._deadline = deadline_s
+        self._max_bytes = max_answer_bytes
 
     async def introspect(self, token: str) -> IntrospectionResponse:
         """The issuer's answer for `token` (active or not); `IssuerError` if there is none."""
@@ -150,7 +169,8 @@ class Introspector:
             done.exception()  # retrieved, so an unawaited failure is not reported as lost
 
     async def _lookup(self, key: str, token: str) -> IntrospectionResponse:
-        result = await self._post(token)
+        async with deadline(self._deadline, "introspection", self._issuer):
+            result = await self._post(token)
         self._cache.put(key, result, self._clock())
         return result
 
@@ -159,10 +179,11 @@ class Introspector:
         if endpoint is None:
             raise IssuerFailed(f"the discovery document of {self._issuer} has no introspection")
         headers, form = self._auth.authenticate(self._issuer, self._clock())
+        request = self._http.build_request(
+            "POST", endpoint, data={"token": token, **form}, headers=headers
+        )
         with issuer_call("introspection", endpoint):
-            response = await self._http.post(
-                endpoint, data={"token": token, **form}, headers=headers
-            )
+            response = await send_capped(self._http, request, self._max_bytes)
         return self._read(response)
 
     def _read(self, response: httpx.Response) -> IntrospectionResponse:
@@ -173,12 +194,53 @@ class Introspector:
                 f"{where} {error}: the issuer refused the API's own credentials (client_id "
                 f"{self._auth.client_id}, {self._auth.method}); {self._auth.hint}"
             )
+        if 300 <= response.status_code < 400:
+            raise IssuerFailed(f"{where}: redirects are not followed (RFC 7662 §2.2 wants 200)")
         if response.status_code != 200:
             raise IssuerFailed(where)
         data = json_object(response, "introspection")
-        if "active" not in data:
-            raise IssuerFailed(f"{where} without the member 'active' (RFC 7662 §2.2)")
+        problem = shape_problem(data)
+        if problem:
+            raise IssuerFailed(f"{where} {problem} (RFC 7662 §2.2)")
         return cast(IntrospectionResponse, data)
+
+
+def shape_problem(data: dict[str, object]) -> str:
+    """What makes an answer malformed per RFC 7662 §2.2 ('' when nothing does)."""
+    if "active" not in data:
+        return "without the member 'active'"
+    if not isinstance(data["active"], bool):
+        return f"with 'active' = {_shown(data['active'])}, not a JSON boolean"
+    if data["active"] is False:
+        return ""  # nothing else about an inactive token matters
+    for name in _NUMERIC_DATES:
+        value = data.get(name)
+        if value is not None and not _numeric_date(value):
+            return f"with '{name}' = {_shown(value)}, not a NumericDate"
+    for name in _TEXTS:
+        if data.get(name) is not None and not isinstance(data[name], str):
+            return f"with '{name}' = {_shown(data[name])}, not a string"
+    aud = data.get("aud")
+    if aud is not None and not _audience(aud):
+        return f"with 'aud' = {_shown(aud)}, neither a string nor an array of strings"
+    return ""
+
+
+def _numeric_date(value: object) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return 0 <= value < MAX_NUMERIC_DATE  # finite: strict_json refused NaN and 1e400
+
+
+def _audience(value: object) -> bool:
+    if isinstance(value, str):
+        return True
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:40] + "..."
 
 
 def _error_code(response: httpx.Response) -> str:

@@ -25,6 +25,7 @@ from oauthkit.keyfile import (
     read_service_account_key,
 )
 from oauthkit.local_jwt import JwtRules, TypPolicy
+from oauthkit.transport import DEFAULT_MAX_ANSWER_BYTES
 from oauthkit.validation import ZITADEL_ROLES_CLAIM, TokenPolicy
 
 VARIABLES = (
@@ -35,6 +36,7 @@ VARIABLES = (
     *("INTROSPECTION_CACHE_TTL", "CLIENT_ASSERTION_LIFETIME", "CLIENT_ASSERTION_JTI"),
     "CLIENT_ASSERTION_AUDIENCE",
     *("JWT_ALGORITHMS", "JWT_TYP", "JWT_REQUIRED_CLAIMS", "JWKS_REFRESH_COOLDOWN", "JWKS_TIMEOUT"),
+    "INTROSPECTION_MAX_BYTES",
 )
 """Every variable the loaders below read."""
 
@@ -72,6 +74,7 @@ class ApiSettings(Generic[C]):
     realm: str = "api"
     introspection_timeout: float = 5.0
     introspection_cache_ttl: float = 0.0
+    introspection_max_bytes: int = DEFAULT_MAX_ANSWER_BYTES
     assertion: AssertionSettings = field(default_factory=AssertionSettings)
     warnings: tuple[str, ...] = ()
 
@@ -158,13 +161,18 @@ def _api_settings(
     env: EnvSource, credentials: C, client_id: str | None, realm: str
 ) -> ApiSettings[C]:
     audiences, warnings = _audiences(env, client_id)
+    issuer = _issuer(env)
+    roles_claim = env.get("ROLES_CLAIM") or ZITADEL_ROLES_CLAIM
     return ApiSettings(
-        issuer=_issuer(env),
+        issuer=issuer,
         credentials=credentials,
-        policy=TokenPolicy(audiences, env.get("ROLES_CLAIM") or ZITADEL_ROLES_CLAIM),
+        policy=TokenPolicy(audiences, roles_claim, issuer=issuer),
         realm=env.get("API_REALM") or realm,
         introspection_timeout=_positive(env, "INTROSPECTION_TIMEOUT", 5.0),
         introspection_cache_ttl=env.number("INTROSPECTION_CACHE_TTL", 0.0, "60"),
+        introspection_max_bytes=int(
+            _positive(env, "INTROSPECTION_MAX_BYTES", float(DEFAULT_MAX_ANSWER_BYTES))
+        ),
         assertion=_assertion(env),
         warnings=warnings,
     )

@@ -21,15 +21,20 @@ from dataclasses import dataclass
 from oauthkit.errors import InsufficientScope, InvalidToken
 
 ZITADEL_ROLES_CLAIM = "urn:zitadel:iam:org:project:roles"
+# RFC 7662 §2.2 `token_type` names an access token's type (RFC 6749 §7.1, RFC 8693 §3).
+ACCESS_TOKEN_TYPES = frozenset(
+    {"bearer", "access_token", "urn:ietf:params:oauth:token-type:access_token", "jwt"}
+)
 
 
 @dataclass(frozen=True)
 class TokenPolicy:
-    """What this API accepts: audiences (empty = no check), the roles claim, clock leeway."""
+    """What this API accepts: audiences (empty = no check), roles claim, leeway, issuer."""
 
     audiences: tuple[str, ...] = ()
     roles_claim: str = ZITADEL_ROLES_CLAIM
     leeway: float = 30.0
+    issuer: str = ""  # when set, an `iss` in the answer must equal it
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,8 @@ def validate(response: Mapping[str, object], policy: TokenPolicy, now: float) ->
         raise InvalidToken(
             f"token not valid before {nbf:.0f}", description="The access token is not valid yet."
         )
-    aud = _strings(response.get("aud"))
+    _check_issuer_and_type(response, policy)
+    aud = _audiences(response.get("aud"))
     if policy.audiences and not set(aud) & set(policy.audiences):
         raise InvalidToken(
             f"audience {list(aud)} contains none of {list(policy.audiences)}",
@@ -95,6 +101,26 @@ def _strings(value: object) -> tuple[str, ...]:
     if isinstance(value, list | tuple):
         return tuple(item for item in value if isinstance(item, str))
     return ()
+
+
+def _audiences(value: object) -> tuple[str, ...]:
+    # RFC 7519 §4.1.3: a string is ONE audience; "a b" is neither a nor b.
+    return (value,) if isinstance(value, str) else _strings(value)
+
+
+def _check_issuer_and_type(response: Mapping[str, object], policy: TokenPolicy) -> None:
+    iss = response.get("iss")
+    if policy.issuer and iss is not None and iss != policy.issuer:
+        raise InvalidToken(
+            f"token issued by {str(iss)[:80]!r}, not by {policy.issuer!r}",
+            description="The access token was not issued by this API's issuer.",
+        )
+    token_type = response.get("token_type")
+    if token_type is not None and str(token_type).lower() not in ACCESS_TOKEN_TYPES:
+        raise InvalidToken(
+            f"token_type {str(token_type)[:40]!r} is not an access token type",
+            description="The token is not an access token.",
+        )
 
 
 def _text(response: Mapping[str, object], name: str) -> str | None:

@@ -7,7 +7,7 @@ puts them in one tuple with unique ids.
 
 from __future__ import annotations
 
-from harness.checks import faults, leaks, rfc6750, roles, tokens
+from harness.checks import faults, leaks, lies, rfc6750, roles, tokens
 from harness.checks.base import Check, CheckContext, Where
 from harness.registry import by_id
 
@@ -17,6 +17,7 @@ ALL_CHECKS: tuple[Check, ...] = (
     + tokens.CHECKS[2:]
     + roles.CHECKS
     + faults.CHECKS
+    + lies.CHECKS
     + leaks.CHECKS
 )
 

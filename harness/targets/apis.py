@@ -11,7 +11,8 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import socket
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,6 +89,19 @@ class ApiServers:
         if (auth, down) not in self.servers:
             self._serve(auth, down)
         return self.servers[(auth, down)].url
+
+    @contextmanager
+    def fresh(self, auth: Mechanism) -> Iterator[str]:
+        """A newly started instance of an API (nothing cached yet), stopped after the block."""
+        if auth in self.problems:
+            raise config_problem(self.problems[auth])
+        factory = self.factories.get(auth) or sample_factory(auth)
+        app = label_requests(factory(self.settings[auth]), self.label(auth))
+        server = BackgroundServer(app).start()
+        try:
+            yield server.url
+        finally:
+            server.stop()
 
     def label(self, auth: Mechanism) -> str:
         """The log origin label of an API's requests."""

@@ -22,12 +22,13 @@ from harness.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
 from harness.redaction import Redactor
 from harness.subjects.file import Routes
 from harness.targets.apis import ApiFactories, ApiServers, api_client
-from harness.targets.base import Holder, IssuedToken, IssuerFault
+from harness.targets.base import Holder, IntrospectionFacts, IssuedToken, IssuerFault, IssuerLie
 from harness.targets.issuer_calls import IssuerCalls
 from harness.targets.mock_recipes import mock_recipes
 from harness.targets.tokens import TokenBroker, role_recipes
 from mock_issuer.faults import FaultKind
 from mock_issuer.issuer import MockIssuer
+from mock_issuer.lies import LieKind
 from mock_issuer.model import ServiceUser
 from mock_issuer.provision import ROLE, Provisioned
 from oauthkit.env import EnvSource
@@ -136,6 +137,29 @@ class MockTarget:
             for options in self._fault_options(fault):
                 stack.enter_context(self.issuer_server.fault(endpoint="introspect", **options))
             yield
+
+    @contextmanager
+    def lie(self, lie: IssuerLie) -> Iterator[None]:
+        """The issuer answers with ``lie`` inside the block."""
+        with self.issuer_server.lie(LieKind(lie.value)):
+            yield
+
+    @contextmanager
+    def fresh_api(self, auth: Mechanism, fresh: bool = True) -> Iterator[str]:
+        """A newly started API (``fresh``) or the usual one, for the block."""
+        if not fresh:
+            yield self.api_url(auth)
+            return
+        with self.apis.fresh(auth) as url:
+            yield url
+
+    def introspection_mark(self) -> int:
+        """How many introspection requests the issuer has recorded so far."""
+        return len(self.issuer_server.introspections)
+
+    def introspections_since(self, mark: int) -> list[IntrospectionFacts]:
+        """The introspection requests recorded from ``mark`` on."""
+        return self.issuer_server.introspections.since(mark)
 
     @contextmanager
     def expired_token(self, variant: Variant) -> Iterator[str]:

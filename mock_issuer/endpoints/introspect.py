@@ -25,6 +25,7 @@ from mock_issuer.errors import invalid_request
 from mock_issuer.forms import read_client_auth, read_form
 from mock_issuer.instance import Instance
 from mock_issuer.model import AppRecord
+from mock_issuer.records import describe
 from mock_issuer.tokens import resolve
 
 logger = logging.getLogger(__name__)
@@ -59,6 +60,9 @@ async def handle(request: Request, instance: Instance) -> Response:
     # Counted for benchmarks (calls that reach the issuer); one event loop serves every request.
     instance.introspection_calls += 1
     form = await read_form(request)
+    authorization = request.headers.get("authorization", "")
+    user_agent = request.headers.get("user-agent", "")
+    instance.introspections.add(describe(authorization, form, instance.now(), user_agent))
     creds = read_client_auth(request, form)
     require_credentials(creds)
     token = form.get("token")

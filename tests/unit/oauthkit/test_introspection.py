@@ -246,3 +246,80 @@ async def test_one_cancelled_caller_does_not_cancel_the_shared_lookup(clock: Clo
         release.set()
         assert await second == {"active": True}
     assert calls == ["tok"]
+
+
+class _Drip(httpx.AsyncByteStream):
+    """A body sent one byte per step, forever slower than any deadline here."""
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for byte in b'{"active": true}' * 100:
+            await asyncio.sleep(0.05)
+            yield bytes([byte])
+
+
+class _Chunks(httpx.AsyncByteStream):
+    """A body of `count` chunks of 64 KiB, with no Content-Length."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for _ in range(self.count):
+            yield b" " * 65536
+
+
+async def _introspector(fake: FakeIssuer, **options: float) -> AsyncIterator[Introspector]:
+    async with httpx.AsyncClient(transport=fake.transport()) as http:
+        yield Introspector(http, ISSUER, BASIC, **options)  # type: ignore[arg-type]
+
+
+async def test_a_body_dripped_past_the_deadline_fails_at_the_deadline_not_per_read(
+    fake_issuer: FakeIssuer,
+) -> None:
+    fake_issuer.introspect = lambda r: httpx.Response(
+        200, headers={"content-type": "application/json"}, stream=_Drip()
+    )
+    async for introspector in _introspector(fake_issuer, deadline_s=0.3):
+        with pytest.raises(IssuerUnreachable, match=r"0\.3 s deadline"):
+            await introspector.introspect("tok")
+
+
+@pytest.mark.parametrize("declared", [True, False])
+async def test_an_answer_above_the_size_cap_is_refused_without_reading_it_all(
+    fake_issuer: FakeIssuer, declared: bool
+) -> None:
+    headers = {"content-type": "application/json"}
+    if declared:
+        headers["content-length"] = str(64 * 65536)
+    fake_issuer.introspect = lambda r: httpx.Response(200, headers=headers, stream=_Chunks(64))
+    async for introspector in _introspector(fake_issuer, max_answer_bytes=100_000):
+        with pytest.raises(IssuerFailed, match="100000"):
+            await introspector.introspect("tok")
+
+
+async def test_a_compressed_answer_is_refused_as_identity_was_asked(
+    fake_issuer: FakeIssuer,
+) -> None:
+    headers = {"content-type": "application/json", "content-encoding": "gzip"}
+    fake_issuer.introspect = lambda r: httpx.Response(200, headers=headers, content=b"\x1f\x8b")
+    async for introspector in _introspector(fake_issuer):
+        with pytest.raises(IssuerFailed, match="compressed"):
+            await introspector.introspect("tok")
+    assert introspections(fake_issuer)[0].headers["accept-encoding"] == "identity"
+
+
+@pytest.mark.parametrize(
+    ("answer", "says"),
+    [
+        ({"active": "true"}, "not a JSON boolean"),
+        ({"active": True, "exp": "1800000000"}, "not a NumericDate"),
+        ({"active": True, "aud": 5}, "neither a string nor an array"),
+        ({"active": True, "iss": ["x"]}, "not a string"),
+    ],
+)
+async def test_rfc7662_2_2_a_malformed_answer_is_the_issuers_failure(
+    make: Callable[..., Introspector], fake_issuer: FakeIssuer, answer: object, says: str
+) -> None:
+    fake_issuer.introspect = lambda r: json_response(200, answer)
+    with pytest.raises(IssuerFailed, match=says):
+        await make().introspect("tok")

@@ -131,3 +131,23 @@ def test_roles_claim_of_unexpected_shape_gives_no_roles() -> None:
     assert roles_of(42) == frozenset()
     assert roles_of(None) == frozenset()
     assert roles_of({"a": 1, 2: "b"}) == frozenset({"a"})
+
+
+def test_rfc7519_4_1_3_one_string_is_one_audience_even_with_a_space() -> None:
+    with pytest.raises(InvalidToken):
+        validate({**GOOD, "aud": "other P1"}, POLICY, NOW)
+    assert validate({**GOOD, "aud": "P1"}, POLICY, NOW).aud == ("P1",)
+
+
+def test_rfc7662_2_2_an_iss_other_than_the_issuer_is_invalid() -> None:
+    policy = TokenPolicy(audiences=("P1",), issuer="https://issuer.test")
+    assert validate({**GOOD, "iss": "https://issuer.test"}, policy, NOW)
+    with pytest.raises(InvalidToken, match="issued by"):
+        validate({**GOOD, "iss": "https://elsewhere.test"}, policy, NOW)
+
+
+@pytest.mark.parametrize("token_type", ["refresh_token", "id_token", "N_A"])
+def test_rfc7662_2_2_a_token_type_that_is_no_access_token_is_invalid(token_type: str) -> None:
+    with pytest.raises(InvalidToken, match="not an access token"):
+        validate({**GOOD, "token_type": token_type}, POLICY, NOW)
+    assert validate({**GOOD, "token_type": "Bearer"}, POLICY, NOW)

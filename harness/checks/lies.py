@@ -1,0 +1,168 @@
+"""The lying issuer: well-formed HTTP, wrong answers; the API owes a refusal to each.
+
+RFC 7662 §2.2 defines the answer: a JSON object (RFC 8259, UTF-8) whose `active` is a JSON
+boolean. The mock issuer computes the true answer for a valid token, then bends it in one way.
+Never 200, never a 500: the token's fault (expired, not for this API, not an access token) is
+401 `invalid_token` (RFC 6750 §3.1); an answer that cannot be trusted at all (malformed, too
+big, too slow, compressed, redirected) is the issuer's fault, RFC 9110 §15.6.4 503. A 2xx is
+*fail-open*; a refusal with the other of 401/503 fails at SHOULD. Why each lie is whose fault
+is in `docs/harness.md` ("The lying issuer").
+
+The answer does not depend on how the token was obtained, so the checks run in the
+client-credentials cells (one per API, both token formats), not in all six.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from harness.checks.base import Check, CheckContext, CheckFn, Reply, Where
+from harness.checks.expect import describe
+from harness.matrix import Grant
+from harness.results import Level, Outcome, Status
+from harness.skips import NotApplicable
+from harness.targets.base import IssuerLie
+
+ISSUER_FAULT = 503
+TOKEN_FAULT = 401
+REFUSALS = (TOKEN_FAULT, ISSUER_FAULT)
+ONE_CELL = frozenset({Grant.CLIENT_CREDENTIALS})
+ONE_CELL_REASON = "the issuer's answer is judged once per API, in the client-credentials cell"
+
+
+@dataclass(frozen=True)
+class LieCase:
+    """One lie, the answer it owes, and where that is written."""
+
+    lie: IssuerLie
+    slug: str
+    title: str
+    rfc: str
+    status: int
+    path: str = "/api/private"
+
+
+def _cases() -> tuple[LieCase, ...]:
+    i, t = ISSUER_FAULT, TOKEN_FAULT
+    active, dates = "RFC 7662 §2.2", "RFC 7519 §2 (NumericDate); RFC 8259 §6"
+    body = "RFC 7662 §2.2; RFC 8259 §8.1"
+    return (
+        LieCase(IssuerLie.ACTIVE_STRING, "active-string", '"active": "true"', active, i),
+        LieCase(IssuerLie.ACTIVE_ONE, "active-one", '"active": 1', active, i),
+        LieCase(IssuerLie.ACTIVE_NULL, "active-null", '"active": null', active, i),
+        LieCase(IssuerLie.ACTIVE_LIST, "active-list", '"active": [true]', active, i),
+        LieCase(IssuerLie.ACTIVE_MISSING, "active-missing", "no active member", active, i),
+        LieCase(IssuerLie.ACTIVE_DUPLICATE, "active-duplicate",
+                '"active": false ... "active": true in one object', "RFC 8259 §4", i),
+        LieCase(IssuerLie.EXPIRED, "expired", '"active": true with exp an hour ago',
+                "RFC 7662 §2.2; RFC 7519 §4.1.4", t),
+        LieCase(IssuerLie.NOT_YET_VALID, "not-yet-valid", '"active": true with nbf in an hour',
+                "RFC 7662 §2.2; RFC 7519 §4.1.5", t),
+        LieCase(IssuerLie.EXP_STRING, "exp-string", "exp as a string", dates, i),
+        LieCase(IssuerLie.EXP_NAN, "exp-nan", "exp NaN", dates, i),
+        LieCase(IssuerLie.EXP_OVERFLOW, "exp-1e400", "exp 1e400", dates, i),
+        LieCase(IssuerLie.EXP_HUNDREDS_OF_DIGITS, "exp-400-digits",
+                "exp an integer of 400 digits", dates, i),
+        LieCase(IssuerLie.EXP_THOUSANDS_OF_DIGITS, "exp-5000-digits",
+                "exp an integer of 5000 digits", dates, i),
+        LieCase(IssuerLie.FOREIGN_AUDIENCE, "foreign-audience", "aud another project",
+                "RFC 7662 §4; RFC 7519 §4.1.3", t),
+        LieCase(IssuerLie.TWO_AUDIENCES_IN_ONE_STRING, "aud-two-in-one-string",
+                'aud "<other> <ours>" (one string is one audience)', "RFC 7519 §4.1.3", t),
+        LieCase(IssuerLie.FOREIGN_ISSUER, "foreign-issuer", "iss another issuer",
+                "RFC 7662 §2.2; RFC 7519 §4.1.1", t),
+        LieCase(IssuerLie.REFRESH_TOKEN_TYPE, "refresh-token-type", 'token_type "refresh_token"',
+                "RFC 7662 §2.2; RFC 6749 §1.5", t),
+        LieCase(IssuerLie.ROLES_WRONG_TYPE, "roles-wrong-type",
+                'roles claim one string "not-read:messages" (403 on the scoped route)',
+                "RFC 6750 §3.1", 403, "/api/private-scoped"),
+        LieCase(IssuerLie.DEEP_NESTING, "deep-nesting", "JSON nested 100000 deep",
+                "RFC 8259 §9", i),
+        LieCase(IssuerLie.HUGE_BODY, "huge-body", "a 30 MB answer", "RFC 8259 §9", i),
+        LieCase(IssuerLie.COMPRESSED_BOMB, "gzip-bomb",
+                "a gzip answer expanding to 200 MB", "RFC 9110 §8.4", i),
+        LieCase(IssuerLie.JSON_AS_HTML, "json-as-html", "JSON sent as text/html", body, i),
+        LieCase(IssuerLie.JSON_AS_UTF16, "json-as-utf16", "JSON encoded in UTF-16", body, i),
+        LieCase(IssuerLie.EMPTY_200, "empty-200", "200 with an empty body", body, i),
+        LieCase(IssuerLie.TOO_MANY_REQUESTS, "429", "429 with Retry-After",
+                "RFC 6585 §4; RFC 9110 §15.6.4", i),
+        LieCase(IssuerLie.REDIRECT_ELSEWHERE, "302-elsewhere",
+                "302 to an endpoint that says active", "RFC 7662 §2.2; RFC 9110 §15.4.3", i),
+        LieCase(IssuerLie.DRIP_BODY, "drip-body",
+                "the body dripped past the API's timeout", "RFC 9110 §15.6.4", i),
+        LieCase(IssuerLie.DRIP_HEADERS, "drip-headers",
+                "the headers dripped past the API's timeout", "RFC 9110 §15.6.4", i),
+        LieCase(IssuerLie.DISCOVERY_OTHER_ISSUER, "discovery-other-issuer",
+                "discovery names another issuer", "RFC 8414 §3.3", i),
+        LieCase(IssuerLie.DISCOVERY_NO_INTROSPECTION, "discovery-no-introspection",
+                "discovery without introspection_endpoint", "RFC 8414 §2", i),
+        LieCase(IssuerLie.DISCOVERY_DEEP_NESTING, "discovery-deep-nesting",
+                "discovery nested 100000 deep", "RFC 8414 §3.2; RFC 8259 §9", i),
+        LieCase(IssuerLie.DISCOVERY_HUGE_NUMBER, "discovery-huge-number",
+                "discovery with a 5000-digit number", "RFC 8414 §3.2; RFC 8259 §6", i),
+    )  # fmt: skip
+
+
+CASES = _cases()
+
+
+def judge(ctx: CheckContext, reply: Reply, owed: int) -> Outcome:
+    """Grade a reply to a lie: the owed refusal passes; a 2xx is fail-open; 401/503 swapped
+    fails at SHOULD; anything else (a 500, no answer) fails at MUST."""
+    expected = f"HTTP {owed} (a refusal; never 2xx, never 500)"
+    actual = describe(reply)
+    if reply.status == owed:
+        return ctx.outcome(Status.PASSED, expected, actual)
+    status = reply.status or 0
+    if 200 <= status < 300:
+        detail = "fail-open: the API accepted an answer it had to refuse"
+        return _graded(ctx, expected, actual, detail, Level.MUST, fail_open=True)
+    if status in (*REFUSALS, 403) and owed in (*REFUSALS, 403):
+        detail = f"refused, but with {status} where {owed} fits (see docs/harness.md)"
+        return _graded(ctx, expected, actual, detail, Level.SHOULD)
+    return _graded(ctx, expected, actual, "", Level.MUST)
+
+
+def _graded(
+    ctx: CheckContext, expected: str, actual: str, detail: str, level: Level,
+    *, fail_open: bool = False,
+) -> Outcome:  # fmt: skip
+    outcome = ctx.outcome(Status.FAILED, expected, actual, detail)
+    return dataclasses.replace(outcome, level=level, fail_open=fail_open)
+
+
+def _lying(case: LieCase) -> CheckFn:
+    def check(ctx: CheckContext) -> Outcome:
+        mock = ctx.target.mock
+        if mock is None:
+            raise NotApplicable("a lying issuer needs the mock issuer")
+        token = ctx.token()  # obtained before the lie
+        mechanism = ctx.variant.cell.mechanism
+        with mock.lie(case.lie), mock.fresh_api(mechanism, case.lie.fresh) as base_url:
+            reply = ctx.get(case.path, f"Bearer {token}", base_url=base_url)
+        return judge(ctx, reply, case.status)
+
+    check.__doc__ = f"The issuer answers {case.title}: the API owes {case.status}."
+    return check
+
+
+def check_id(case: LieCase) -> str:
+    """``RFC<n>-<section>-lie-<what>``, after the first RFC section the case cites."""
+    number, _, section = case.rfc.split(";")[0].removeprefix("RFC ").partition(" §")
+    return f"RFC{number}-{section.split(' ')[0]}-lie-{case.slug}"
+
+
+CHECKS = tuple(
+    Check(
+        check_id(case),
+        f"Issuer lies ({case.title}): {case.status}",
+        case.rfc,
+        Level.MUST,
+        Where.MOCK,
+        _lying(case),
+        grants=ONE_CELL,
+        other_grants_reason=ONE_CELL_REASON,
+    )
+    for case in CASES
+)
