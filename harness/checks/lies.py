@@ -15,6 +15,7 @@ client-credentials cells (one per API, both token formats), not in all six.
 from __future__ import annotations
 
 import dataclasses
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 from harness.checks.base import Check, CheckContext, CheckFn, Reply, Where
@@ -138,8 +139,15 @@ def _lying(case: LieCase) -> CheckFn:
         if mock is None:
             raise NotApplicable("a lying issuer needs the mock issuer")
         token = ctx.token()  # obtained before the lie
-        mechanism = ctx.variant.cell.mechanism
-        with mock.lie(case.lie), mock.fresh_api(mechanism, case.lie.fresh) as base_url:
+        with ExitStack() as stack:
+            stack.enter_context(mock.lie(case.lie))
+            base_url = ctx.api_url
+            if case.lie.fresh:  # discovery is read once per process: a new API must read it
+                fresh = getattr(ctx.target, "fresh_api", None)
+                if fresh is None:
+                    raise NotApplicable("a discovery lie needs an API started afresh, which "
+                                        "this target cannot do")  # fmt: skip
+                base_url = stack.enter_context(fresh(ctx.variant.cell.mechanism))
             reply = ctx.get(case.path, f"Bearer {token}", base_url=base_url)
         return judge(ctx, reply, case.status)
 

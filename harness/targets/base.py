@@ -106,9 +106,6 @@ class MockControls(Protocol):
     def lie(self, lie: IssuerLie) -> AbstractContextManager[None]:
         """Make the issuer answer with ``lie`` inside the ``with`` block."""
 
-    def fresh_api(self, auth: Mechanism, fresh: bool = True) -> AbstractContextManager[str]:
-        """Base URL of a newly started API (``fresh``) or of the usual one, for the block."""
-
     def introspections_since(self, mark: int) -> list[IntrospectionFacts]:
         """The issuer's record of introspection requests from ``mark`` on."""
 

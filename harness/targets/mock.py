@@ -145,11 +145,8 @@ class MockTarget:
             yield
 
     @contextmanager
-    def fresh_api(self, auth: Mechanism, fresh: bool = True) -> Iterator[str]:
-        """A newly started API (``fresh``) or the usual one, for the block."""
-        if not fresh:
-            yield self.api_url(auth)
-            return
+    def fresh_api(self, auth: Mechanism) -> Iterator[str]:
+        """A newly started sample API (nothing cached, discovery unread), for the block."""
         with self.apis.fresh(auth) as url:
             yield url
 
