@@ -47,6 +47,11 @@ class ApiProcess:
         self._url: str | None = None
 
     @property
+    def workdir(self) -> Path:
+        """The folder of its log file, where load scripts for it may be written."""
+        return self._log_file.parent
+
+    @property
     def url(self) -> str:
         """The API's base URL; only known once started."""
         if self._url is None:

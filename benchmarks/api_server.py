@@ -2,8 +2,11 @@
 
 The benchmark runs each API apart from the load driver and the mock issuer, so the API has a
 core and an interpreter lock to itself and its peak RSS is its own. The app is the sample's own
-`create_app`, configured from the `.env` the mock issuer writes, as a user runs it; it checks
-tokens by RFC 7662 introspection (https://www.rfc-editor.org/rfc/rfc7662#section-2.1).
+`create_app`, configured from the `.env` the mock issuer writes, and served by uvicorn with the
+choices `python -m api_jwt` makes (`oauthkit.serve`): uvicorn's automatic event loop and HTTP
+parser (uvloop and httptools when installed), lifespan on. Only the access log is off, as at
+`--log-level warning`. It checks tokens by RFC 7662 introspection
+(https://www.rfc-editor.org/rfc/rfc7662#section-2.1).
 
 Protocol on the pipes: once serving, one JSON line `{"url": ...}` on stdout; each line `usage`
 on stdin is answered with `{"cpu_s": S, "peak_rss_kib": N}`; end of input stops the server
@@ -18,13 +21,17 @@ import json
 import logging
 import os
 import resource
+import socket
 import sys
+import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import uvicorn
+
 from benchmarks.scenarios import API_NAMES
-from mock_issuer.server import BackgroundServer
 from oauthkit.env import EnvSource
 from oauthkit.errors import ConfigError
 
@@ -47,11 +54,14 @@ def _peak_rss_kib(own: resource.struct_rusage) -> int:
     return own.ru_maxrss // 1024 if sys.platform == "darwin" else own.ru_maxrss
 
 
-def server_for(app_name: str, env_file: Path) -> BackgroundServer:
+def server_for(app_name: str, env_file: Path) -> uvicorn.Server:
     """A server (not started) for the sample `app_name`, set up by `env_file` and environment."""
     sample: Any = importlib.import_module(f"{app_name}.app")
     settings = sample.load_settings(EnvSource.load(env_file, os.environ, required=True))
-    return BackgroundServer(sample.create_app(settings))
+    config = uvicorn.Config(
+        sample.create_app(settings), lifespan="on", log_level="warning", access_log=False
+    )
+    return uvicorn.Server(config)
 
 
 def answer(stdin: Any, stdout: Any) -> None:
@@ -74,10 +84,23 @@ def main(argv: Sequence[str]) -> int:
     except ConfigError as exc:
         print(f"benchmarks.api_server: configuration error: {exc}", file=sys.stderr)
         return 2
-    with server:
-        print(json.dumps({"url": server.url}), flush=True)
-        answer(sys.stdin, sys.stdout)
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    threading.Thread(target=_control, args=(server, port), daemon=True).start()
+    server.run(sockets=[listener])
     return 0
+
+
+def _control(server: uvicorn.Server, port: int) -> None:
+    # The server runs in the main thread, as under `python -m api_jwt`; this thread reports
+    # the URL once it serves, answers `usage`, and stops it at the end of input.
+    while not server.started:
+        if server.should_exit:
+            return
+        time.sleep(0.01)
+    print(json.dumps({"url": f"http://127.0.0.1:{port}"}), flush=True)
+    answer(sys.stdin, sys.stdout)
+    server.should_exit = True
 
 
 if __name__ == "__main__":

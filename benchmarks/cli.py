@@ -11,12 +11,13 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
 from pathlib import Path
 from typing import TextIO, cast
 
+from benchmarks.loadgen import choose
 from benchmarks.options import parser
 from benchmarks.report import markdown, table, write_json
 from benchmarks.results import failed, run_result
@@ -34,14 +35,25 @@ def main(argv: Sequence[str], stdout: TextIO | None = None, stderr: TextIO | Non
         return 0
     requests = None if args.duration else args.requests
     load = Load(args.concurrency, requests, args.duration, args.pool, args.path)
+    try:
+        generator = choose(args.load, load)
+    except ValueError as exc:
+        print(f"python -m benchmarks: {exc}", file=err)
+        return 2
     started = datetime.now()
+    progress = _progress(err)
+    progress(f"load generator: {generator}")
     with _workdir(args.workdir) as workdir:
-        results = run(scenarios, load, workdir, lambda line: print(line, file=err, flush=True))
+        results = run(scenarios, load, workdir, progress, generator)
     print(markdown(results) if args.markdown else table(results), file=out)
     if args.json:
         write_json(args.json, run_result(started, load, results))
         print(f"results written to {args.json}", file=err)
     return _verdict(sum(map(failed, results)), err)
+
+
+def _progress(err: TextIO) -> Callable[[str], None]:
+    return lambda line: print(line, file=err, flush=True)
 
 
 def _scenarios(args: argparse.Namespace) -> list[Scenario]:

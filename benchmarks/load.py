@@ -1,11 +1,13 @@
-"""The load driver: N concurrent clients, each with its own kept-alive connection, sending
-bearer requests to one API for a number of requests or a fixed time.
+"""The in-repo load driver: N concurrent clients, each with its own kept-alive connection,
+sending one `Target`'s requests for a number of requests or a fixed time.
 
-Each request carries `Authorization: Bearer <token>` (RFC 6750 §2.1,
-https://www.rfc-editor.org/rfc/rfc6750#section-2.1), tokens taken round-robin from the pool, so
-a pool of one is the hot-token case. Latency is timed from sending to the whole body read. Every
-answer is counted by status, and every transport failure by its exception's name, so errors are
-seen in the results rather than hidden in an average.
+Each request carries a token (`Authorization: Bearer <token>`, RFC 6750 §2.1,
+https://www.rfc-editor.org/rfc/rfc6750#section-2.1, or an introspection form), tokens taken
+round-robin from the pool, so a pool of one is the hot-token case. It runs in a process of its
+own (`benchmarks.load_process`), apart from the measured API and the mock issuer. Latency is
+timed from sending to the whole body read. Every answer is counted by status, and every
+transport failure by its exception's name, so errors are seen in the results rather than hidden
+in an average.
 """
 
 from __future__ import annotations
@@ -21,17 +23,27 @@ from dataclasses import dataclass, field
 import httpx
 
 from benchmarks.scenarios import Load
+from benchmarks.stats import LatencySummary, summarize
+from benchmarks.target import Target
 
 REQUEST_TIMEOUT_S = 30.0
 
 
 @dataclass(frozen=True)
 class LoadSample:
-    """What one run saw: a latency per completed request, outcomes, and the wall time."""
+    """What one run saw: a latency per completed request, outcomes, and the wall time.
+
+    A generator that reports percentiles rather than each latency (wrk) gives `latency`.
+    """
 
     latencies_s: tuple[float, ...]
     outcomes: dict[str, int]
     elapsed_s: float
+    latency: LatencySummary | None = None
+
+    def latency_summary(self) -> LatencySummary:
+        """The latency percentiles, as reported or computed from the latencies."""
+        return self.latency or summarize(self.latencies_s)
 
     @property
     def requests(self) -> int:
@@ -47,20 +59,21 @@ class _Tally:
     outcomes: Counter[str] = field(default_factory=Counter)
 
 
-async def drive(base_url: str, tokens: Sequence[str], load: Load) -> LoadSample:
-    """Send `load` to `base_url + load.path` from `load.concurrency` clients."""
+async def drive(target: Target, tokens: Sequence[str], load: Load) -> LoadSample:
+    """Send `load` to `target` from `load.concurrency` clients."""
     if not tokens:
         raise ValueError("drive() needs at least one token to send.")
     async with AsyncExitStack() as stack:
         clients = [
-            await stack.enter_async_context(_client(base_url)) for _ in range(load.concurrency)
+            await stack.enter_async_context(_client(target.base_url))
+            for _ in range(load.concurrency)
         ]
-        await asyncio.gather(*(_open_connection(http) for http in clients))
+        await asyncio.gather(*(_open_connection(http, target.warm_path) for http in clients))
         tally, tickets = _Tally(), itertools.count()
         started = time.perf_counter()
         deadline = None if load.duration is None else started + load.duration
         await asyncio.gather(
-            *(_worker(http, tokens, load, tickets, deadline, tally) for http in clients)
+            *(_worker(http, target, tokens, load, tickets, deadline, tally) for http in clients)
         )
         elapsed = time.perf_counter() - started
     return LoadSample(tuple(tally.latencies), dict(tally.outcomes), elapsed)
@@ -74,9 +87,9 @@ def _client(base_url: str) -> httpx.AsyncClient:
     return httpx.AsyncClient(base_url=base_url, limits=limits, timeout=REQUEST_TIMEOUT_S)
 
 
-async def _open_connection(http: httpx.AsyncClient) -> None:
-    # The unprotected route, so connection setup is not timed as part of the first request.
-    answer = await http.get("/api/public")
+async def _open_connection(http: httpx.AsyncClient, path: str) -> None:
+    # An unprotected route, so connection setup is not timed as part of the first request.
+    answer = await http.get(path)
     if answer.status_code != 200:
         raise RuntimeError(
             f"GET {answer.request.url} answered {answer.status_code} during warm-up: "
@@ -86,6 +99,7 @@ async def _open_connection(http: httpx.AsyncClient) -> None:
 
 async def _worker(
     http: httpx.AsyncClient,
+    target: Target,
     tokens: Sequence[str],
     load: Load,
     tickets: itertools.count[int],
@@ -97,13 +111,14 @@ async def _worker(
             return
         if deadline is not None and time.perf_counter() >= deadline:
             return
-        await _one(http, load.path, tokens[ticket % len(tokens)], tally)
+        await _one(http, target, tokens[ticket % len(tokens)], tally)
 
 
-async def _one(http: httpx.AsyncClient, path: str, token: str, tally: _Tally) -> None:
+async def _one(http: httpx.AsyncClient, target: Target, token: str, tally: _Tally) -> None:
+    headers, body = target.request_headers(token), target.body(token)
     started = time.perf_counter()
     try:
-        response = await http.get(path, headers={"Authorization": f"Bearer {token}"})
+        response = await http.request(target.method, target.path, headers=headers, content=body)
     except httpx.HTTPError as exc:
         tally.outcomes[type(exc).__name__] += 1
         return

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from benchmarks.loadgen import CHOICES as GENERATORS
 from benchmarks.scenarios import API_NAMES, TOKEN_MIXES
 
 EXAMPLES = """examples:
@@ -147,6 +148,13 @@ def _load_options(group: argparse._ArgumentGroup) -> None:
     )
     add("--path", default="/api/private",
         help="protected route to call (default: %(default)s)")  # fmt: skip
+    add(
+        "--load",
+        choices=GENERATORS,
+        default="auto",
+        help="load generator, in a process of its own: wrk, the in-repo driver (python), or "
+        "auto: wrk when installed and --duration is given (default: %(default)s)",
+    )
 
 
 def _output_options(group: argparse._ArgumentGroup) -> None:

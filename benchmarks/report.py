@@ -22,6 +22,10 @@ def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
 
 
+def _cpu(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
 COLUMNS: tuple[Column, ...] = (
     ("api", lambda r: r["api"]),
     ("cache", lambda r: "off" if r["cache_ttl_s"] <= 0 else f"{r['cache_ttl_s']:g}s"),
@@ -36,6 +40,7 @@ COLUMNS: tuple[Column, ...] = (
     ("introspections", lambda r: str(r["introspection_calls"])),
     ("API CPU ms/req", lambda r: f"{r['api_cpu_ms_per_request']:.2f}"),
     ("API RSS MiB", lambda r: _ms(r["api_peak_rss_mib"])),
+    ("issuer CPU ms/call", lambda r: _cpu(r.get("issuer_cpu_ms_per_introspection"))),
 )
 _LEFT = {"api", "cache", "tokens", "statuses"}
 

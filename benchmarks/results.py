@@ -17,7 +17,10 @@ from typing import TypedDict
 from benchmarks.api_process import ApiUsage
 from benchmarks.load import LoadSample
 from benchmarks.scenarios import INTROSPECTION_AUTH, Load, Scenario
-from benchmarks.stats import LatencySummary, rate, summarize
+from benchmarks.stats import LatencySummary, rate
+
+OK_STATUSES = frozenset({"200", "2xx"})
+"""Outcomes that are not failures: `2xx` is wrk's count of 2xx and 3xx answers."""
 
 
 class ScenarioResult(TypedDict):
@@ -40,6 +43,8 @@ class ScenarioResult(TypedDict):
     introspections_per_request: float
     api_cpu_ms_per_request: float
     api_peak_rss_mib: float
+    issuer_cpu_ms_per_introspection: float | None
+    load_generator: str
 
 
 class RunResult(TypedDict):
@@ -57,6 +62,9 @@ def scenario_result(
     sample: LoadSample,
     introspection_calls: int,
     api: tuple[ApiUsage, ApiUsage],
+    *,
+    issuer_cpu_s: float = 0.0,
+    generator: str = "python",
 ) -> ScenarioResult:
     """Combine what the driver, the issuer and the API process (usage before, after) saw."""
     requests = sample.requests
@@ -73,13 +81,20 @@ def scenario_result(
         requests=requests,
         elapsed_s=round(sample.elapsed_s, 3),
         requests_per_s=rate(requests, sample.elapsed_s),
-        latency_ms=summarize(sample.latencies_s),
+        latency_ms=sample.latency_summary(),
         statuses=dict(sorted(sample.outcomes.items())),
         introspection_calls=introspection_calls,
         introspections_per_request=round(introspection_calls / requests, 3) if requests else 0.0,
         api_cpu_ms_per_request=round(cpu_ms / requests, 3) if requests else 0.0,
         api_peak_rss_mib=round(api[1].peak_rss_kib / 1024, 1),
+        issuer_cpu_ms_per_introspection=per(issuer_cpu_s * 1000.0, introspection_calls),
+        load_generator=generator,
     )
+
+
+def per(total: float, count: int) -> float | None:
+    """`total / count` to 3 decimals, None when nothing was counted."""
+    return round(total / count, 3) if count else None
 
 
 def run_result(started: datetime, load: Load, results: list[ScenarioResult]) -> RunResult:
@@ -104,4 +119,4 @@ def run_result(started: datetime, load: Load, results: list[ScenarioResult]) -> 
 
 def failed(result: ScenarioResult) -> bool:
     """Whether any request got something other than 200."""
-    return any(status != "200" for status in result["statuses"])
+    return any(status not in OK_STATUSES for status in result["statuses"])

@@ -13,14 +13,17 @@ connections.
 from __future__ import annotations
 
 import asyncio
+import resource
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from benchmarks.api_process import ApiProcess
 from benchmarks.load import drive
+from benchmarks.loadgen import Generator, generate
 from benchmarks.results import ScenarioResult, scenario_result
 from benchmarks.scenarios import Load, Scenario, by_api
+from benchmarks.target import route
 from benchmarks.tokens import fresh_tokens
 from mock_issuer import FaultKind, MockIssuer
 
@@ -28,7 +31,11 @@ Progress = Callable[[str], None]
 
 
 def run(
-    scenarios: Sequence[Scenario], load: Load, workdir: Path, progress: Progress
+    scenarios: Sequence[Scenario],
+    load: Load,
+    workdir: Path,
+    progress: Progress,
+    generator: Generator = "python",
 ) -> list[ScenarioResult]:
     """Measure every scenario; `workdir` holds the `.env`, key files and the APIs' logs."""
     results: list[ScenarioResult] = []
@@ -39,27 +46,52 @@ def run(
                 _warm_up(api, env_file, load)
                 for scenario in group:
                     progress(f"[{len(results) + 1}/{len(scenarios)}] {scenario.name}")
-                    results.append(measure(issuer, api, env_file, scenario, load))
+                    results.append(measure(issuer, api, env_file, scenario, load, generator))
     return results
 
 
 def measure(
-    issuer: MockIssuer, api: ApiProcess, env_file: Path, scenario: Scenario, load: Load
+    issuer: MockIssuer,
+    api: ApiProcess,
+    env_file: Path,
+    scenario: Scenario,
+    load: Load,
+    generator: Generator = "python",
 ) -> ScenarioResult:
-    """One scenario against a running API: fresh tokens, timed load, counted introspections."""
+    """One scenario against a running API: fresh tokens, timed load, counted introspections.
+
+    The mock issuer serves in this process, which only waits while the load runs elsewhere, so
+    this process's CPU time over the timed part is the issuer's.
+    """
     tokens = fresh_tokens(env_file, load.token_count(scenario.tokens))
+    target = route(api.url, load.path)
     with _issuer_latency(issuer, scenario.issuer_latency_ms):
-        calls, usage = issuer.introspection_calls, api.usage()
-        sample = asyncio.run(drive(api.url, tokens, load))
-        calls, usage_after = issuer.introspection_calls - calls, api.usage()
-    return scenario_result(scenario, load, sample, calls, (usage, usage_after))
+        calls, usage, own = issuer.introspection_calls, api.usage(), own_cpu_s()
+        sample = generate(generator, target, tokens, load, api.workdir)
+        own, calls = own_cpu_s() - own, issuer.introspection_calls - calls
+        usage_after = api.usage()
+    return scenario_result(
+        scenario,
+        load,
+        sample,
+        calls,
+        (usage, usage_after),
+        issuer_cpu_s=own,
+        generator=generator,
+    )
+
+
+def own_cpu_s() -> float:
+    """This process's CPU seconds (user + system, all threads) so far."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return own.ru_utime + own.ru_stime
 
 
 def _warm_up(api: ApiProcess, env_file: Path, load: Load) -> None:
     # Throw-away tokens, one per client: the API discovers the issuer's endpoints and opens its
     # connections to the issuer before anything is timed.
     warm = Load(concurrency=load.concurrency, requests=2 * load.concurrency, path=load.path)
-    asyncio.run(drive(api.url, fresh_tokens(env_file, load.concurrency), warm))
+    asyncio.run(drive(route(api.url, load.path), fresh_tokens(env_file, load.concurrency), warm))
 
 
 def _issuer_latency(issuer: MockIssuer, latency_ms: float) -> AbstractContextManager[object]:

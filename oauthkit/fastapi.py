@@ -34,7 +34,7 @@ from oauthkit.introspection import ClientAuth, Introspector
 from oauthkit.jwks import JwksCache
 from oauthkit.local_jwt import JwtRules, LocalJwtValidator
 from oauthkit.settings import ApiSettings
-from oauthkit.transport import timeout
+from oauthkit.transport import issuer_client
 from oauthkit.validation import Principal, TokenPolicy, require_roles, validate
 
 logger = logging.getLogger("oauthkit.api")
@@ -191,7 +191,7 @@ def build_api(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with httpx.AsyncClient(transport=transport, timeout=timeout(timeout_s)) as http:
+        async with issuer_client(timeout_s, transport) as http:
             app.state.token_guard = make_guard(http)
             on_start()
             yield

@@ -3,7 +3,9 @@
 RFC 6749 §5 (https://www.rfc-editor.org/rfc/rfc6749#section-5) and RFC 7662 §2.2 answer with
 `application/json` objects; anything else, and any network failure, means the issuer gave no
 usable answer. Callers inject the transport (`httpx.MockTransport`, `httpx.ASGITransport`) so
-tests need no patching; this module only turns failures into errors that name the URL.
+tests need no patching; this module turns failures into errors that name the URL, and builds
+an API's client, which speaks over aiohttp unless a transport is injected
+(`oauthkit.aiohttp_transport`).
 
 An issuer that lies must not hold an API hostage: `deadline` bounds a whole exchange (a body
 dripped one byte at a time beats every per-read timeout), and `send_capped` reads at most
@@ -29,6 +31,16 @@ DEFAULT_MAX_ANSWER_BYTES = 1024 * 1024
 def timeout(seconds: float) -> httpx.Timeout:
     """An explicit timeout for every phase of a request (connect, write, read, pool)."""
     return httpx.Timeout(seconds)
+
+
+def issuer_client(
+    seconds: float, transport: httpx.AsyncBaseTransport | None = None
+) -> httpx.AsyncClient:
+    """An API's client for its calls to the issuer: `transport`, or aiohttp's by default."""
+    # Imported here: the service-user clients, which use this module too, never load aiohttp.
+    from oauthkit.aiohttp_transport import IssuerTransport
+
+    return httpx.AsyncClient(transport=transport or IssuerTransport(), timeout=timeout(seconds))
 
 
 @contextmanager
