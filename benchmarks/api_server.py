@@ -31,7 +31,7 @@ from typing import Any
 
 import uvicorn
 
-from benchmarks.scenarios import API_NAMES
+from benchmarks.scenarios import SERVED_APIS
 from oauthkit.env import EnvSource
 from oauthkit.errors import ConfigError
 
@@ -74,7 +74,7 @@ def answer(stdin: Any, stdout: Any) -> None:
 def main(argv: Sequence[str]) -> int:
     """Serve until stdin closes; exit status 2 on a configuration error."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.api_server")
-    parser.add_argument("app", choices=API_NAMES)
+    parser.add_argument("app", choices=SERVED_APIS)
     parser.add_argument("--env-file", type=Path, required=True)
     args = parser.parse_args(argv)
     # Refusals log at INFO; only issuer trouble (ERROR) reaches the log file.

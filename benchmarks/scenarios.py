@@ -16,13 +16,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-ApiName = Literal["api_jwt", "api_basic_auth"]
+ApiName = Literal["api_jwt", "api_basic_auth", "api_local_jwt"]
 TokenMix = Literal["hot", "distinct"]
 API_NAMES: tuple[ApiName, ...] = ("api_jwt", "api_basic_auth")
+"""The introspecting samples: the scenarios' cache and issuer-latency dimensions apply to them."""
+SERVED_APIS: tuple[ApiName, ...] = (*API_NAMES, "api_local_jwt")
+"""Every sample `benchmarks.api_server` can serve (`api_local_jwt` checks JWTs with the JWKS)."""
 TOKEN_MIXES: tuple[TokenMix, ...] = ("hot", "distinct")
 INTROSPECTION_AUTH: dict[ApiName, str] = {
     "api_jwt": "private_key_jwt",
     "api_basic_auth": "client_secret_basic",
+    "api_local_jwt": "none (local JWT validation)",
 }
 
 
