@@ -1,8 +1,9 @@
 """``python -m harness``: run the matrix, show it, write the report, exit 0 only if all MUSTs pass.
 
 Mock issuer by default; ``--env-file .env`` (or ``--issuer live``) runs against a live issuer
-found by discovery (RFC 8414). Exit status: 0 when every MUST check (RFC 2119 §1) passed, 1 when
-one failed, 2 when the run could not start (bad option, missing ``.env``).
+found by discovery (RFC 8414). Exit status: 0 PASSED (every MUST check, RFC 2119 §1, ran and
+passed), 1 FAILED (one failed), 2 when the run could not start (bad option, missing ``.env``),
+3 INCOMPLETE (nothing failed, but settings were missing or part of the run could not start).
 """
 
 from __future__ import annotations
@@ -18,16 +19,27 @@ from typing import TextIO
 from harness.cases import select_cells, select_checks
 from harness.matrix import Cell, Mode
 from harness.report import write_report
-from harness.results import CheckResult
+from harness.results import CheckResult, Verdict
 from harness.runinfo import python_module_command
-from harness.runner import CellDone, Plan, run_matrix
+from harness.runner import CellDone, Plan, RunNotStarted, run_matrix
 from harness.subjects.file import Subject, SubjectError, chosen_subjects, sample_subjects
 from harness.targets.spec import TargetSpec
-from harness.terminal import failures_text, matrix_table, observations_text, progress_line
+from harness.terminal import (
+    failures_text,
+    matrix_table,
+    observations_text,
+    progress_line,
+    verdict_text,
+)
 from oauthkit.errors import ConfigError
 
 DEFAULT_REPORT = Path("reports") / "matrix.html"
-EXIT_PASSED, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
+EXIT_PASSED, EXIT_FAILED, EXIT_UNUSABLE, EXIT_INCOMPLETE = 0, 1, 2, 3
+EXIT_STATUS = {
+    Verdict.PASSED: EXIT_PASSED,
+    Verdict.FAILED: EXIT_FAILED,
+    Verdict.INCOMPLETE: EXIT_INCOMPLETE,
+}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -36,7 +48,9 @@ def parser() -> argparse.ArgumentParser:
         prog="python -m harness",
         description="Run the token-introspection matrix (3 grants x 2 introspection "
         "authentications) against the embedded mock issuer or a live one, print it, and write "
-        "an HTML report with a JSON twin. Exits 0 when every MUST check passed, 1 otherwise.",
+        "an HTML report with a JSON twin. Exit status: 0 passed (every MUST check ran and passed), "
+        "1 failed, 2 could not start, 3 incomplete (settings missing, or part of the run "
+        "could not start; each missing variable is named).",
     )
     p.add_argument(
         "--env-file",
@@ -102,8 +116,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
           f"issuer with {workers} worker(s)...", file=out, flush=True)  # fmt: skip
     try:
         run = run_matrix(plan, workers, _progress(out), _command(argv))
-    except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (ConfigError, RunNotStarted) as exc:
+        print(f"error: the run could not start: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
     paths = write_report(run, args.report)
     print("\n" + matrix_table(run), file=out)
@@ -116,8 +130,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     if not run.checks_ran:
         print("\nNo check ran: every cell is not applicable or not configured (see above).",
               file=out)  # fmt: skip
+    print("", *verdict_text(run), sep="\n", file=out)
     print(f"\nreport: {paths.html}\n  json: {paths.json}", file=out)
-    return EXIT_PASSED if run.passed else EXIT_FAILED
+    return EXIT_STATUS[run.verdict]
 
 
 def _plan(args: argparse.Namespace) -> Plan:

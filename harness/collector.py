@@ -1,7 +1,8 @@
 """The controller's side of the pytest plugin: gather results, write the report once.
 
-Results arrive as plain dicts on each test report's ``user_properties`` (from xdist workers or
-from this process alike), keyed by (variant, check) so every case appears exactly once.
+Results arrive as JSON strings on each test report's ``user_properties`` (from xdist workers or
+from this process alike; JSON, so a JUnit XML file carries them readably, not as Python
+reprs), keyed by (subject, variant, check) so every case appears exactly once.
 A matrix test that errored before running its check (e.g. the target did not start) still
 appears, as a failure naming the error. Levels per RFC 2119 §1/§3. Issuer-behaviour
 observations (RFC 7662, RFC 6749 answers) arrive the same way and are listed after the matrix.
@@ -9,6 +10,7 @@ observations (RFC 7662, RFC 6749 answers) arrive the same way and are listed aft
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -18,12 +20,27 @@ import pytest
 from harness.report import ReportPaths, write_report
 from harness.results import CheckResult, Level, ObservationResult, RunInfo, RunResult, Status
 from harness.runinfo import command_line, now_iso, versions
-from harness.terminal import matrix_table, observations_text
+from harness.terminal import matrix_table, observations_text, verdict_text
 
 DEFAULT_REPORT = Path("reports") / "matrix.html"
 RESULT_PROPERTY = "harness_result"
 CASE_PROPERTY = "harness_case"
 OBSERVATION_PROPERTY = "harness_observation"
+
+
+def property_value(data: dict[str, Any]) -> str:
+    """A user property's value: compact JSON (pytest's JUnit XML writes values with ``str``)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _property_data(properties: dict[str, object], name: str) -> dict[str, Any] | None:
+    value = properties.get(name)
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, dict) else None
 
 
 class MatrixCollector:
@@ -35,23 +52,27 @@ class MatrixCollector:
         self.clock = time.perf_counter()
         self.results: dict[tuple[str, str, str], CheckResult] = {}
         self.issuers: dict[str, None] = {}
+        self.notes: dict[str, None] = {}
+        self.warnings: dict[str, None] = {}
         self.observations: dict[str, ObservationResult] = {}
         self.written: ReportPaths | None = None
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Keep the result a matrix test attached, or record its setup error."""
         properties = dict(report.user_properties)
-        observed = properties.get(OBSERVATION_PROPERTY)
-        if isinstance(observed, dict):
+        observed = _property_data(properties, OBSERVATION_PROPERTY)
+        if observed is not None:
             observation = ObservationResult.from_dict(observed)
             self.observations[observation.id] = observation
-        data = properties.get(RESULT_PROPERTY)
-        if isinstance(data, dict):
+        data = _property_data(properties, RESULT_PROPERTY)
+        if data is not None:
             self.issuers[str(data.get("issuer", ""))] = None
+            self.notes.update(dict.fromkeys(data.get("notes", ())))
+            self.warnings.update(dict.fromkeys(data.get("warnings", ())))
             result = CheckResult.from_dict(data)
             self.results[result.key] = result
-        case = properties.get(CASE_PROPERTY)
-        if data is None and isinstance(case, dict) and report.failed and report.when != "call":
+        case = _property_data(properties, CASE_PROPERTY)
+        if data is None and case is not None and report.failed and report.when != "call":
             result = _errored(case, report)
             self.results.setdefault(result.key, result)
 
@@ -72,6 +93,8 @@ class MatrixCollector:
             terminalreporter.write_line("Issuer behaviour (recorded, not judged):")
             for line in observations_text(run):
                 terminalreporter.write_line(line)
+        for line in verdict_text(run):
+            terminalreporter.write_line(line)
         terminalreporter.write_line(f"report: {self.written.html} (JSON: {self.written.json})")
 
     def run(self) -> RunResult:
@@ -84,6 +107,8 @@ class MatrixCollector:
             duration_s=round(time.perf_counter() - self.clock, 2),
             command=command_line("pytest", self.config.invocation_params.args),
             versions=versions(),
+            notes=tuple(self.notes),
+            warnings=tuple(self.warnings),
         )
         observed = sorted(self.observations.values(), key=lambda o: o.order)
         return RunResult(info, tuple(self.results.values()), tuple(observed))

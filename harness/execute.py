@@ -3,19 +3,27 @@
 A check that does not apply (by mode or grant, or by raising `NotApplicable`) is reported as
 not applicable, one missing a setting as not configured, never as passed (RFC 2119 levels are
 reported, not judged, here). An unexpected exception is a failure whose text is redacted.
+A failed result carries what the API logged and asked its issuer while the check ran (both
+redacted), so the report can say why the API answered as it did.
 """
 
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import replace
 
 from harness.checks.base import Check, CheckContext
+from harness.logcapture import CapturedRecord
 from harness.matrix import Variant
 from harness.results import CheckResult, Outcome, Status
 from harness.skips import NotApplicable, NotConfigured
 from harness.subjects.file import Subject
 from harness.targets.base import Target
+
+# The last lines and calls of a failed check are the ones that explain it.
+MAX_LOG_LINES = 30
+MAX_ISSUER_EXCHANGES = 10
 
 
 def execute(check: Check, target: Target, variant: Variant, order: int = 0) -> CheckResult:
@@ -24,8 +32,11 @@ def execute(check: Check, target: Target, variant: Variant, order: int = 0) -> C
     When the target's API is a subject, the result carries its name, and a check its file
     lists under ``[expect] fail`` is a known deviation: reported, not failing the run.
     """
-    started = time.perf_counter()
+    started, logged, mark = time.perf_counter(), target.logs.records(), target.issuer_traffic.mark()
     outcome = _outcome(check, target, variant)
+    failed = outcome.status is Status.FAILED
+    log = _api_log(target, variant, logged) if failed else ()
+    calls = target.issuer_traffic.since(mark)[-MAX_ISSUER_EXCHANGES:] if failed else ()
     subject = getattr(target, "subject", None)
     known = isinstance(subject, Subject) and check.id in subject.expect_fail
     if known and outcome.status is Status.PASSED:
@@ -49,7 +60,23 @@ def execute(check: Check, target: Target, variant: Variant, order: int = 0) -> C
         fail_open=outcome.fail_open,
         subject=subject.name if isinstance(subject, Subject) else "",
         known_deviation=known and outcome.status is Status.FAILED,
+        variable=outcome.variable,
+        api_log=log,
+        issuer_exchanges=calls,
     )
+
+
+def _api_log(target: Target, variant: Variant, before: list[CapturedRecord]) -> tuple[str, ...]:
+    """The API's records that appeared during the check (of its own origin), redacted."""
+    left = Counter(before)
+    after = target.logs.records(exclude_origins=target.foreign_origins(variant.cell.mechanism))
+    new = []
+    for record in after:
+        if left[record]:
+            left[record] -= 1
+        else:
+            new.append(target.redactor.redact(f"{record.level} {record.logger}: {record.text}"))
+    return tuple(new[-MAX_LOG_LINES:])
 
 
 def _outcome(check: Check, target: Target, variant: Variant) -> Outcome:
@@ -62,7 +89,8 @@ def _outcome(check: Check, target: Target, variant: Variant) -> Outcome:
     except NotApplicable as exc:
         return Outcome(Status.NOT_APPLICABLE, detail=exc.reason)
     except NotConfigured as exc:
-        return Outcome(Status.NOT_CONFIGURED, detail=target.redactor.redact(exc.reason))
+        detail = target.redactor.redact(exc.reason)
+        return Outcome(Status.NOT_CONFIGURED, detail=detail, variable=exc.variable)
     except Exception as exc:
         failure = target.redactor.redact(f"{type(exc).__name__}: {exc}")
         return context.outcome(Status.FAILED, "the check to complete", failure, _hint(exc))

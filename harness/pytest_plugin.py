@@ -17,7 +17,13 @@ from pathlib import Path
 import pytest
 
 from harness.cases import MatrixCase, matrix_cases, select_cells, select_checks
-from harness.collector import CASE_PROPERTY, OBSERVATION_PROPERTY, RESULT_PROPERTY, MatrixCollector
+from harness.collector import (
+    CASE_PROPERTY,
+    OBSERVATION_PROPERTY,
+    RESULT_PROPERTY,
+    MatrixCollector,
+    property_value,
+)
 from harness.execute import execute
 from harness.matrix import Mode
 from harness.observations import ALL_OBSERVATIONS, Observation, observe
@@ -120,7 +126,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         callspec = getattr(item, "callspec", None)
         case = callspec.params.get("matrix_case") if callspec else None
         if isinstance(case, MatrixCase):
-            item.user_properties.append((CASE_PROPERTY, _case_data(case)))
+            item.user_properties.append((CASE_PROPERTY, property_value(_case_data(case))))
 
 
 def _case_data(case: MatrixCase) -> dict[str, object]:
@@ -185,7 +191,9 @@ def case_target(request: pytest.FixtureRequest, case: MatrixCase) -> Target:
 def run_case(item: pytest.Item, target: Target, case: MatrixCase) -> None:
     """Run one case, attach its result to the test report, and turn it into a verdict."""
     result = execute(case.check, target, case.variant, case.order)
-    item.user_properties.append((RESULT_PROPERTY, {**result.to_dict(), "issuer": target.issuer}))
+    about_run = {"issuer": target.issuer, "notes": target.notes, "warnings": target.warnings}
+    data = property_value({**result.to_dict(), **about_run})
+    item.user_properties.append((RESULT_PROPERTY, data))
     if result.status is Status.NOT_APPLICABLE:
         pytest.skip(f"not applicable: {result.detail}")
     if result.status is Status.NOT_CONFIGURED:
@@ -199,6 +207,6 @@ def record_observation(item: pytest.Item, target: Target, observation: Observati
     """Make one observation and attach it to the test report; skip (never fail) if not made."""
     order = ALL_OBSERVATIONS.index(observation)
     result = observe(observation, target, order)
-    item.user_properties.append((OBSERVATION_PROPERTY, result.to_dict()))
+    item.user_properties.append((OBSERVATION_PROPERTY, property_value(result.to_dict())))
     if not result.observed:
         pytest.skip(f"not observed: {result.detail}")

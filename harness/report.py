@@ -2,29 +2,56 @@
 
 The HTML has inline CSS only, no scripts and no external assets, so it opens from disk and in
 a headless browser alike. The exchanges it shows were redacted when recorded; the report adds
-no secret of its own. Status words follow RFC 2119 §1/§3 (MUST and SHOULD failures differ).
-A section "Issuer behaviour" lists the observations (RFC 7662, RFC 6749 answers), unjudged.
+no secret of its own (copy-as-curl lines name secrets as shell variables, ``$TOKEN``). Status
+words follow RFC 2119 §1/§3 (MUST and SHOULD failures differ); a *fail-open* (a 2xx where a
+refusal is owed) is the worst. At the top: the verdict, what left the run incomplete, what
+weakened it, the causes shared by many failures and every failure linked to its row. Then a
+section per subject (when results name several), and "Issuer behaviour", unjudged.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import jinja2
 
-from harness.matrix import Grant, Mechanism
-from harness.results import CheckResult, Exchange, Level, RunResult, Status
-from harness.summary import count, summarise
+from harness.causes import shared_causes
+from harness.curl import curl_line
+from harness.results import (
+    TRUNCATED_MARK,
+    CheckResult,
+    Exchange,
+    Level,
+    RunResult,
+    Status,
+    Verdict,
+    verdict_of,
+)
+from harness.summary import (
+    BUILT_IN,
+    CellSummary,
+    Counts,
+    Row,
+    by_subject,
+    count,
+    grid,
+    subject_prefix,
+    summarise,
+)
 
 TEMPLATES = Path(__file__).parent / "templates"
+RFC_EDITOR = "https://www.rfc-editor.org/rfc/rfc{number}"
 _LABELS = {
     Status.PASSED: "PASS",
     Status.FAILED: "FAIL",
     Status.NOT_APPLICABLE: "N/A",
     Status.NOT_CONFIGURED: "NOT CONFIGURED",
 }
+_RFC_PART = re.compile(r"RFC\s*(\d+)(.*)")
+_SECTION = re.compile(r"§\s*([0-9A-Z][0-9.]*[0-9A-Z]|[0-9A-Z])")
 
 
 @dataclass(frozen=True)
@@ -35,8 +62,30 @@ class ReportPaths:
     json: Path
 
 
+@dataclass(frozen=True)
+class SubjectView:
+    """One subject's part of the report: its verdict, counts, matrix and cells."""
+
+    name: str
+    prefix: str
+    verdict: Verdict
+    counts: Counts
+    mechanisms: list[object]
+    rows: list[Row]
+    summaries: list[CellSummary]
+
+    @property
+    def label(self) -> str:
+        """The subject's name, or what the empty name means."""
+        return self.name or BUILT_IN
+
+
 def status_label(result: CheckResult) -> str:
-    """The word shown for a result; a failed SHOULD check says so."""
+    """The word shown for a result; a failed SHOULD check says so; fail-open is named."""
+    if result.known_deviation and result.status is Status.FAILED:
+        return "KNOWN FAIL-OPEN" if result.fail_open else "KNOWN DEVIATION"
+    if result.fail_open:
+        return "FAIL-OPEN"
     if result.status is Status.FAILED and result.level is Level.SHOULD:
         return "FAIL (SHOULD)"
     return _LABELS[result.status]
@@ -44,9 +93,35 @@ def status_label(result: CheckResult) -> str:
 
 def status_class(result: CheckResult) -> str:
     """The CSS class (colour) of a result."""
+    if result.known_deviation and result.status is Status.FAILED:
+        return "warn"
+    if result.fail_open:
+        return "fail_open"
     if result.status is Status.FAILED:
         return "fail" if result.level is Level.MUST else "warn"
     return "pass" if result.status is Status.PASSED else str(result.status)
+
+
+def row_id(result: CheckResult) -> str:
+    """The HTML id of a result's row (unique across subjects)."""
+    return f"{subject_prefix(result.subject)}{result.variant}-{result.check_id}"
+
+
+def rfc_links(rfc: str) -> list[tuple[str, str]]:
+    """``RFC 6750 §3.1; RFC 7662 §2.2`` as (text, rfc-editor URL with the section anchor)."""
+    links = []
+    for part in rfc.split(";"):
+        match = _RFC_PART.search(part)
+        if match is None:
+            continue
+        number, rest = match.groups()
+        base = RFC_EDITOR.format(number=number)
+        sections = _SECTION.findall(rest)
+        if not sections:
+            links.append((f"RFC {number}", base))
+        for section in sections:
+            links.append((f"RFC {number} §{section}", f"{base}#section-{section}"))
+    return links
 
 
 def exchange_text(exchange: Exchange) -> str:
@@ -66,6 +141,33 @@ def exchange_text(exchange: Exchange) -> str:
     return "\n".join(lines)
 
 
+def truncated(exchange: Exchange) -> bool:
+    """True when a body of the exchange was cut by the harness."""
+    return TRUNCATED_MARK in exchange.request_body or TRUNCATED_MARK in exchange.response_body
+
+
+def subject_views(run: RunResult) -> list[SubjectView]:
+    """One view per subject (the built-in samples first)."""
+    views = []
+    for name, results in by_subject(run.results).items():
+        prefix = subject_prefix(name)
+        summaries = summarise(results, prefix)
+        mechanisms, rows = grid(summaries)
+        verdict = verdict_of(results, run.info.problems)
+        views.append(
+            SubjectView(name, prefix, verdict, count(results), list(mechanisms), rows, summaries)
+        )
+    return views
+
+
+def failures(run: RunResult) -> list[CheckResult]:
+    """Failed results, worst first: fail-open, then MUST, then SHOULD."""
+    failed = [r for r in run.results if r.status is Status.FAILED]
+    return sorted(
+        failed, key=lambda r: (not r.fail_open, r.level is not Level.MUST, r.subject, r.cell)
+    )
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -75,37 +177,44 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals.update(
-        status_label=status_label, status_class=status_class, exchange_text=exchange_text
+        status_label=status_label,
+        status_class=status_class,
+        exchange_text=exchange_text,
+        curl_line=curl_line,
+        rfc_links=rfc_links,
+        row_id=row_id,
+        truncated=truncated,
+        cell_anchor=lambda subject, number: f"{subject_prefix(subject)}cell{number}",
     )
     return env
 
 
 def render_html(run: RunResult, json_name: str = "matrix.json") -> str:
     """The report as one self-contained HTML document."""
-    summaries = summarise(run)
-    auths = list(Mechanism)
-    by_number = {s.cell.number: s for s in summaries}
-    grid = [
-        (grant, [s for s in summaries if s.cell.grant is grant])
-        for grant in (Grant.JWT_PROFILE, Grant.CLIENT_CREDENTIALS, Grant.PAT)
-    ]
     template = _environment().get_template("matrix.html.j2")
     return template.render(
         info=run.info,
         totals=count(run.results),
-        run_passed=run.passed,
-        verdict="PASSED" if run.passed else "FAILED",
-        auths=auths,
-        grid=grid,
-        summaries=[by_number[n] for n in sorted(by_number)],
+        verdict=run.verdict.value,
+        verdict_class=run.verdict.value.lower(),
+        missing=run.missing,
+        causes=shared_causes(run.results),
+        failures=failures(run),
+        subjects=subject_views(run),
         observations=run.observations,
         json_name=json_name,
     )
 
 
 def render_json(run: RunResult) -> str:
-    """The report's JSON twin: the same data, machine-readable."""
-    return json.dumps(run.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    """The report's JSON twin: verdict and totals first, then the same data as the HTML."""
+    totals = {**asdict(count(run.results)), "total": len(run.results)}
+    head = {
+        "verdict": str(run.verdict),
+        "totals": totals,
+        "missing": {name: len(found) for name, found in run.missing.items()},
+    }
+    return json.dumps({**head, **run.to_dict()}, indent=2, ensure_ascii=False) + "\n"
 
 
 def write_report(run: RunResult, html_path: Path) -> ReportPaths:

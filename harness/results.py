@@ -5,13 +5,32 @@ processes (pytest-xdist workers, ``python -m harness -n N``) and land in ``matri
 unchanged. The HTTP exchanges stored here are already redacted (see ``redaction.py``). The
 statuses follow the report's vocabulary; the levels are the RFC 2119 §1/§3 key words.
 Observations of the issuer's own behaviour sit beside the results and carry no verdict.
+
+A run's `Verdict` is honest: FAILED when a MUST check failed (or any check failed open),
+INCOMPLETE when anything was not configured, no check ran, or part of the run could not start,
+PASSED only when everything that should have run did run and passed.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
+
+# Bodies longer than this are cut in the report, with a visible mark saying so.
+MAX_BODY = 2000
+TRUNCATED_MARK = "[truncated by the harness:"
+
+
+def clip_body(text: str, limit: int = MAX_BODY) -> str:
+    """``text`` cut to ``limit`` characters, marked as truncated when it was cut.
+
+    Redact before clipping, never after: a cut could split a secret and hide it from redaction.
+    """
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}\n{TRUNCATED_MARK} {len(text)} characters, the first {limit} shown]"
 
 
 class Status(enum.StrEnum):
@@ -21,6 +40,14 @@ class Status(enum.StrEnum):
     FAILED = "failed"
     NOT_APPLICABLE = "not_applicable"
     NOT_CONFIGURED = "not_configured"
+
+
+class Verdict(enum.StrEnum):
+    """The run as a whole; each has its own exit status (see ``harness/cli.py``)."""
+
+    PASSED = "PASSED"
+    FAILED = "FAILED"
+    INCOMPLETE = "INCOMPLETE"
 
 
 class Level(enum.StrEnum):
@@ -63,6 +90,7 @@ class Outcome:
     # where 503 is owed fails at SHOULD), and a 2xx where a refusal is owed is *fail-open*.
     level: Level | None = None
     fail_open: bool = False
+    variable: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,10 +115,15 @@ class CheckResult:
     subject: str = ""
     # Listed in the subject file's [expect] fail: a known deviation, reported, not failing.
     known_deviation: bool = False
+    # For a not-configured result: the setting whose absence kept the check from running.
+    variable: str = ""
+    # For a failed result: what the API logged (redacted) and asked its issuer meanwhile.
+    api_log: tuple[str, ...] = ()
+    issuer_exchanges: tuple[Exchange, ...] = ()
 
     @property
     def key(self) -> tuple[str, str, str]:
-        """Identity within a run: a check appears once per variant of each subject."""
+        """Identity within a run: a check appears once per subject and variant."""
         return (self.subject, self.variant, self.check_id)
 
     @property
@@ -105,6 +138,8 @@ class CheckResult:
         data["level"] = str(self.level)
         data["status"] = str(self.status)
         data["exchanges"] = [asdict(e) for e in self.exchanges]
+        data["issuer_exchanges"] = [asdict(e) for e in self.issuer_exchanges]
+        data["api_log"] = list(self.api_log)
         return data
 
     @classmethod
@@ -113,7 +148,9 @@ class CheckResult:
         values = {f.name: data[f.name] for f in fields(cls) if f.name in data}
         values["level"] = Level(data["level"])
         values["status"] = Status(data["status"])
-        values["exchanges"] = tuple(Exchange.from_dict(e) for e in data.get("exchanges", []))
+        for name in ("exchanges", "issuer_exchanges"):
+            values[name] = tuple(Exchange.from_dict(e) for e in data.get(name, []))
+        values["api_log"] = tuple(data.get("api_log", ()))
         return cls(**values)
 
 
@@ -157,6 +194,10 @@ class RunInfo:
     command: str
     versions: dict[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    # Settings that weaken the run without stopping it (e.g. the audience check turned off).
+    warnings: tuple[str, ...] = ()
+    # Parts of the run that could not start (a worker, a subject): the run is INCOMPLETE.
+    problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -173,17 +214,33 @@ class RunResult:
         return sum(1 for r in self.results if r.must_failed)
 
     @property
+    def fail_opens(self) -> int:
+        """How many checks let a request in that had to be refused (the worst outcome)."""
+        return sum(1 for r in self.results if r.fail_open and not r.known_deviation)
+
+    @property
     def checks_ran(self) -> bool:
         """True when at least one check ran (passed or failed), not all skipped."""
         return any(r.status in (Status.PASSED, Status.FAILED) for r in self.results)
 
     @property
-    def passed(self) -> bool:
-        """True when checks ran and every MUST check among them passed.
+    def missing(self) -> dict[str, list[CheckResult]]:
+        """The not-configured results by the setting they lack, in order of first appearance."""
+        found: dict[str, list[CheckResult]] = {}
+        for result in self.results:
+            if result.status is Status.NOT_CONFIGURED:
+                found.setdefault(result.variable or "configuration", []).append(result)
+        return found
 
-        A run in which nothing ran (every cell not configured) proves nothing, so it fails.
-        """
-        return self.checks_ran and self.must_failures == 0
+    @property
+    def verdict(self) -> Verdict:
+        """FAILED, INCOMPLETE or PASSED (see the module docstring)."""
+        return verdict_of(self.results, self.info.problems)
+
+    @property
+    def passed(self) -> bool:
+        """True only for a PASSED verdict (a run that left something out did not pass)."""
+        return self.verdict is Verdict.PASSED
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe form, the content of ``matrix.json``."""
@@ -196,8 +253,10 @@ class RunResult:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RunResult:
         """Rebuild a run from ``to_dict`` output."""
-        info = dict(data["info"])
-        info["notes"] = tuple(info.get("notes", ()))
+        known = {f.name for f in fields(RunInfo)}
+        info = {name: value for name, value in data["info"].items() if name in known}
+        for name in ("notes", "warnings", "problems"):
+            info[name] = tuple(info.get(name, ()))
         results = tuple(CheckResult.from_dict(r) for r in data["results"])
         observed = data.get("observations", [])
         return cls(
@@ -205,7 +264,20 @@ class RunResult:
         )
 
 
+def verdict_of(results: Iterable[CheckResult], problems: Iterable[str] = ()) -> Verdict:
+    """FAILED on a failed MUST check or a fail-open (unless the subject file lists it as a known
+    deviation, which is shown but does not fail); INCOMPLETE when anything did not run
+    (a check not configured, no check at all, a ``problem``); PASSED otherwise."""
+    results = tuple(results)
+    if any(r.must_failed or (r.fail_open and not r.known_deviation) for r in results):
+        return Verdict.FAILED
+    ran = any(r.status in (Status.PASSED, Status.FAILED) for r in results)
+    if not ran or any(r.status is Status.NOT_CONFIGURED for r in results) or any(problems):
+        return Verdict.INCOMPLETE
+    return Verdict.PASSED
+
+
 def unique(results: list[CheckResult]) -> tuple[CheckResult, ...]:
-    """Keep one result per (variant, check), the last one seen (xdist may re-send on retry)."""
+    """Keep one result per (subject, variant, check), the last one seen (xdist may re-send)."""
     by_key = {r.key: r for r in results}
     return tuple(by_key.values())

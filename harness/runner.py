@@ -7,7 +7,10 @@ mechanism (split further when there are more workers than subjects); each job ha
 target, so each subject runs with a fresh issuer behind it.
 The first worker also records the issuer-behaviour observations (RFC 7662 and
 RFC 6749 answers), once per run. The verdict follows RFC 2119: the run passes when every
-MUST check passed; observations never change it.
+MUST check passed and nothing was left out; observations never change it. A job whose target
+cannot start, or that stops midway, leaves the run INCOMPLETE (its reason in
+``RunInfo.problems``); when no job can start, the run could not start at all and
+`RunNotStarted` is raised.
 """
 
 from __future__ import annotations
@@ -31,10 +34,30 @@ from harness.targets.base import Target
 from harness.targets.spec import TargetSpec
 
 CellDone = Callable[[Cell, list[CheckResult]], None]
-# The issuer URL(s), the target's notes, every result, the observations.
-_Gathered = tuple[str, tuple[str, ...], list[CheckResult], list[ObservationResult]]
 # A worker silent for this long (seconds) is taken for dead.
 WORKER_SILENCE_LIMIT = 600
+
+
+class RunNotStarted(RuntimeError):
+    """No part of the run could start its target (the message says why)."""
+
+
+@dataclass
+class _Gathered:
+    """What the run's jobs sent back."""
+
+    issuers: list[str] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    problems: list[str] = field(default_factory=list)
+    results: list[CheckResult] = field(default_factory=list)
+    observed: list[ObservationResult] = field(default_factory=list)
+
+    def ready(self, issuer: str, notes: tuple[str, ...], warnings: tuple[str, ...]) -> None:
+        """A job's target started."""
+        self.issuers.append(issuer)
+        self.notes = tuple(dict.fromkeys(self.notes + notes))
+        self.warnings = tuple(dict.fromkeys(self.warnings + warnings))
 
 
 @dataclass(frozen=True)
@@ -87,47 +110,58 @@ def run_matrix(
     """Run the plan on ``workers`` processes (1: in this process) and gather one result."""
     started, clock = now_iso(), time.perf_counter()
     if workers <= 1:
-        issuer, notes, results, observed = _run_here(plan, jobs(plan), on_cell)
+        gathered = _run_here(plan, jobs(plan), on_cell)
     else:
-        issuer, notes, results, observed = _run_in_workers(plan, jobs(plan, workers), workers,
-                                                           on_cell)  # fmt: skip
+        gathered = _run_in_workers(plan, jobs(plan, workers), workers, on_cell)
+    if not gathered.issuers:
+        raise RunNotStarted("; ".join(dict.fromkeys(gathered.problems)) or "nothing to run")
     info = RunInfo(
         mode=str(plan.spec.mode),
-        issuer=issuer,
+        issuer=", ".join(dict.fromkeys(gathered.issuers)),
         started_at=started,
         duration_s=round(time.perf_counter() - clock, 2),
         command=command,
         versions=versions(),
-        notes=notes,
+        notes=gathered.notes,
+        warnings=gathered.warnings,
+        problems=tuple(gathered.problems),
     )
-    return RunResult(info, unique(results), tuple(sorted(observed, key=lambda o: o.order)))
+    observed = tuple(sorted(gathered.observed, key=lambda o: o.order))
+    return RunResult(info, unique(gathered.results), observed)
 
 
 def _run_here(plan: Plan, todo: list[Job], on_cell: CellDone | None) -> _Gathered:
-    issuers: dict[str, None] = {}
-    notes: tuple[str, ...] = ()
-    results: list[CheckResult] = []
-    observed: list[ObservationResult] = []
-    for n, job in enumerate(todo):
-        target = job.spec.build()
+    gathered = _Gathered()
+    for job in todo:
         try:
+            target = job.spec.build()
+        except Exception as exc:
+            gathered.problems.append(_stopped(job, exc))
+            continue
+        try:
+            gathered.ready(target.issuer, target.notes, target.warnings)
             for cell, found in run_cells(target, replace(plan, cells=job.cells)):
-                results += found
+                gathered.results += found
                 if on_cell is not None:
                     on_cell(cell, found)
-            if n == 0:
-                observed = observe_all(target, plan.observations)
-            issuers[target.issuer] = None
-            notes = tuple(dict.fromkeys(notes + target.notes))
+            if not gathered.observed:
+                gathered.observed = observe_all(target, plan.observations)
         finally:
             target.close()
-    return ", ".join(issuers), notes, results, observed
+    return gathered
+
+
+def _stopped(job: Job, exc: Exception) -> str:
+    subject = f"subject {job.spec.subject.name}, " if job.spec.subject else ""
+    cells = ", ".join(str(c.number) for c in job.cells)
+    return f"{subject}cell(s) {cells} could not run: {type(exc).__name__}: {exc}"
 
 
 @dataclass(frozen=True)
 class _Ready:
     issuer: str
     notes: tuple[str, ...]
+    warnings: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -206,50 +240,49 @@ def _share(plan: Plan, todo: list[Job], workers: int) -> list[_Share]:
 def _worker(share: _Share, queue: Queue[_Message]) -> None:
     try:
         for plan in share.plans():
-            if not _run_job(plan, queue):
-                return
+            _run_job(plan, queue)
+    except Exception as exc:  # the share itself is unusable (e.g. an unknown check id)
+        queue.put(_Failed(f"a worker could not start: {type(exc).__name__}: {exc}"))
     finally:
         queue.put(_Done())
 
 
-def _run_job(plan: Plan, queue: Queue[_Message]) -> bool:
+def _run_job(plan: Plan, queue: Queue[_Message]) -> None:
+    job = Job(plan.spec, plan.cells)
     try:
         target = plan.spec.build()
     except Exception as exc:
-        queue.put(_Failed(f"{type(exc).__name__}: {exc}"))
-        return False
+        queue.put(_Failed(_stopped(job, exc)))
+        return  # the worker's other jobs may still start
     try:
-        queue.put(_Ready(target.issuer, target.notes))
+        queue.put(_Ready(target.issuer, target.notes, target.warnings))
         for cell, results in run_cells(target, plan):
             queue.put(_CellFinished(cell.number, [r.to_dict() for r in results]))
         if plan.observations:
             observed = observe_all(target, plan.observations)
             queue.put(_Observed([o.to_dict() for o in observed]))
+    except Exception as exc:
+        queue.put(_Failed(_stopped(job, exc)))
     finally:
         target.close()
-    return True
 
 
 def _collect(queue: Queue[_Message], workers: int, on_cell: CellDone | None) -> _Gathered:
-    issuers: list[str] = []
-    notes: tuple[str, ...] = ()
-    results: list[CheckResult] = []
-    observed: list[ObservationResult] = []
+    gathered = _Gathered()
     finished = 0
     while finished < workers:
         message = queue.get(timeout=WORKER_SILENCE_LIMIT)
         if isinstance(message, _Failed):
-            raise RuntimeError(f"A worker could not start its target: {message.reason}")
-        if isinstance(message, _Ready):
-            issuers.append(message.issuer)
-            notes = message.notes
+            gathered.problems.append(message.reason)
+        elif isinstance(message, _Ready):
+            gathered.ready(message.issuer, message.notes, message.warnings)
         elif isinstance(message, _CellFinished):
             found = [CheckResult.from_dict(d) for d in message.results]
-            results += found
+            gathered.results += found
             if on_cell is not None:
                 on_cell(cell_by_number(message.number), found)
         elif isinstance(message, _Observed):
-            observed += [ObservationResult.from_dict(d) for d in message.results]
+            gathered.observed += [ObservationResult.from_dict(d) for d in message.results]
         else:
             finished += 1
-    return ", ".join(dict.fromkeys(issuers)), notes, results, observed
+    return gathered

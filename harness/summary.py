@@ -1,16 +1,23 @@
 """Counting results per cell and per run, for the report header, the matrix and the terminal.
 
 A cell's colour follows RFC 2119 §1 and §3: any failed MUST check makes it red, failed SHOULD
-checks only make it amber; not-applicable and not-configured checks never count as passed.
+checks only make it amber; not-applicable and not-configured checks never count as passed, and
+a cell only partly run (some checks not configured) is *incomplete*, never green. A check that
+let a request in where a refusal was owed (*fail-open*) colours its cell worst of all.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from harness.matrix import Cell, cells
-from harness.results import CheckResult, Level, RunResult, Status
+from harness.matrix import Cell, Grant, Mechanism, cells
+from harness.results import CheckResult, Level, Status
+
+# What the report calls results with no subject: the project's own sample APIs.
+BUILT_IN = "built-in samples"
 
 
 @dataclass(frozen=True)
@@ -22,6 +29,7 @@ class Counts:
     failed_should: int = 0
     not_applicable: int = 0
     not_configured: int = 0
+    fail_open: int = 0
 
     @property
     def failed(self) -> int:
@@ -35,13 +43,16 @@ class Counts:
 
     @property
     def verdict(self) -> str:
-        """``fail``, ``warn``, ``pass``, ``not_configured`` or ``empty``: the cell's colour."""
+        """The cell's colour, worst first: ``fail_open``, ``fail``, ``warn``, ``incomplete``,
+        ``pass``, ``not_configured`` (nothing ran for want of settings) or ``empty``."""
+        if self.fail_open:
+            return "fail_open"
         if self.failed_must:
             return "fail"
         if self.failed_should:
             return "warn"
         if self.passed:
-            return "pass"
+            return "incomplete" if self.not_configured else "pass"
         return "not_configured" if self.not_configured else "empty"
 
 
@@ -54,10 +65,13 @@ def count(results: list[CheckResult] | tuple[CheckResult, ...]) -> Counts:
         failed_should=tally["failed_should"],
         not_applicable=tally["not_applicable"],
         not_configured=tally["not_configured"],
+        fail_open=sum(1 for r in results if r.fail_open and not r.known_deviation),
     )
 
 
 def _bucket(result: CheckResult) -> str:
+    if result.status is Status.FAILED and result.known_deviation:
+        return "failed_should"  # shown like a SHOULD failure: it does not fail the run
     if result.status is Status.FAILED:
         return "failed_must" if result.level is Level.MUST else "failed_should"
     return str(result.status)
@@ -70,23 +84,49 @@ class CellSummary:
     cell: Cell
     variants: dict[str, list[CheckResult]]
     counts: Counts
+    prefix: str = ""
 
     @property
     def anchor(self) -> str:
-        """The HTML id of the cell's section."""
-        return f"cell{self.cell.number}"
+        """The HTML id of the cell's section (prefixed by the subject's, if any)."""
+        return f"{self.prefix}cell{self.cell.number}"
 
 
-def summarise(run: RunResult) -> list[CellSummary]:
+def subject_prefix(subject: str) -> str:
+    """The prefix of a subject's HTML ids ('' for the built-in samples)."""
+    return f"{re.sub(r'[^A-Za-z0-9_-]+', '-', subject)}-" if subject else ""
+
+
+def by_subject(results: Iterable[CheckResult]) -> dict[str, list[CheckResult]]:
+    """Results per subject, the built-in samples ('') first, then by name."""
+    grouped: dict[str, list[CheckResult]] = {}
+    for result in results:
+        grouped.setdefault(result.subject, []).append(result)
+    return dict(sorted(grouped.items()))
+
+
+def summarise(results: Iterable[CheckResult], prefix: str = "") -> list[CellSummary]:
     """One summary per cell, in cell order; cells with no results are still listed."""
+    results = list(results)
     summaries = []
     for cell in cells():
         mine = sorted(
-            (r for r in run.results if r.cell == cell.number),
+            (r for r in results if r.cell == cell.number),
             key=lambda r: (r.token_format != "opaque", r.variant, r.order, r.check_id),
         )
         by_variant: dict[str, list[CheckResult]] = {}
         for result in mine:
             by_variant.setdefault(result.variant, []).append(result)
-        summaries.append(CellSummary(cell, by_variant, count(mine)))
+        summaries.append(CellSummary(cell, by_variant, count(mine), prefix))
     return summaries
+
+
+Row = tuple[Grant, list[CellSummary | None]]
+
+
+def grid(summaries: list[CellSummary]) -> tuple[list[Mechanism], list[Row]]:
+    """The matrix as columns (mechanisms) and rows (grants); None where no cell exists."""
+    mechanisms = list(dict.fromkeys(s.cell.mechanism for s in summaries))
+    grants = list(dict.fromkeys(s.cell.grant for s in summaries))
+    at = {(s.cell.grant, s.cell.mechanism): s for s in summaries}
+    return mechanisms, [(g, [at.get((g, m)) for m in mechanisms]) for g in grants]

@@ -7,13 +7,17 @@ listed after the matrix, one line each, with no verdict.
 
 from __future__ import annotations
 
-from harness.matrix import Cell, Grant, Mechanism
-from harness.results import CheckResult, ObservationResult, RunResult
-from harness.summary import Counts, count, summarise
+from collections.abc import Sequence
+
+from harness.matrix import Cell
+from harness.results import CheckResult, ObservationResult, RunResult, Verdict, verdict_of
+from harness.summary import BUILT_IN, Counts, by_subject, count, grid, summarise
 
 _VERDICT_WORDS = {
+    "fail_open": "FAIL-OPEN",
     "fail": "FAIL",
     "warn": "PASS*",
+    "incomplete": "PARTIAL",
     "pass": "PASS",
     "not_configured": "NOT CONFIGURED",
     "empty": "NO RESULTS",
@@ -23,6 +27,8 @@ _VERDICT_WORDS = {
 def counts_text(counts: Counts) -> str:
     """``12 passed, 1 failed, 3 n/a`` (not configured only when there is some)."""
     text = f"{counts.passed} passed, {counts.failed} failed, {counts.not_applicable} n/a"
+    if counts.fail_open:
+        text += f", {counts.fail_open} fail-open"
     if counts.not_configured:
         text += f", {counts.not_configured} not configured"
     return text
@@ -38,26 +44,78 @@ def progress_line(cell: Cell, results: list[CheckResult]) -> str:
 def failures_text(run: RunResult) -> list[str]:
     """One line per failed check, MUST first (already redacted)."""
     failed = [r for r in run.results if r.status == "failed"]
-    failed.sort(key=lambda r: (r.level != "MUST", r.variant, r.order))
+    failed.sort(key=lambda r: (not r.fail_open, r.level != "MUST", r.subject, r.variant, r.order))
     return [
-        f"  {r.level:<6} {r.variant} {r.check_id}: expected {r.expected}; got {r.actual}"
+        f"  {'FAIL-OPEN' if r.fail_open else r.level:<6} {_where(r)} {r.check_id}: "
+        f"expected {r.expected}; got {r.actual}"
         for r in failed
     ]
 
 
+def _where(result: CheckResult) -> str:
+    return f"{result.subject}/{result.variant}" if result.subject else result.variant
+
+
+def verdict_text(run: RunResult) -> list[str]:
+    """The verdict, then what left the run incomplete or weakened it, one item per line."""
+    verdict = run.verdict
+    lines = [f"Verdict: {verdict} ({_verdict_reason(run)})"]
+    for variable, results in run.missing.items():
+        cells = ", ".join(str(n) for n in sorted({r.cell for r in results}))
+        lines.append(f"  not configured: {variable} ({len(results)} check(s), cell(s) {cells})")
+        lines.append(f"    {results[0].detail}")
+    lines += [f"  could not run: {problem}" for problem in run.info.problems]
+    lines += [f"  warning: {warning}" for warning in run.info.warnings]
+    return lines
+
+
+def _verdict_reason(run: RunResult) -> str:
+    if run.verdict is Verdict.FAILED:
+        text = f"{run.must_failures} MUST check(s) failed"
+        return text + (f", {run.fail_opens} fail-open" if run.fail_opens else "")
+    if run.verdict is Verdict.INCOMPLETE:
+        if not run.checks_ran:
+            return "no check ran"
+        return "part of the run did not run: settings are missing or something could not start"
+    return "every MUST check ran and passed"
+
+
 def matrix_table(run: RunResult) -> str:
-    """The 3-by-2 matrix as a fixed-width table, one verdict and count line per cell."""
-    summaries = summarise(run)
-    auths = list(Mechanism)
+    """The matrix as a fixed-width table, one verdict and count line per cell.
+
+    With several subjects: one overview line per subject, then a table per subject.
+    """
+    subjects = by_subject(run.results)
+    if len(subjects) <= 1:
+        return _subject_table(run.results)
+    lines = ["Subjects:"]
+    for subject, results in subjects.items():
+        name = subject or BUILT_IN
+        lines.append(f"  {name:<30} {verdict_of(results)!s:<10} {counts_text(count(results))}")
+    for subject, results in subjects.items():
+        lines += ["", f"== {subject or BUILT_IN}", _subject_table(results)]
+    return "\n".join(lines)
+
+
+def _subject_table(results: Sequence[CheckResult]) -> str:
+    summaries = summarise(results)
+    mechanisms, rows = grid(summaries)
     width = max([34] + [len(counts_text(s.counts)) + 1 for s in summaries])
-    header = f"{'':<22}" + "".join(f"| {a.label + ' (' + a.sample + ')':<{width}}" for a in auths)
+    header = f"{'':<22}" + "".join(
+        f"| {m.label + ' (' + m.sample + ')':<{width}}" for m in mechanisms
+    )
     lines = [header, "-" * len(header)]
-    for grant in (Grant.JWT_PROFILE, Grant.CLIENT_CREDENTIALS, Grant.PAT):
-        row = [s for s in summaries if s.cell.grant is grant]
-        top = "".join(f"| {s.cell.number}: {_word(s.counts):<{width - 3}}" for s in row)
-        bottom = "".join(f"| {counts_text(s.counts):<{width}}" for s in row)
+    for grant, row in rows:
+        top = "".join(
+            f"| {s.cell.number}: {_word(s.counts):<{width - 3}}" if s else f"| {'-':<{width}}"
+            for s in row
+        )
+        bottom = "".join(f"| {counts_text(s.counts) if s else '':<{width}}" for s in row)
         lines += [f"{grant.label:<22}{top}", f"{'':<22}{bottom}"]
-    lines.append("PASS* = passed every MUST check, failed a SHOULD check.")
+    lines.append(
+        "PASS* = passed every MUST check, failed a SHOULD check; "
+        "PARTIAL = passed what ran, some checks not configured."
+    )
     return "\n".join(line.rstrip() for line in lines)
 
 

@@ -64,6 +64,7 @@ class Provisioned:
             "EXPECTED_ROLES_JWT_PROFILE": ROLE,
             "EXPECTED_ROLES_CLIENT_CREDENTIALS": ROLE,
             "EXPECTED_ROLES_PAT": ROLE,
+            "OTHER_AUDIENCE_SCOPES": f"openid {audience_scope(self.other_project.id)}",
         } | self._jwt_env()
 
     def _jwt_env(self) -> dict[str, str]:
@@ -71,7 +72,6 @@ class Provisioned:
             return {}
         return {
             "INTROSPECT_JWT_ACCESS_TOKENS": "true",
-            "OTHER_AUDIENCE_SCOPES": f"openid {audience_scope(self.other_project.id)}",
         }
 
     def write_env(self, directory: Path) -> Path:

@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 import httpx
 
 from harness.matrix import Grant, Mode, Variant
-from harness.results import Exchange, Level, Outcome, Status
+from harness.results import Exchange, Level, Outcome, Status, clip_body
 from harness.subjects.file import Routes
 from harness.targets.base import Holder, IssuedToken, Target
 
-MAX_BODY = 2000
 _SHOWN_RESPONSE_HEADERS = ("content-type", "www-authenticate", "cache-control")
 
 
@@ -112,7 +111,7 @@ class CheckContext:
             request_headers={k: redactor.redact_header(k, v) for k, v in headers.items()},
             status=reply.status,
             response_headers={k: redactor.redact(v) for k, v in shown.items()},
-            response_body=redactor.redact(reply.text[:MAX_BODY]),
+            response_body=clip_body(redactor.redact(reply.text)),
             error=redactor.redact(reply.error),
         )
 

@@ -29,6 +29,7 @@ from harness.subjects.placeholders import IssuerValues
 from harness.targets.apis import api_client
 from harness.targets.base import Holder, IssuedToken, MockControls, Target
 from harness.targets.issuer_calls import IssuerCalls
+from harness.targets.recording import IssuerTraffic
 from oauthkit.env import EnvSource
 from oauthkit.errors import ConfigError
 
@@ -124,6 +125,16 @@ class SubjectTarget:
     def issuer_calls(self) -> IssuerCalls:
         """The harness's own calls to the issuer."""
         return self.base.issuer_calls
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The base target's warnings (settings that weaken the run)."""
+        return self.base.warnings
+
+    @property
+    def issuer_traffic(self) -> IssuerTraffic:
+        """The calls to the issuer the base target sees (the mock sees the subject's)."""
+        return self.base.issuer_traffic
 
     def token(self, variant: Variant, holder: Holder = Holder.ROLE) -> IssuedToken:
         """A cached token."""

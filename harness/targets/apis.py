@@ -29,6 +29,8 @@ from oauthkit.settings import ApiSettings, load_basic_api_settings, load_jwt_api
 
 ApiFactory = Callable[[ApiSettings[Any]], ASGIApp]
 ApiFactories = Mapping[Mechanism, ApiFactory]
+# A new transport for a sample API's calls to its issuer (the harness records them).
+IssuerTransport = Callable[[], httpx.AsyncBaseTransport]
 _LOADERS: dict[Mechanism, Callable[[EnvSource], ApiSettings[Any]]] = {
     Mechanism.PRIVATE_KEY_JWT: load_jwt_api_settings,
     Mechanism.CLIENT_SECRET_BASIC: load_basic_api_settings,
@@ -68,6 +70,7 @@ class ApiServers:
     servers: dict[tuple[Mechanism, bool], BackgroundServer] = field(default_factory=dict)
     problems: dict[Mechanism, ConfigError] = field(default_factory=dict)
     settings: dict[Mechanism, ApiSettings[Any]] = field(default_factory=dict)
+    issuer_transport: IssuerTransport | None = None
 
     def start(self) -> ApiServers:
         """Load each API's settings (an API lacking settings is skipped); serve on first use.
@@ -95,13 +98,20 @@ class ApiServers:
         """A newly started instance of an API (nothing cached yet), stopped after the block."""
         if auth in self.problems:
             raise config_problem(self.problems[auth])
-        factory = self.factories.get(auth) or sample_factory(auth)
-        app = label_requests(factory(self.settings[auth]), self.label(auth))
+        app = label_requests(self._app(auth, self.settings[auth]), self.label(auth))
         server = BackgroundServer(app).start()
         try:
             yield server.url
         finally:
             server.stop()
+
+    def warnings(self) -> tuple[str, ...]:
+        """What the APIs' settings turn off (e.g. the audience check), named per API."""
+        return tuple(
+            f"{auth.sample}: {warning}"
+            for auth, settings in self.settings.items()
+            for warning in settings.warnings
+        )
 
     def label(self, auth: Mechanism) -> str:
         """The log origin label of an API's requests."""
@@ -117,6 +127,14 @@ class ApiServers:
         settings = self.settings[auth]
         if down:
             settings = dataclasses.replace(settings, issuer=closed_port_url())
-        factory = self.factories.get(auth) or sample_factory(auth)
-        app = label_requests(factory(settings), self.label(auth))
+        app = label_requests(self._app(auth, settings), self.label(auth))
         self.servers[(auth, down)] = BackgroundServer(app).start()
+
+    def _app(self, auth: Mechanism, settings: ApiSettings[Any]) -> ASGIApp:
+        custom = self.factories.get(auth)
+        if custom is not None:
+            return custom(settings)
+        module = importlib.import_module(f"{auth.sample}.app")
+        transport = self.issuer_transport() if self.issuer_transport else None
+        app: ASGIApp = module.create_app(settings, transport=transport)
+        return app

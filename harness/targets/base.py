@@ -21,6 +21,7 @@ from harness.redaction import Redactor
 from harness.results import Exchange
 from harness.subjects.file import Routes
 from harness.targets.issuer_calls import IssuerCalls
+from harness.targets.recording import IssuerTraffic
 from mock_issuer.records import IntrospectionRecord
 
 IntrospectionFacts = IntrospectionRecord
@@ -159,6 +160,14 @@ class Target(Protocol):
     @property
     def notes(self) -> tuple[str, ...]:
         """Remarks for the report header (e.g. settings that are missing)."""
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Settings that weaken the run (a check turned off), for the terminal and the report."""
+
+    @property
+    def issuer_traffic(self) -> IssuerTraffic:
+        """The APIs' calls to the issuer, as far as the harness can see them."""
 
     @property
     def issuer_calls(self) -> IssuerCalls:

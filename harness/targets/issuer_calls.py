@@ -32,6 +32,12 @@ ClientRecipe = Callable[[], ClientSettings[Any]]
 
 # Basic first: its failures are the easiest to read in a report.
 AUTH_PREFERENCE = (Mechanism.CLIENT_SECRET_BASIC, Mechanism.PRIVATE_KEY_JWT)
+# The setting each API app's credentials come from, to name it when missing.
+_API_VARIABLES = {
+    Mechanism.PRIVATE_KEY_JWT: "API_PRIVATE_KEY_FILE",
+    Mechanism.CLIENT_SECRET_BASIC: "API_CLIENT_ID",
+}
+_ANY_API = "API_CLIENT_ID or API_PRIVATE_KEY_FILE"
 
 
 @dataclass(frozen=True)
@@ -89,7 +95,8 @@ class IssuerCalls:
         for candidate in (auth,) if auth else AUTH_PREFERENCE:
             if candidate in self.apis:
                 return client_auth(self.apis[candidate])
-        raise config_problem(ConfigError("API_CLIENT_ID or API_PRIVATE_KEY_FILE is not set"))
+        variable = _API_VARIABLES.get(auth, _ANY_API) if auth else _ANY_API
+        raise config_problem(ConfigError(f"{variable} is not set or not usable"))
 
     def client_settings(self, grant: Grant) -> ClientSettings[Any]:
         """The role holder's client settings for ``grant`` (NotConfigured when missing)."""

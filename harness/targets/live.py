@@ -25,6 +25,7 @@ from harness.targets.base import Holder, IssuedToken
 from harness.targets.issuer_calls import IssuerCalls
 from harness.targets.live_recipes import live_recipes
 from harness.targets.live_revocation import revoke_and_confirm
+from harness.targets.recording import IssuerTraffic, RecordingTransport
 from harness.targets.tokens import TokenBroker, role_recipes
 from oauthkit.env import EnvSource
 from oauthkit.errors import ConfigError
@@ -58,10 +59,13 @@ class LiveTarget:
         self.redactor = Redactor()
         self._register_secrets()
         self.logs = LogCapture().install()
+        self.issuer_traffic = IssuerTraffic()
         self.http = api_client(API_TIMEOUT_S)
         self.live_format = self._token_format()
         self.broker = TokenBroker(self.redactor, live_recipes(self.env))
-        self.apis = ApiServers(self.env, factories or {}).start()
+        self.apis = ApiServers(
+            self.env, factories or {}, issuer_transport=self._issuer_transport
+        ).start()
         self.issuer_calls = IssuerCalls(
             self.issuer, self.redactor, self.apis.settings, role_recipes(self.broker)
         )
@@ -71,6 +75,15 @@ class LiveTarget:
     def issuer(self) -> str:
         """ZITADEL_DOMAIN, or a placeholder saying it is missing."""
         return (self.env.get("ZITADEL_DOMAIN") or "(ZITADEL_DOMAIN is not set)").rstrip("/")
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What the APIs' settings turn off (none, unless the ``.env`` says so)."""
+        return self.apis.warnings()
+
+    def _issuer_transport(self) -> RecordingTransport:
+        """A transport that records an API's calls to the issuer into ``logs``."""
+        return RecordingTransport(self.redactor, self.issuer_traffic.add)
 
     def api_url(self, auth: Mechanism) -> str:
         """Base URL of the sample API that introspects with ``auth``."""

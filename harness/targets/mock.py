@@ -25,11 +25,13 @@ from harness.targets.apis import ApiFactories, ApiServers, api_client
 from harness.targets.base import Holder, IntrospectionFacts, IssuedToken, IssuerFault, IssuerLie
 from harness.targets.issuer_calls import IssuerCalls
 from harness.targets.mock_recipes import mock_recipes
+from harness.targets.recording import IssuerTraffic, record_introspection
 from harness.targets.tokens import TokenBroker, role_recipes
 from mock_issuer.faults import FaultKind
 from mock_issuer.issuer import MockIssuer
 from mock_issuer.lies import LieKind
 from mock_issuer.model import ServiceUser
+from mock_issuer.paths import INTROSPECTION
 from mock_issuer.provision import ROLE, Provisioned
 from oauthkit.env import EnvSource
 
@@ -64,7 +66,12 @@ class MockTarget:
         self.logs = LogCapture().install()
         self.http = api_client(API_TIMEOUT_S)
         self._workdir = tempfile.TemporaryDirectory(prefix="harness-mock-")
+        self.issuer_traffic = IssuerTraffic()
         self.issuer_server = MockIssuer()
+        # The issuer's own view of every API's introspection request, subjects' included.
+        self.issuer_server.app = record_introspection(
+            self.issuer_server.app, INTROSPECTION, self.redactor, self.issuer_traffic.add
+        )
         self.issuer_server.start()
         try:
             self._start(factories or {})
@@ -94,6 +101,11 @@ class MockTarget:
     def mock(self) -> MockTarget:
         """The mock's controls (this object)."""
         return self
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What the APIs' settings turn off (none, unless the ``.env`` says so)."""
+        return self.apis.warnings()
 
     def api_url(self, auth: Mechanism) -> str:
         """Base URL of the sample API that introspects with ``auth``."""

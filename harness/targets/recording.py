@@ -9,18 +9,20 @@ is kept, so the report can show the exchange without them.
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Callable
 from urllib.parse import parse_qsl, urlencode
 
 import httpx
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from harness.redaction import Redactor
-from harness.results import Exchange
+from harness.results import Exchange, clip_body
 
 SECRET_FORM_FIELDS = frozenset(
     {"assertion", "client_assertion", "client_secret", "token", "password", "refresh_token"}
 )
 SECRET_JSON_MEMBERS = ("access_token", "id_token", "refresh_token")
-MAX_BODY = 2000
 TIMEOUT_S = 10.0
 
 
@@ -34,6 +36,136 @@ def recording_client(redactor: Redactor, sink: list[Exchange]) -> httpx.Client:
     return httpx.Client(timeout=TIMEOUT_S, event_hooks={"response": [on_response]})
 
 
+class IssuerTraffic:
+    """The APIs' calls to the issuer during a run, redacted, in order (thread-safe).
+
+    Filled from either side: the mock issuer's own app (`record_introspection`), which sees
+    every API, subjects included; or, against a live issuer, the in-process APIs' transport
+    (`RecordingTransport`). A subject talking to a live issuer is seen by neither.
+    """
+
+    def __init__(self) -> None:
+        self._exchanges: list[Exchange] = []
+        self._lock = threading.Lock()
+
+    def add(self, exchange: Exchange) -> None:
+        """Keep one exchange (already redacted)."""
+        with self._lock:
+            if len(self._exchanges) < MAX_EXCHANGES:
+                self._exchanges.append(exchange)
+
+    def mark(self) -> int:
+        """The position now, for `since`."""
+        with self._lock:
+            return len(self._exchanges)
+
+    def since(self, mark: int) -> tuple[Exchange, ...]:
+        """The exchanges kept after ``mark``."""
+        with self._lock:
+            return tuple(self._exchanges[mark:])
+
+
+MAX_EXCHANGES = 50_000
+
+
+def record_introspection(
+    app: ASGIApp, path: str, redactor: Redactor, sink: Callable[[Exchange], None]
+) -> ASGIApp:
+    """Wrap the issuer's app so every ``POST path`` (RFC 7662 §2.1) lands in ``sink``, redacted."""
+
+    async def recording(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != path:
+            await app(scope, receive, send)
+            return
+        body, answer, status = bytearray(), bytearray(), [0]
+        answer_headers: list[tuple[bytes, bytes]] = []
+
+        async def reading() -> Message:
+            message = await receive()
+            body.extend(message.get("body", b""))
+            return message
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+                answer_headers.extend(message.get("headers", []))
+            elif message["type"] == "http.response.body":
+                answer.extend(message.get("body", b""))
+            await send(message)
+
+        await app(scope, reading, sending)
+        request = httpx.Request(
+            scope["method"],
+            f"{scope.get('scheme', 'http')}://{_host(scope)}{path}",
+            headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]],
+            content=bytes(body),
+        )
+        response = httpx.Response(
+            status[0],
+            headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in answer_headers],
+            content=bytes(answer),
+            request=request,
+        )
+        sink(exchange_of(response, redactor))
+
+    return recording
+
+
+def _host(scope: Scope) -> str:
+    for name, value in scope["headers"]:
+        if name == b"host":
+            return str(value.decode("latin-1"))
+    server = scope.get("server") or ("127.0.0.1", 0)
+    return f"{server[0]}:{server[1]}"
+
+
+class RecordingTransport(httpx.AsyncBaseTransport):
+    """An API's transport to its issuer that hands each exchange, redacted, to ``sink``.
+
+    Lets a report show the API's own introspection request and the issuer's answer (RFC 7662
+    §2.1/§2.2) beside the client's exchange with the API, without the API's cooperation.
+    """
+
+    def __init__(self, redactor: Redactor, sink: Callable[[Exchange], None]) -> None:
+        self._inner = httpx.AsyncHTTPTransport()
+        self._redactor = redactor
+        self._sink = sink
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Forward the request; record it with the answer or the transport error."""
+        try:
+            response = await self._inner.handle_async_request(request)
+            # Raw bytes: the answer below decodes them once, by its own headers.
+            content = b"".join([chunk async for chunk in response.aiter_raw()])
+            await response.aclose()
+        except httpx.HTTPError as exc:
+            self._sink(self._failed(request, exc))
+            raise
+        answer = httpx.Response(
+            response.status_code, headers=response.headers, content=content, request=request
+        )
+        self._sink(exchange_of(answer, self._redactor))
+        return answer
+
+    def _failed(self, request: httpx.Request, exc: httpx.HTTPError) -> Exchange:
+        body = request.content.decode("utf-8", "replace")
+        _register_form_secrets(body, self._redactor)
+        return Exchange(
+            method=request.method,
+            url=str(request.url),
+            request_headers=_headers(request.headers, self._redactor, _REQUEST_HEADERS),
+            request_body=clip_body(self._redactor.redact(body)),
+            error=self._redactor.redact(f"{type(exc).__name__}: {exc}"),
+        )
+
+    async def aclose(self) -> None:
+        """Close the pooled connections."""
+        await self._inner.aclose()
+
+
+_REQUEST_HEADERS = ("authorization", "content-type")
+
+
 def exchange_of(response: httpx.Response, redactor: Redactor) -> Exchange:
     """The request and response as an `Exchange`, after registering the secrets they carry."""
     request = response.request
@@ -42,11 +174,11 @@ def exchange_of(response: httpx.Response, redactor: Redactor) -> Exchange:
     return Exchange(
         method=request.method,
         url=str(request.url),
-        request_headers=_headers(request.headers, redactor, ("authorization", "content-type")),
-        request_body=redactor.redact(request.content.decode("utf-8", "replace")[:MAX_BODY]),
+        request_headers=_headers(request.headers, redactor, _REQUEST_HEADERS),
+        request_body=clip_body(redactor.redact(request.content.decode("utf-8", "replace"))),
         status=response.status_code,
         response_headers=_headers(response.headers, redactor, ("content-type",)),
-        response_body=redactor.redact(response.text[:MAX_BODY]),
+        response_body=clip_body(redactor.redact(response.text)),
     )
 
 

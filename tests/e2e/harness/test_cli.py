@@ -72,7 +72,7 @@ def test_an_unknown_cell_is_an_error_with_exit_2(capsys: pytest.CaptureFixture[s
     assert "1 to 6" in capsys.readouterr().err
 
 
-def test_a_live_run_where_nothing_is_configured_proves_nothing_and_exits_1(
+def test_a_live_run_where_nothing_is_configured_proves_nothing_and_exits_3_incomplete(
     tmp_path: Path,
 ) -> None:
     env_file = tmp_path / ".env"
@@ -82,9 +82,11 @@ def test_a_live_run_where_nothing_is_configured_proves_nothing_and_exits_1(
         "--env-file", str(env_file), "-n", "1", "--cells", "5", "--checks", FEW_CHECKS,
         "--report", str(report),
     )  # fmt: skip
-    assert status == 1, out
+    assert status == 3, out
     assert "No check ran" in out
-    assert "FAILED" in report.read_text()
+    assert "Verdict: INCOMPLETE" in out
+    assert "not configured: PERSONAL_ACCESS_TOKEN" in out
+    assert "INCOMPLETE" in report.read_text()
 
 
 def test_live_mode_runs_against_any_issuer_described_by_a_env_file(

@@ -15,21 +15,18 @@ from harness.targets.live import LiveTarget, declared_format
 from mock_issuer.issuer import MockIssuer
 
 pytestmark = pytest.mark.e2e
+REMOVED = (
+    "PERSONAL_ACCESS_TOKEN=", "API_CLIENT_SECRET=", "EXPECTED_ROLES_PAT=", "OTHER_AUDIENCE_SCOPES="
+)  # fmt: skip
 
 
 @pytest.fixture
 def env_file(tmp_path: Path) -> Iterator[Path]:
-    """A mock issuer's .env with the PAT and the basic API's secret removed."""
+    """A mock issuer's .env with the PAT, the basic API's secret and other settings removed."""
     issuer = MockIssuer().start()
     try:
         path = issuer.provision().write_env(tmp_path)
-        kept = [
-            line
-            for line in path.read_text().splitlines()
-            if not line.startswith(
-                ("PERSONAL_ACCESS_TOKEN=", "API_CLIENT_SECRET=", "EXPECTED_ROLES_PAT=")
-            )
-        ]
+        kept = [line for line in path.read_text().splitlines() if not line.startswith(REMOVED)]
         path.write_text("\n".join(kept) + "\n")
         yield path
     finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from xml.etree import ElementTree
 
 # httpx imports httpcore lazily. Imported first inside an in-process inner session, it would be
 # dropped with that session's modules, and httpx would then map only the dropped module's
@@ -89,6 +90,27 @@ def test_a_failed_must_check_fails_its_test_and_a_failed_should_check_does_not(
     html = report.read_text(encoding="utf-8")
     assert "FAIL (SHOULD)" in html
     assert {r["status"] for r in _results(report)} == {"failed"}
+
+
+def test_junit_xml_carries_the_results_as_json_not_python_reprs(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
+    pytester.makepyfile(test_matrix=MATRIX_TEST)
+    junit = tmp_path / "junit.xml"
+    result = pytester.runpytest_inprocess(
+        "-p", "harness.pytest_plugin", "--cells", "6", "--checks", "ROUTE-public-without-token",
+        "--report", str(tmp_path / "matrix.html"), f"--junitxml={junit}",
+    )  # fmt: skip
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*Verdict: PASSED*"])
+    values = {
+        prop.get("name"): prop.get("value", "")
+        for prop in ElementTree.parse(junit).iter("property")
+    }
+    result_data = json.loads(values["harness_result"])
+    assert result_data["check_id"] == "ROUTE-public-without-token"
+    assert result_data["status"] == "passed"
+    assert json.loads(values["harness_case"])["cell"] == 6
 
 
 def test_the_report_is_written_even_when_the_run_fails(

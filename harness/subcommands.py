@@ -1,0 +1,105 @@
+"""``python -m harness diff`` and ``python -m harness merge``: working with kept runs.
+
+``diff A.json B.json`` prints what changed between two runs and exits 0 when nothing did,
+1 when something did (as diff(1) does), 2 when a file cannot be read. ``merge A.json B.json
+... [--report PATH]`` joins shards into one report (kept in the run history like any run) and
+exits with the merged run's verdict: 0 PASSED, 1 FAILED, 3 INCOMPLETE (conflicting shards
+make it so), 2 when a file cannot be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from harness.compare import compare, diff_text
+from harness.history import write_and_keep
+from harness.merge import merge
+from harness.report import read_json
+from harness.results import RunResult, Verdict
+from harness.runinfo import python_module_command
+from harness.terminal import matrix_table, verdict_text
+
+DEFAULT_REPORT = Path("reports") / "matrix.html"
+EXIT_SAME, EXIT_DIFFERENT, EXIT_UNUSABLE = 0, 1, 2
+_VERDICT_EXIT = {Verdict.PASSED: 0, Verdict.FAILED: 1, Verdict.INCOMPLETE: 3}
+SUBCOMMANDS = ("diff", "merge")
+
+
+class UnreadableRun(Exception):
+    """A JSON report that cannot be read (the message names the file)."""
+
+
+def parser() -> argparse.ArgumentParser:
+    """The two subcommands and their options."""
+    p = argparse.ArgumentParser(prog="python -m harness", description="Work with kept runs.")
+    commands = p.add_subparsers(dest="command", required=True)
+    diff = commands.add_parser(
+        "diff",
+        help="what changed between two runs",
+        description="Show what changed between two runs' JSON reports: the verdict, each "
+        "check whose status changed (worse or better), checks only in one run. Exit status: "
+        "0 no differences, 1 differences, 2 a file cannot be read.",
+    )
+    diff.add_argument("a", type=Path, metavar="A.json", help="the earlier run")
+    diff.add_argument("b", type=Path, metavar="B.json", help="the later run")
+    joined = commands.add_parser(
+        "merge",
+        help="join shards into one report",
+        description="Join the JSON reports of shards (e.g. CI jobs each running --cells or "
+        "--subject) into one report; conflicting results are reported. Exit status: the "
+        "merged verdict (0 passed, 1 failed, 3 incomplete), 2 a file cannot be read.",
+    )
+    joined.add_argument("runs", type=Path, nargs="+", metavar="RUN.json", help="the shards")
+    joined.add_argument(
+        "--report",
+        type=Path,
+        default=DEFAULT_REPORT,
+        metavar="PATH",
+        help=f"where to write the merged HTML report, JSON beside it (default {DEFAULT_REPORT})",
+    )
+    return p
+
+
+def main(argv: Sequence[str], out: TextIO = sys.stdout) -> int:
+    """Run ``diff`` or ``merge``; returns the exit status."""
+    args = parser().parse_args(argv)
+    try:
+        if args.command == "diff":
+            return _diff(args.a, args.b, out)
+        return _merge(args.runs, args.report, list(argv), out)
+    except UnreadableRun as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+
+
+def _diff(a: Path, b: Path, out: TextIO) -> int:
+    difference = compare(_read(a), _read(b))
+    print(*diff_text(difference, (str(a), str(b))), sep="\n", file=out)
+    return EXIT_SAME if difference.empty else EXIT_DIFFERENT
+
+
+def _merge(paths: list[Path], report: Path, argv: list[str], out: TextIO) -> int:
+    shards = [(str(path), _read(path)) for path in paths]
+    run, conflicts = merge(shards, python_module_command("harness", argv))
+    latest, kept = write_and_keep(run, report)
+    print(matrix_table(run), file=out)
+    for conflict in conflicts:
+        print(f"conflict: {conflict}", file=out)
+    print("", *verdict_text(run), sep="\n", file=out)
+    print(f"\nreport: {latest.html}\n  json: {latest.json}\n  kept: {kept.html}", file=out)
+    return _VERDICT_EXIT[run.verdict]
+
+
+def _read(path: Path) -> RunResult:
+    try:
+        return read_json(path)
+    except OSError as exc:
+        raise UnreadableRun(f"{path}: {exc.strerror or exc}") from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise UnreadableRun(
+            f"{path} is not a harness JSON report (matrix.json): {type(exc).__name__}: {exc}"
+        ) from None
