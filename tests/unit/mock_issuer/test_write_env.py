@@ -27,6 +27,7 @@ NAMES = [
     "EXPECTED_ROLES_JWT_PROFILE",
     "EXPECTED_ROLES_CLIENT_CREDENTIALS",
     "EXPECTED_ROLES_PAT",
+    "OTHER_AUDIENCE_SCOPES",
 ]
 
 
@@ -46,6 +47,8 @@ def test_env_has_the_examples_variable_names_and_values(world: Provisioned, tmp_
     assert values["CLIENT_SECRET"] == world.cc_user.client_secret
     assert values["PERSONAL_ACCESS_TOKEN"] == world.pat_user.pat
     assert values["EXPECTED_ROLES_PAT"] == "read:messages"
+    audience = f"urn:zitadel:iam:org:project:id:{world.other_project.id}:aud"
+    assert values["OTHER_AUDIENCE_SCOPES"] == f"openid {audience}"
 
 
 def test_key_file_paths_are_absolute_and_hold_the_right_key_files(
