@@ -124,7 +124,7 @@ def test_a_jwt_world_also_writes_what_live_mode_needs_for_jwt_access_tokens(
 ) -> None:
     world = MockIssuer(issuer="http://issuer.test").provision(access_token_type="jwt")
     values = dotenv_values(world.write_env(tmp_path))
-    assert list(values) == [*NAMES, "INTROSPECT_JWT_ACCESS_TOKENS", "OTHER_AUDIENCE_SCOPES"]
+    assert list(values) == [*NAMES, "INTROSPECT_JWT_ACCESS_TOKENS"]
     assert values["INTROSPECT_JWT_ACCESS_TOKENS"] == "true"
     other = f"urn:zitadel:iam:org:project:id:{world.other_project.id}:aud"
     assert values["OTHER_AUDIENCE_SCOPES"] == f"openid {other}"
