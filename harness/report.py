@@ -38,6 +38,7 @@ from harness.summary import (
     by_subject,
     count,
     grid,
+    group_of,
     subject_prefix,
     summarise,
 )
@@ -185,6 +186,7 @@ def _environment() -> jinja2.Environment:
         row_id=row_id,
         truncated=truncated,
         cell_anchor=lambda subject, number: f"{subject_prefix(subject)}cell{number}",
+        group_of=group_of,
     )
     return env
 

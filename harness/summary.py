@@ -92,16 +92,26 @@ class CellSummary:
         return f"{self.prefix}cell{self.cell.number}"
 
 
+# The sample APIs run as subjects named after themselves; together they are one matrix.
+SAMPLES = frozenset(m.sample for m in Mechanism)
+
+
+def group_of(subject: str) -> str:
+    """The report's group of a subject: '' for the built-in samples, else the subject's name."""
+    return "" if subject in SAMPLES else subject
+
+
 def subject_prefix(subject: str) -> str:
     """The prefix of a subject's HTML ids ('' for the built-in samples)."""
-    return f"{re.sub(r'[^A-Za-z0-9_-]+', '-', subject)}-" if subject else ""
+    group = group_of(subject)
+    return f"{re.sub(r'[^A-Za-z0-9_-]+', '-', group)}-" if group else ""
 
 
 def by_subject(results: Iterable[CheckResult]) -> dict[str, list[CheckResult]]:
-    """Results per subject, the built-in samples ('') first, then by name."""
+    """Results per group (see `group_of`), the built-in samples ('') first, then by name."""
     grouped: dict[str, list[CheckResult]] = {}
     for result in results:
-        grouped.setdefault(result.subject, []).append(result)
+        grouped.setdefault(group_of(result.subject), []).append(result)
     return dict(sorted(grouped.items()))
 
 

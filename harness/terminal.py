@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from harness.matrix import Cell
 from harness.results import CheckResult, ObservationResult, RunResult, Verdict, verdict_of
-from harness.summary import BUILT_IN, Counts, by_subject, count, grid, summarise
+from harness.summary import BUILT_IN, Counts, by_subject, count, grid, group_of, summarise
 
 _VERDICT_WORDS = {
     "fail_open": "FAIL-OPEN",
@@ -53,7 +53,8 @@ def failures_text(run: RunResult) -> list[str]:
 
 
 def _where(result: CheckResult) -> str:
-    return f"{result.subject}/{result.variant}" if result.subject else result.variant
+    group = group_of(result.subject)
+    return f"{group}/{result.variant}" if group else result.variant
 
 
 def verdict_text(run: RunResult) -> list[str]:

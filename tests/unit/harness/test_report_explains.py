@@ -113,3 +113,11 @@ def test_several_subjects_get_an_overview_and_a_section_each() -> None:
 
 def test_a_single_subject_has_no_overview() -> None:
     assert 'id="subjects"' not in _html(make_result(subject="express-api"))
+
+
+def test_the_sample_apis_run_as_subjects_are_one_matrix_of_built_in_samples() -> None:
+    html = _html(make_result(subject="api_jwt"),
+                 make_result("cell2-jwtp-basic-opaque", subject="api_basic_auth"))  # fmt: skip
+    assert 'id="subjects"' not in html
+    assert 'id="cell1"' in html and 'id="cell2"' in html
+    assert html.count('class="matrix"') == 1
