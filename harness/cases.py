@@ -31,14 +31,14 @@ class MatrixCase:
 
 
 def select_cells(numbers: str | None) -> tuple[Cell, ...]:
-    """Cells from a comma-separated list of numbers (``"1,4"``); all six when empty."""
+    """Cells from a comma-separated list of numbers (``"1,4"``); all nine when empty."""
     if not numbers:
         return cells()
     try:
         return tuple(cell_by_number(int(n)) for n in numbers.split(",") if n.strip())
     except ValueError as exc:
         raise ValueError(
-            f"--cells {numbers!r}: {exc} Give numbers 1 to 6, e.g. --cells 1,4"
+            f"--cells {numbers!r}: {exc} Give numbers 1 to 9, e.g. --cells 1,4"
         ) from None
 
 

@@ -46,8 +46,9 @@ def parser() -> argparse.ArgumentParser:
     """The command line, with help for every option."""
     p = argparse.ArgumentParser(
         prog="python -m harness",
-        description="Run the token-introspection matrix (3 grants x 2 introspection "
-        "authentications) against the embedded mock issuer or a live one, print it, and write "
+        description="Run the token-checking matrix (3 grants x 3 mechanisms: introspection with "
+        "private_key_jwt or client_secret_basic, local JWT validation) against the embedded "
+        "mock issuer or a live one, print it, and write "
         "an HTML report with a JSON twin. Exit status: 0 passed (every MUST check ran and passed), "
         "1 failed, 2 could not start, 3 incomplete (settings missing, or part of the run "
         "could not start; each missing variable is named).",
@@ -77,7 +78,7 @@ def parser() -> argparse.ArgumentParser:
         metavar="N",
         help="worker processes, each with its own issuer and APIs (default auto: one per CPU)",
     )
-    p.add_argument("--cells", metavar="N,N", help="only these cells, e.g. 1,4 (default all six)")
+    p.add_argument("--cells", metavar="N,N", help="only these cells, e.g. 1,4 (default all nine)")
     p.add_argument("--checks", metavar="ID,ID", help="only these check ids (default all)")
     p.add_argument(
         "--subject",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from harness.matrix import Cell
+from harness.matrix import Cell, Mechanism
 from harness.results import CheckResult, ObservationResult, RunResult, Verdict, verdict_of
 from harness.summary import BUILT_IN, Counts, by_subject, count, grid, group_of, summarise
 
@@ -101,10 +101,11 @@ def matrix_table(run: RunResult) -> str:
 def _subject_table(results: Sequence[CheckResult]) -> str:
     summaries = summarise(results)
     mechanisms, rows = grid(summaries)
-    width = max([34] + [len(counts_text(s.counts)) + 1 for s in summaries])
-    header = f"{'':<22}" + "".join(
-        f"| {m.label + ' (' + m.sample + ')':<{width}}" for m in mechanisms
+    titles = [f"{m.label} ({m.sample})" for m in mechanisms]
+    width = max(
+        [34] + [len(counts_text(s.counts)) + 1 for s in summaries] + [len(t) + 1 for t in titles]
     )
+    header = f"{'':<22}" + "".join(f"| {title:<{width}}" for title in titles)
     lines = [header, "-" * len(header)]
     for grant, row in rows:
         top = "".join(
@@ -117,7 +118,16 @@ def _subject_table(results: Sequence[CheckResult]) -> str:
         "PASS* = passed every MUST check, failed a SHOULD check; "
         "PARTIAL = passed what ran, some checks not configured."
     )
+    if Mechanism.LOCAL_JWT in mechanisms:
+        lines.append(LOCAL_JWT_NOTE)
     return "\n".join(line.rstrip() for line in lines)
+
+
+LOCAL_JWT_NOTE = (
+    "Local JWT validation: the API checks JWT access tokens itself with the issuer's keys, no "
+    "introspection;\ncell 9 is n/a (a PAT is opaque), and a revoked JWT stays accepted until "
+    "it expires (recorded, not judged)."
+)
 
 
 def _word(counts: Counts) -> str:

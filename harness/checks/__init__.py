@@ -1,13 +1,14 @@
 """The registry of checks, in the order the report lists them.
 
 Each theme has its own module (RFC 6749 §5.1 and RFC 7662 in ``tokens``, RFC 6750 in
-``rfc6750`` and ``roles``, issuer failures in ``faults``, leaks in ``leaks``); this module
+``rfc6750`` and ``roles``, issuer failures in ``faults``, local JWT validation (RFC 9068,
+RFC 8725) in ``local_jwt``, leaks in ``leaks``); this module
 puts them in one tuple with unique ids.
 """
 
 from __future__ import annotations
 
-from harness.checks import faults, leaks, lies, rfc6750, roles, tokens
+from harness.checks import faults, leaks, lies, local_jwt, rfc6750, roles, tokens
 from harness.checks.base import Check, CheckContext, Where
 from harness.registry import by_id
 
@@ -18,6 +19,7 @@ ALL_CHECKS: tuple[Check, ...] = (
     + roles.CHECKS
     + faults.CHECKS
     + lies.CHECKS
+    + local_jwt.CHECKS
     + leaks.CHECKS
 )
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from harness.matrix import Grant, Mode, Variant
+from harness.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
 from harness.results import Exchange, Level, Outcome, Status, clip_body
 from harness.subjects.file import Routes
 from harness.targets.base import Holder, IssuedToken, Target
@@ -131,11 +131,30 @@ class Check:
     fn: CheckFn = field(repr=False)
     grants: frozenset[Grant] = frozenset(Grant)
     other_grants_reason: str = ""
+    mechanisms: frozenset[Mechanism] = frozenset(Mechanism)
+    other_mechanisms_reason: str = ""
 
     def not_applicable_because(self, variant: Variant, mode: Mode) -> str | None:
         """Why the check does not apply to ``variant`` against a ``mode`` target, or None."""
+        cell = variant.cell
+        if cell.not_applicable_because is not None:
+            return cell.not_applicable_because
         if not self.where.includes(mode):
             return f"applies to the {self.where} issuer only, this run targets the {mode} issuer"
-        if variant.cell.grant not in self.grants:
-            return self.other_grants_reason or f"does not apply to {variant.cell.grant.label}"
+        if cell.grant not in self.grants:
+            return self.other_grants_reason or f"does not apply to {cell.grant.label}"
+        if cell.mechanism not in self.mechanisms:
+            return self.other_mechanisms_reason or f"does not apply to {cell.mechanism.label}"
+        if not cell.mechanism.introspects and variant.token_format is TokenFormat.OPAQUE:
+            return OPAQUE_FOR_LOCAL_JWT
         return None
+
+
+INTROSPECTING = frozenset(m for m in Mechanism if m.introspects)
+ONLY_INTROSPECTION = (
+    "the API validates JWTs locally and never calls the issuer's introspection endpoint"
+)
+OPAQUE_FOR_LOCAL_JWT = (
+    "the issuer's service users get opaque access tokens (INTROSPECT_JWT_ACCESS_TOKENS=false), "
+    "which an API validating JWTs locally cannot check"
+)

@@ -8,7 +8,17 @@ timeout, a 5xx, a body that is not JSON, a refusal of the API's own credentials 
 
 from __future__ import annotations
 
-from harness.checks.base import Check, CheckContext, CheckFn, Reply, Where
+from typing import Any
+
+from harness.checks.base import (
+    INTROSPECTING,
+    ONLY_INTROSPECTION,
+    Check,
+    CheckContext,
+    CheckFn,
+    Reply,
+    Where,
+)
 from harness.checks.expect import describe, expect_unavailable, graded, is_success
 from harness.results import Level, Outcome, Status
 from harness.skips import NotApplicable
@@ -52,19 +62,24 @@ def _waited(ctx: CheckContext, reply: Reply) -> Outcome:
     return graded(failed, Level.SHOULD, why)
 
 
+_INTROSPECTION: dict[str, Any] = {
+    "mechanisms": INTROSPECTING,
+    "other_mechanisms_reason": ONLY_INTROSPECTION
+    + " (its JWKS endpoint's faults have checks of their own: *-jwks-down-*)",
+}
 CHECKS = (
     Check("RFC9110-15.6.4-issuer-down", "Issuer unreachable (closed port): 503",
           RFC, Level.MUST, Where.BOTH, issuer_down),
     Check("RFC9110-15.6.4-issuer-slow", "Issuer slower than the API's timeout: 503",
-          RFC, Level.MUST, Where.MOCK, _with_fault(IssuerFault.SLOW)),
+          RFC, Level.MUST, Where.MOCK, _with_fault(IssuerFault.SLOW), **_INTROSPECTION),
     Check("RFC9110-15.6.4-issuer-5xx", "Issuer answers 500: 503",
-          RFC, Level.MUST, Where.MOCK, _with_fault(IssuerFault.SERVER_ERROR)),
+          RFC, Level.MUST, Where.MOCK, _with_fault(IssuerFault.SERVER_ERROR), **_INTROSPECTION),
     Check("RFC9110-15.6.4-issuer-malformed-json", "Issuer answers 200 with malformed JSON: 503",
-          RFC, Level.MUST, Where.MOCK, _with_fault(IssuerFault.MALFORMED_JSON)),
+          RFC, Level.MUST, Where.MOCK, _with_fault(IssuerFault.MALFORMED_JSON), **_INTROSPECTION),
     Check("RFC9110-15.6.4-issuer-drops-connection",
           "Issuer closes the connection without answering: 503",
-          RFC, Level.MUST, Where.MOCK, _with_fault(IssuerFault.DROP_CONNECTION)),
+          RFC, Level.MUST, Where.MOCK, _with_fault(IssuerFault.DROP_CONNECTION), **_INTROSPECTION),
     Check("RFC7662-2.1-issuer-rejects-api-credentials",
           "Issuer rejects the API's own client credentials: 503",
-          RFC, Level.MUST, Where.MOCK, _with_fault(IssuerFault.REJECT_CLIENT)),
+          RFC, Level.MUST, Where.MOCK, _with_fault(IssuerFault.REJECT_CLIENT), **_INTROSPECTION),
 )  # fmt: skip

@@ -18,7 +18,15 @@ import dataclasses
 from contextlib import ExitStack
 from dataclasses import dataclass
 
-from harness.checks.base import Check, CheckContext, CheckFn, Reply, Where
+from harness.checks.base import (
+    INTROSPECTING,
+    ONLY_INTROSPECTION,
+    Check,
+    CheckContext,
+    CheckFn,
+    Reply,
+    Where,
+)
 from harness.checks.expect import describe
 from harness.matrix import Grant
 from harness.results import Level, Outcome, Status
@@ -171,6 +179,8 @@ CHECKS = tuple(
         _lying(case),
         grants=ONE_CELL,
         other_grants_reason=ONE_CELL_REASON,
+        mechanisms=INTROSPECTING,
+        other_mechanisms_reason=ONLY_INTROSPECTION + " (nor trusts an introspection answer)",
     )
     for case in CASES
 )

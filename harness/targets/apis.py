@@ -1,9 +1,10 @@
-"""Serving the two sample APIs (and their issuer-down twins) as real servers on free ports.
+"""Serving the sample APIs (and their issuer-down twins) as real servers on free ports.
 
-Each API is an RFC 6750 resource server introspecting per RFC 7662 §2.1: ``api_jwt`` with
+Each API is an RFC 6750 resource server: ``api_jwt`` introspects per RFC 7662 §2.1 with
 private_key_jwt (RFC 7523 §2.2), ``api_basic_auth`` with client_secret_basic (RFC 6749
-§2.3.1). Both are built from the same `EnvSource` a user's ``.env`` gives, so the mock and a
-live instance are configured alike. Factories are injectable, so a test can serve a broken API.
+§2.3.1), ``api_local_jwt`` validates JWT access tokens itself (RFC 9068 §4). All are built from
+the same `EnvSource` a user's ``.env`` gives, so the mock and a live instance are configured
+alike. Factories are injectable, so a test can serve a broken API.
 """
 
 from __future__ import annotations
@@ -25,7 +26,12 @@ from harness.skips import config_problem
 from mock_issuer.server import BackgroundServer
 from oauthkit.env import EnvSource
 from oauthkit.errors import ConfigError
-from oauthkit.settings import ApiSettings, load_basic_api_settings, load_jwt_api_settings
+from oauthkit.settings import (
+    ApiSettings,
+    load_basic_api_settings,
+    load_jwt_api_settings,
+    load_local_jwt_api_settings,
+)
 
 ApiFactory = Callable[[ApiSettings[Any]], ASGIApp]
 ApiFactories = Mapping[Mechanism, ApiFactory]
@@ -34,6 +40,7 @@ IssuerTransport = Callable[[], httpx.AsyncBaseTransport]
 _LOADERS: dict[Mechanism, Callable[[EnvSource], ApiSettings[Any]]] = {
     Mechanism.PRIVATE_KEY_JWT: load_jwt_api_settings,
     Mechanism.CLIENT_SECRET_BASIC: load_basic_api_settings,
+    Mechanism.LOCAL_JWT: load_local_jwt_api_settings,
 }
 
 

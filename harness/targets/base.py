@@ -21,6 +21,7 @@ from harness.redaction import Redactor
 from harness.results import Exchange
 from harness.subjects.file import Routes
 from harness.targets.issuer_calls import IssuerCalls
+from harness.targets.mock_keys import SigningKeys
 from harness.targets.recording import IssuerTraffic
 from mock_issuer.records import IntrospectionRecord
 
@@ -100,6 +101,8 @@ class IssuedToken:
 
 class MockControls(Protocol):
     """Powers only the mock target has; every change is undone when its context exits."""
+
+    keys: SigningKeys  # its signing keys, JWKS endpoint and clock (local-JWT checks)
 
     def fault(self, fault: IssuerFault) -> AbstractContextManager[None]:
         """Make the issuer's introspection endpoint misbehave inside the ``with`` block."""

@@ -24,6 +24,7 @@ from harness.subjects.file import Routes
 from harness.targets.apis import ApiFactories, ApiServers, api_client
 from harness.targets.base import Holder, IntrospectionFacts, IssuedToken, IssuerFault, IssuerLie
 from harness.targets.issuer_calls import IssuerCalls
+from harness.targets.mock_keys import SigningKeys
 from harness.targets.mock_recipes import mock_recipes
 from harness.targets.recording import IssuerTraffic, record_introspection
 from harness.targets.tokens import TokenBroker, role_recipes
@@ -41,7 +42,12 @@ SLOW_FAULT_S = 1.0
 EXPIRING_LIFETIME_S = 5.0
 CLOCK_JUMP_S = 30.0
 API_TIMEOUT_S = 10.0
-_MOCK_ENV = {"INTROSPECTION_TIMEOUT": str(INTROSPECTION_TIMEOUT_S), "INTROSPECTION_CACHE_TTL": "0"}
+# A short JWKS refresh cooldown keeps the key-rotation checks of the local-JWT API quick.
+_MOCK_ENV = {
+    "INTROSPECTION_TIMEOUT": str(INTROSPECTION_TIMEOUT_S),
+    "INTROSPECTION_CACHE_TTL": "0",
+    "JWKS_REFRESH_COOLDOWN": "1",
+}
 _FAULTS: dict[IssuerFault, dict[str, Any]] = {
     IssuerFault.SLOW: {"kind": FaultKind.LATENCY, "seconds": SLOW_FAULT_S},
     IssuerFault.SERVER_ERROR: {"kind": FaultKind.SERVER_ERROR, "status": 500},
@@ -82,6 +88,9 @@ class MockTarget:
     def _start(self, factories: ApiFactories) -> None:
         self.world: Provisioned = self.issuer_server.provision()
         self.jwt_users = _jwt_format_users(self.issuer_server, self.world)
+        self.keys = SigningKeys(
+            self.issuer_server, self.jwt_users[Holder.ROLE], self.world.project.id, self.redactor
+        )
         env_file = self.world.write_env(Path(self._workdir.name))
         env = self.env = EnvSource.load(env_file, _MOCK_ENV, required=True)
         self._register_secrets()

@@ -2,8 +2,9 @@
 
 Each is an `ApiFactory` built from the real samples with one defect added: every token taken
 as active (RFC 7662 §2.2 ignored), issuer errors crashing the request (a 500 instead of 503),
-or tokens written to the log (RFC 6750 §5.3 ignored). Module-level functions, so they pickle
-into worker processes.
+or tokens written to the log (RFC 6750 §5.3 ignored); for local JWT validation (RFC 9068 §4,
+RFC 8725), a signature never checked, ``alg: none`` trusted, or ``aud`` ignored. Module-level
+functions, so they pickle into worker processes.
 """
 
 from __future__ import annotations
@@ -15,13 +16,22 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
+import jwt
 from fastapi import FastAPI, Request, Response
 from starlette.types import ASGIApp
 
 import api_basic_auth.app
 import api_jwt.app
+import api_local_jwt.app
+from oauthkit.clock import system_clock
+from oauthkit.discovery import Discovery
+from oauthkit.fastapi import Guard, LocalJwtGuard, build_api
+from oauthkit.jwks import JwksCache, PublicKey
 from oauthkit.keyfile import ApplicationKey
+from oauthkit.local_jwt import JwtRules, LocalJwtValidator
+from oauthkit.messages import router
 from oauthkit.settings import ApiSettings
+from oauthkit.validation import Principal, validate
 
 
 def _create(settings: ApiSettings[Any], **kwargs: Any) -> FastAPI:
@@ -93,3 +103,47 @@ def logs_tokens(settings: ApiSettings[Any]) -> ASGIApp:
         return await call_next(request)
 
     return app
+
+
+class _SkipsSignature(LocalJwtValidator):
+    """Reads the claims without verifying the signature (``verify_signature: False``)."""
+
+    def _claims(self, token: str, key: PublicKey, alg: str) -> dict[str, Any]:
+        claims: dict[str, Any] = jwt.decode(token, options={"verify_signature": False})
+        return claims
+
+
+class _TrustsAlgNone(LocalJwtValidator):
+    """Takes the token's own ``alg``; for ``none`` there is nothing to verify, so it doesn't."""
+
+    async def validate(self, token: str, now: float) -> Principal:
+        if jwt.get_unverified_header(token).get("alg") != "none":
+            return await super().validate(token, now)
+        claims = jwt.decode(token, options={"verify_signature": False})
+        return validate({**claims, "active": True}, self.policy, now)
+
+
+def _local_jwt_api(settings: ApiSettings[JwtRules], validator: type[LocalJwtValidator]) -> FastAPI:
+    rules = settings.credentials
+
+    def guard(http: httpx.AsyncClient) -> Guard:
+        discovery = Discovery(http, settings.issuer)
+        keys = JwksCache(http, discovery, cooldown=rules.jwks_refresh_cooldown)
+        return LocalJwtGuard(validator(settings.issuer, keys, settings.policy, rules), system_clock)
+
+    return build_api(settings.realm, router, guard, rules.jwks_timeout, lambda: None)
+
+
+def skips_signature(settings: ApiSettings[Any]) -> ASGIApp:
+    """api_local_jwt, but the signature is never checked."""
+    return _local_jwt_api(settings, _SkipsSignature)
+
+
+def accepts_alg_none(settings: ApiSettings[Any]) -> ASGIApp:
+    """api_local_jwt, but a token saying ``alg: none`` is taken unsigned."""
+    return _local_jwt_api(settings, _TrustsAlgNone)
+
+
+def ignores_audience(settings: ApiSettings[Any]) -> ASGIApp:
+    """api_local_jwt, but any ``aud`` is accepted."""
+    return api_local_jwt.app.create_app(_without_audience(settings))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import api_local_jwt.app
 from harness.checks import check_by_id
 from harness.matrix import Mechanism, cell_by_number
 from harness.report import render_html
@@ -16,15 +17,18 @@ from . import broken_apis
 
 pytestmark = pytest.mark.e2e
 BASIC = Mechanism.CLIENT_SECRET_BASIC
+LOCAL_JWT = Mechanism.LOCAL_JWT
 
 
-def _run(factory: ApiFactory, check_ids: list[str]) -> tuple[list[CheckResult], str]:
-    """Run cell 4 (client credentials x basic) with a broken api_basic_auth; results and HTML.
+def _run(
+    factory: ApiFactory, check_ids: list[str], mechanism: Mechanism = BASIC, cell: int = 4
+) -> tuple[list[CheckResult], str]:
+    """Run a cell (default 4, client credentials x basic) with a broken API; results and HTML.
 
     Also proves the HTML holds none of the run's secrets, whatever the API did with them.
     """
     checks = tuple(check_by_id(c) for c in check_ids)
-    plan = Plan(TargetSpec(factories={BASIC: factory}), (cell_by_number(4),), checks)
+    plan = Plan(TargetSpec(factories={mechanism: factory}), (cell_by_number(cell),), checks)
     target = plan.spec.build()
     try:
         results = [r for _, found in run_cells(target, plan) for r in found]
@@ -75,3 +79,58 @@ def test_an_api_that_logs_tokens_fails_the_no_secrets_check_without_showing_them
     assert {r.status for r in results} == {Status.FAILED}
     assert "api_basic_auth.debugging" in results[0].detail
     assert "[REDACTED:" in results[0].detail
+
+
+def _run_local_jwt(factory: ApiFactory, check_ids: list[str]) -> dict[str, set[Status]]:
+    """Cell 8 (client credentials x local JWT) with a broken api_local_jwt: statuses by check."""
+    results, _ = _run(factory, check_ids, LOCAL_JWT, 8)
+    return _statuses(results)
+
+
+FORGERIES = [
+    "RFC8725-3.1-alg-none",
+    "RFC8725-2.1-hs256-public-key",
+    "RFC7515-5.2-foreign-key-known-kid",
+]
+
+
+def test_a_local_jwt_api_that_skips_the_signature_accepts_a_foreign_key() -> None:
+    statuses = _run_local_jwt(broken_apis.skips_signature, ["RFC6750-2.1-valid-token", *FORGERIES])
+    assert statuses == {
+        "RFC6750-2.1-valid-token": {Status.PASSED},
+        "RFC8725-3.1-alg-none": {Status.PASSED},  # the allow-list still refuses none
+        "RFC8725-2.1-hs256-public-key": {Status.PASSED},  # and HS256
+        "RFC7515-5.2-foreign-key-known-kid": {Status.FAILED},
+    }
+
+
+def test_a_local_jwt_api_that_accepts_alg_none_fails_that_check_as_fail_open() -> None:
+    results, html = _run(
+        broken_apis.accepts_alg_none, ["RFC6750-2.1-valid-token", *FORGERIES], LOCAL_JWT, 8
+    )
+    statuses = _statuses(results)
+    assert statuses.pop("RFC8725-3.1-alg-none") == {Status.FAILED}
+    assert set().union(*statuses.values()) == {Status.PASSED}
+    assert [r.fail_open for r in results if r.check_id == "RFC8725-3.1-alg-none"] == [True]
+    assert "the status is 200, not 401" in html
+
+
+def test_a_local_jwt_api_that_ignores_aud_fails_both_audience_checks() -> None:
+    statuses = _run_local_jwt(
+        broken_apis.ignores_audience,
+        ["RFC6750-2.1-valid-token", "RFC9068-4-wrong-audience", "RFC7662-4-wrong-audience"],
+    )
+    assert statuses == {
+        "RFC6750-2.1-valid-token": {Status.PASSED},
+        "RFC9068-4-wrong-audience": {Status.FAILED},
+        "RFC7662-4-wrong-audience": {Status.FAILED},
+    }
+
+
+def test_the_sample_local_jwt_api_passes_every_local_jwt_check() -> None:
+    from harness.checks.local_jwt import CHECKS
+
+    results, _ = _run(api_local_jwt.app.create_app, [c.id for c in CHECKS], LOCAL_JWT, 7)
+    failed = [(r.check_id, r.actual) for r in results if r.status is Status.FAILED]
+    assert not failed
+    assert all(r.status is Status.PASSED for r in results)

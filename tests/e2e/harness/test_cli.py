@@ -68,8 +68,8 @@ def test_a_missing_env_file_is_an_error_naming_it_with_exit_2(
 
 
 def test_an_unknown_cell_is_an_error_with_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
-    assert _run("--cells", "9")[0] == 2
-    assert "1 to 6" in capsys.readouterr().err
+    assert _run("--cells", "10")[0] == 2
+    assert "1 to 9" in capsys.readouterr().err
 
 
 def test_a_live_run_where_nothing_is_configured_proves_nothing_and_exits_3_incomplete(

@@ -18,9 +18,9 @@ def _variant(number: int, token_format: TokenFormat = TokenFormat.OPAQUE) -> Var
     return Variant(cell_by_number(number), token_format)
 
 
-def test_both_sample_apis_answer_on_their_own_ports(mock_target: MockTarget) -> None:
+def test_the_three_sample_apis_answer_on_their_own_ports(mock_target: MockTarget) -> None:
     urls = {mock_target.api_url(auth) for auth in Mechanism}
-    assert len(urls) == 2
+    assert len(urls) == 3
     for url in urls:
         assert mock_target.http.get(url + "/api/public").status_code == 200
 

@@ -51,6 +51,63 @@ def test_the_issue_s_minimum_checks_are_all_registered() -> None:
     assert required <= {c.id for c in ALL_CHECKS}
 
 
+LOCAL_JWT_CHECKS = {
+    "RFC9068-4-opaque-token",
+    "RFC8725-3.1-alg-none",
+    "RFC8725-2.1-hs256-public-key",
+    "RFC7515-5.2-foreign-key-known-kid",
+    "RFC9068-4-wrong-issuer",
+    "RFC9068-4-wrong-audience",
+    "RFC7519-4.1.4-expired-jwt",
+    "RFC7519-4.1.5-not-yet-valid",
+    "RFC9068-4-id-token",
+    "RFC7517-5-unknown-kid-flood",
+    "RFC7517-5-key-rotation",
+    "RFC7517-5-jwks-down-cached-key",
+    "RFC9110-15.6.4-jwks-down-unknown-key",
+    "RFC9068-4-revoked-jwt-accepted-until-exp",
+}
+
+
+@pytest.mark.parametrize("check_id", sorted(LOCAL_JWT_CHECKS))
+def test_local_jwt_checks_apply_to_the_local_jwt_column_only(check_id: str) -> None:
+    check = check_by_id(check_id)
+    local = Variant(cell_by_number(8), TokenFormat.JWT)
+    assert check.not_applicable_because(local, Mode.MOCK) is None
+    introspected = Variant(cell_by_number(4), TokenFormat.JWT)
+    assert "introspects" in (check.not_applicable_because(introspected, Mode.MOCK) or "")
+
+
+@pytest.mark.parametrize(
+    "check_id",
+    [
+        "RFC7662-2.2-revoked-token",
+        "RFC7662-2.2-expired-token",
+        "RFC9110-15.6.4-issuer-5xx",
+        "RFC7662-2.1-issuer-rejects-api-credentials",
+    ],
+)
+def test_introspection_checks_are_not_applicable_to_local_jwt_with_a_reason(
+    check_id: str,
+) -> None:
+    reason = check_by_id(check_id).not_applicable_because(
+        Variant(cell_by_number(7), TokenFormat.JWT), Mode.MOCK
+    )
+    assert reason and ("revocation" in reason or "clock" in reason or "introspection" in reason)
+
+
+def test_every_check_is_not_applicable_to_pat_by_local_jwt_because_a_pat_is_opaque() -> None:
+    variant = Variant(cell_by_number(9), TokenFormat.OPAQUE)
+    for check in ALL_CHECKS:
+        assert "a PAT is opaque" in (check.not_applicable_because(variant, Mode.LIVE) or "")
+
+
+def test_opaque_live_tokens_make_the_local_jwt_column_not_applicable() -> None:
+    variant = Variant(cell_by_number(7), TokenFormat.OPAQUE)
+    reason = check_by_id("RFC6750-2.1-valid-token").not_applicable_because(variant, Mode.LIVE)
+    assert reason and "INTROSPECT_JWT_ACCESS_TOKENS" in reason
+
+
 def test_an_unknown_check_id_is_refused_with_the_known_ids() -> None:
     with pytest.raises(KeyError, match=re.escape("RFC6750-3.1-no-credentials")):
         check_by_id("nope")

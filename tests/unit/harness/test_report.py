@@ -34,14 +34,14 @@ def _parse(html: str) -> _Collector:
 
 def test_the_report_shows_every_cell_exactly_once(full_run: RunResult) -> None:
     ids = _parse(render_html(full_run)).ids
-    for number in range(1, 7):
+    for number in range(1, 10):
         assert ids.count(f"cell{number}") == 1
         assert ids.count(f"matrix-cell{number}") == 1
 
 
 def test_the_report_links_each_matrix_cell_to_its_details(full_run: RunResult) -> None:
     html = render_html(full_run)
-    for number in range(1, 7):
+    for number in range(1, 10):
         assert f'href="#cell{number}"' in html
 
 
@@ -75,8 +75,8 @@ def test_a_failed_should_check_is_labelled_and_does_not_fail_the_run() -> None:
 
 def test_not_applicable_checks_are_not_counted_as_passed(full_run: RunResult) -> None:
     totals = count(full_run.results)
-    assert totals.not_applicable == 10
-    assert totals.passed == 19
+    assert totals.not_applicable == 13
+    assert totals.passed == 25
 
 
 def test_the_report_is_self_contained_without_scripts_or_external_assets(
@@ -122,10 +122,21 @@ def test_the_footer_shows_the_command_that_reproduces_the_run(full_run: RunResul
 
 def test_the_terminal_table_shows_every_cell_with_its_verdict(full_run: RunResult) -> None:
     table = matrix_table(full_run)
-    for number in range(1, 7):
+    for number in range(1, 10):
         assert f"| {number}: " in table
     assert "3: FAIL" in table
     assert "1: PASS" in table
+
+
+def test_the_third_column_is_local_jwt_validation_and_its_trade_off_is_explained(
+    full_run: RunResult,
+) -> None:
+    header = matrix_table(full_run).splitlines()[0]
+    assert header.index("(api_basic_auth)") < header.index("| Local JWT validation (api_local_jwt)")
+    assert "a revoked JWT stays accepted until it expires" in matrix_table(full_run)
+    html = render_html(full_run)
+    assert "validates JWT access tokens locally with the issuer" in html
+    assert "Not applicable: a PAT is opaque" in html
 
 
 def _info() -> RunInfo:

@@ -1,0 +1,85 @@
+"""The mock issuer's signing keys and clock, as the local-JWT checks need them (RFC 7517, 9068).
+
+Only the mock can sign a token with the issuer's own key but wrong claims, rotate its key in the
+middle of a run, take its JWKS endpoint down, count how often an API fetched the keys, or issue
+a token in the past or the future by its clock. Every change is undone when its block exits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+import jwt
+
+from harness.redaction import Redactor
+from mock_issuer.faults import FaultKind
+from mock_issuer.issuer import MockIssuer
+from mock_issuer.model import ServiceUser
+from mock_issuer.provision import audience_scope
+
+# Long enough that tokens the harness already holds stay verifiable for the whole run.
+KEEP_OLD_KEY_S = 24 * 3600.0
+
+
+class SigningKeys:
+    """Powers over the mock's signing keys, JWKS endpoint and clock."""
+
+    def __init__(
+        self, issuer: MockIssuer, user: ServiceUser, project_id: str, redactor: Redactor
+    ) -> None:
+        self._issuer = issuer
+        self._user = user
+        self._project_id = project_id
+        self._redactor = redactor
+
+    @property
+    def jwks_calls(self) -> int:
+        """Requests that reached the issuer's JWKS endpoint so far."""
+        return self._issuer.jwks_calls
+
+    def rotate(self) -> str:
+        """Sign with a new key from now on (the old one stays published); its ``kid``."""
+        return self._issuer.rotate_signing_key(keep_old_for=KEEP_OLD_KEY_S)
+
+    @contextmanager
+    def jwks_down(self) -> Iterator[None]:
+        """The JWKS endpoint answers 503 inside the block."""
+        with self._issuer.fault(FaultKind.SERVER_ERROR, endpoint="keys", status=503):
+            yield
+
+    def sign(self, claims: dict[str, Any], headers: dict[str, Any] | None = None) -> str:
+        """A JWT signed with the issuer's current key (RS256, its ``kid``), as given."""
+        key = self._issuer.instance.signing_key()
+        token = jwt.encode(
+            claims, key.private_key, algorithm="RS256", headers={"kid": key.kid, **(headers or {})}
+        )
+        self._redactor.add(token)
+        return token
+
+    @contextmanager
+    def issuing_at(self, offset_s: float, lifetime_s: float) -> Iterator[None]:
+        """Tokens issued inside the block are issued ``offset_s`` from now, for ``lifetime_s``."""
+        saved = self._issuer.access_token_lifetime
+        self._issuer.access_token_lifetime = lifetime_s
+        self._issuer.clock.advance(offset_s)
+        try:
+            yield
+        finally:
+            self._issuer.clock.advance(-offset_s)
+            self._issuer.access_token_lifetime = saved
+
+    def id_token(self) -> str:
+        """An ID token the issuer gave a service user (scope ``openid``) for the project."""
+        scope = f"openid {audience_scope(self._project_id)}"
+        form = {"grant_type": "client_credentials", "scope": scope}
+        auth = (self._user.username, self._user.client_secret or "")
+        with httpx.Client(timeout=10.0) as http:
+            answer = http.post(self._issuer.token_endpoint, data=form, auth=auth)
+        token = answer.json().get("id_token") if answer.status_code == 200 else None
+        if not isinstance(token, str):
+            raise RuntimeError(f"the mock issuer gave no ID token ({answer.status_code})")
+        self._redactor.add(token)
+        return token
