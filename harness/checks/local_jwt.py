@@ -30,9 +30,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from harness.checks.base import Check, CheckContext, Reply, Where
 from harness.checks.expect import describe, expect_bearer_error, expect_status
-from harness.matrix import Mechanism, TokenFormat, Variant
+from harness.matrix import Grant, Mechanism, TokenFormat, Variant
 from harness.results import Level, Outcome, Status
-from harness.skips import NotApplicable
+from harness.skips import CheckSkipped, NotApplicable
 from harness.targets.mock_keys import SigningKeys
 
 FLOOD_REQUESTS = 50
@@ -88,12 +88,21 @@ def _valid_jwt(ctx: CheckContext) -> str:
 
 
 def opaque_token(ctx: CheckContext) -> Outcome:
-    """An opaque access token of the same grant: 401 invalid_token."""
-    opaque = Variant(ctx.variant.cell, TokenFormat.OPAQUE)
-    token = ctx.target.token(opaque).access_token
-    if token.count(".") == 2:
-        raise NotApplicable("the issuer gave no opaque token for this grant")
+    """An opaque access token (the same grant's, else the PAT): 401 invalid_token."""
+    token = _opaque(ctx)
     return _refused(ctx, ctx.get(ctx.routes.private, _bearer(token)))
+
+
+def _opaque(ctx: CheckContext) -> str:
+    for grant in (ctx.grant, Grant.PAT):
+        cell = dataclasses.replace(ctx.variant.cell, grant=grant)
+        try:
+            token = ctx.target.token(Variant(cell, TokenFormat.OPAQUE))
+        except CheckSkipped:
+            continue
+        if token.access_token.count(".") != 2:
+            return token.access_token
+    raise NotApplicable("the issuer gave no opaque token (nor is a PAT configured)")
 
 
 def alg_none(ctx: CheckContext) -> Outcome:

@@ -91,8 +91,11 @@ class IssuerCalls:
         return url
 
     def api_auth(self, auth: Mechanism | None = None) -> ClientAuth:
-        """The chosen API app's authentication (or the first configured one)."""
-        for candidate in (auth,) if auth else AUTH_PREFERENCE:
+        """The chosen API app's authentication (or the first configured one).
+
+        A local-JWT API has no client credentials; the introspecting apps' are used for it.
+        """
+        for candidate in (auth,) if auth and auth.introspects else AUTH_PREFERENCE:
             if candidate in self.apis:
                 return client_auth(self.apis[candidate])
         variable = _API_VARIABLES.get(auth, _ANY_API) if auth else _ANY_API
