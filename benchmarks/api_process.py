@@ -39,8 +39,11 @@ class ApiUsage:
 class ApiProcess:
     """One sample API in a child process; a context manager."""
 
-    def __init__(self, config: ApiConfig, env_file: Path, log_file: Path) -> None:
+    def __init__(
+        self, config: ApiConfig, env_file: Path, log_file: Path, profile: Path | None = None
+    ) -> None:
         self.config = config
+        self._profile = profile
         self._env_file = env_file
         self._log_file = log_file
         self._process: subprocess.Popen[bytes] | None = None
@@ -61,6 +64,8 @@ class ApiProcess:
     def start(self) -> ApiProcess:
         """Spawn the child and wait until it serves."""
         command = [sys.executable, "-m", "benchmarks.api_server", self.config.app]
+        if self._profile is not None:
+            command += ["--profile", str(self._profile)]
         with self._log_file.open("wb") as log:
             self._process = subprocess.Popen(
                 [*command, "--env-file", str(self._env_file)],

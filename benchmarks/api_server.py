@@ -16,16 +16,19 @@ and the process.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import importlib
+import io
 import json
 import logging
 import os
+import pstats
 import resource
 import socket
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +79,7 @@ def main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.api_server")
     parser.add_argument("app", choices=SERVED_APIS)
     parser.add_argument("--env-file", type=Path, required=True)
+    parser.add_argument("--profile", type=Path, help="write a cProfile summary here at exit")
     args = parser.parse_args(argv)
     # Refusals log at INFO; only issuer trouble (ERROR) reaches the log file.
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -87,8 +91,30 @@ def main(argv: Sequence[str]) -> int:
     listener = socket.create_server(("127.0.0.1", 0))
     port = listener.getsockname()[1]
     threading.Thread(target=_control, args=(server, port), daemon=True).start()
-    server.run(sockets=[listener])
+    if args.profile is None:
+        server.run(sockets=[listener])
+    else:
+        _profiled(lambda: server.run(sockets=[listener]), args.profile)
     return 0
+
+
+def _profiled(serve: Callable[[], None], output: Path) -> None:
+    # cProfile traces the main thread (the event loop) while it serves: where the API's CPU
+    # goes per request, by function. Timed by the thread's CPU clock, not the wall clock, so
+    # time spent preempted on a busy machine is not charged to the function that was running.
+    # Tracing slows every call, so compare shares, not times.
+    profiler = cProfile.Profile(time.thread_time)
+    profiler.enable()
+    try:
+        serve()
+    finally:
+        profiler.disable()
+        report = io.StringIO()
+        stats = pstats.Stats(profiler, stream=report).strip_dirs()
+        stats.sort_stats("tottime").print_stats(45)
+        stats.sort_stats("cumulative").print_stats(60)
+        output.write_text(report.getvalue(), encoding="utf-8")
+        profiler.dump_stats(output.with_suffix(".prof"))  # for pstats / snakeviz
 
 
 def _control(server: uvicorn.Server, port: int) -> None:
