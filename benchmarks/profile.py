@@ -34,8 +34,7 @@ def profile(app: ApiName, probe: str, load: Load, generator: str, out: Path) -> 
     text = out / f"{app}-{probe}.txt"
     with tempfile.TemporaryDirectory(prefix="benchmarks-profile-") as name, MockIssuer() as issuer:
         workdir = Path(name)
-        kind = "jwt" if app == "api_local_jwt" else "bearer"
-        env = issuer.provision(kind).write_env(workdir)
+        env = issuer.provision("jwt" if app == "api_local_jwt" else "bearer").write_env(workdir)
         config = ApiConfig(app, CACHE_TTL_S if probe == "cached" else 0.0)
         tokens = fresh_tokens(env, 1 if probe == "cached" else load.pool)
         with ApiProcess(config, env, workdir / "api.log", profile=text) as api:
