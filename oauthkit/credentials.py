@@ -17,14 +17,24 @@ from urllib.parse import quote_plus
 ClientAuthMethod = Literal["client_secret_basic", "client_secret_post"]
 
 
+def digest(secret: str) -> str:
+    """The secret's SHA-256 in hex: a cache key that does not keep the secret."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
 def short_digest(secret: str) -> str:
     """The first 8 hex digits of the secret's SHA-256: stable, short, not reversible."""
-    return hashlib.sha256(secret.encode()).hexdigest()[:8]
+    return digest(secret)[:8]
 
 
 def fingerprint(secret: str) -> str:
     """A short name for a secret for logs: `sha256:` and its `short_digest`."""
-    return "sha256:" + short_digest(secret)
+    return digest_fingerprint(digest(secret))
+
+
+def digest_fingerprint(sha256_hex: str) -> str:
+    """The `fingerprint` of a secret whose `digest` is already known (one hash per request)."""
+    return "sha256:" + sha256_hex[:8]
 
 
 @dataclass(frozen=True)

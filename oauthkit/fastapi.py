@@ -18,16 +18,16 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Annotated, Any, Protocol
+from typing import Any, Protocol
 
 import httpx
-from fastapi import APIRouter, FastAPI, Request, Response, Security
+from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from oauthkit import bearer_docs
 from oauthkit.bearer import parse_authorization
 from oauthkit.clock import Clock, system_clock
-from oauthkit.credentials import fingerprint
+from oauthkit.credentials import digest, digest_fingerprint, fingerprint
 from oauthkit.discovery import Discovery
 from oauthkit.errors import IssuerError, ResourceError
 from oauthkit.introspection import ClientAuth, Introspector
@@ -38,9 +38,6 @@ from oauthkit.transport import issuer_client
 from oauthkit.validation import Principal, TokenPolicy, require_roles, validate
 
 logger = logging.getLogger("oauthkit.api")
-_bearer_docs = HTTPBearer(
-    auto_error=False, description="An access token, checked by introspection (RFC 7662)."
-)
 
 
 class Guard(Protocol):
@@ -64,8 +61,9 @@ class TokenGuard:
     async def principal(self, request: Request) -> Principal:
         """The principal of the request's token, or a `ResourceError` saying why not."""
         token = parse_authorization(request.headers.getlist("authorization"))
-        request.state.token_fingerprint = fingerprint(token)
-        answer = await self.introspector.introspect(token)
+        token_digest = digest(token)  # hashed once: the cache key and the log fingerprint
+        request.state.token_fingerprint = digest_fingerprint(token_digest)
+        answer = await self.introspector.introspect(token, token_digest)
         return validate(answer, self.policy, self.clock())
 
 
@@ -87,10 +85,8 @@ def require_token(roles: Sequence[str] = ()) -> Callable[..., Awaitable[Principa
     """A dependency giving the request's `Principal`; it must hold every role in `roles`."""
     needed = tuple(roles)
 
-    async def dependency(
-        request: Request,
-        _docs: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer_docs)],
-    ) -> Principal:
+    # Only `request`: each parameter FastAPI resolves costs every request (see bearer_docs).
+    async def dependency(request: Request) -> Principal:
         guard: Guard | None = getattr(request.app.state, "token_guard", None)
         if guard is None:
             raise RuntimeError(
@@ -101,6 +97,7 @@ def require_token(roles: Sequence[str] = ()) -> Callable[..., Awaitable[Principa
         require_roles(principal, needed)
         return principal
 
+    bearer_docs.mark(dependency)
     return dependency
 
 
@@ -108,18 +105,18 @@ async def render_error(request: Request, exc: Exception) -> Response:
     """Render a `ResourceError` (RFC 6750 §3) and log the refusal without the token."""
     if not isinstance(exc, ResourceError):  # pragma: no cover - registered for ResourceError
         raise exc
-    token = getattr(request.state, "token_fingerprint", "none")
     level = logging.ERROR if isinstance(exc, IssuerError) else logging.INFO
-    logger.log(
-        level,
-        "denied %s %s with %d %s: %s (token %s)",
-        request.method,
-        request.url.path,
-        exc.status,
-        exc.error or "(no error code)",
-        exc,
-        token,
-    )
+    if logger.isEnabledFor(level):  # the line's arguments cost a refusal even when not logged
+        logger.log(
+            level,
+            "denied %s %s with %d %s: %s (token %s)",
+            request.method,
+            request.url.path,
+            exc.status,
+            exc.error or "(no error code)",
+            exc,
+            getattr(request.state, "token_fingerprint", "none"),
+        )
     challenge = exc.challenge(request.app.state.realm)
     headers = {"WWW-Authenticate": challenge} if challenge else None
     return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
@@ -201,6 +198,7 @@ def build_api(
     app.state.realm = realm
     app.add_exception_handler(ResourceError, render_error)
     app.include_router(router)
+    bearer_docs.document(app, router)
     return app
 
 

@@ -17,7 +17,6 @@ and never past the token's `exp`, so a revoked token is seen within the TTL at m
 from __future__ import annotations
 
 import asyncio
-import hashlib
 from dataclasses import dataclass, field
 from typing import Protocol, Required, TypedDict, cast
 
@@ -25,7 +24,7 @@ import httpx
 
 from oauthkit.assertion import CLIENT_ASSERTION_TYPE, AssertionSettings, client_assertion
 from oauthkit.clock import Clock, system_clock
-from oauthkit.credentials import ClientSecret, basic_authorization
+from oauthkit.credentials import ClientSecret, basic_authorization, digest
 from oauthkit.discovery import Discovery
 from oauthkit.errors import IssuerFailed, IssuerRejectedClient
 from oauthkit.introspection_cache import IntrospectionCache
@@ -149,9 +148,14 @@ class Introspector:
         self._deadline = deadline_s
         self._max_bytes = max_answer_bytes
 
-    async def introspect(self, token: str) -> IntrospectionResponse:
-        """The issuer's answer for `token` (active or not); `IssuerError` if there is none."""
-        key = hashlib.sha256(token.encode()).hexdigest()
+    async def introspect(
+        self, token: str, token_digest: str | None = None
+    ) -> IntrospectionResponse:
+        """The issuer's answer for `token` (active or not); `IssuerError` if there is none.
+
+        `token_digest` is the token's `oauthkit.credentials.digest`, when the caller has it.
+        """
+        key = token_digest or digest(token)
         cached = self._cache.get(key, self._clock())
         if cached is not None:
             return cast(IntrospectionResponse, cached)

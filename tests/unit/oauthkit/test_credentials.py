@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 from urllib.parse import unquote_plus
 
 import pytest
@@ -11,6 +12,8 @@ from oauthkit.credentials import (
     ClientSecret,
     PersonalAccessToken,
     basic_authorization,
+    digest,
+    digest_fingerprint,
     fingerprint,
     short_digest,
 )
@@ -52,3 +55,9 @@ def test_short_digest_of_a_generated_secret_is_8_hex_digits_not_in_the_secret() 
     assert len(short_digest(secret)) == 8
     assert short_digest(secret) not in secret
     assert fingerprint(secret) == "sha256:" + short_digest(secret)
+
+
+def test_the_fingerprint_of_a_known_digest_is_the_fingerprint_of_the_secret() -> None:
+    assert digest("s3cret") == hashlib.sha256(b"s3cret").hexdigest()
+    assert digest_fingerprint(digest("s3cret")) == fingerprint("s3cret")
+    assert short_digest("s3cret") == digest("s3cret")[:8]

@@ -122,3 +122,23 @@ async def test_route_used_without_lifespan_fails_loudly(fake_issuer: FakeIssuer)
     async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
         with pytest.raises(RuntimeError, match="lifespan has not run"):
             await client.get("/api/private", headers=bearer())
+
+
+async def test_openapi_puts_the_bearer_scheme_on_protected_operations_only(
+    api: httpx.AsyncClient,
+) -> None:
+    paths = (await api.get("/openapi.json")).json()["paths"]
+    assert paths["/api/private"]["get"]["security"] == [{"HTTPBearer": []}]
+    assert paths["/api/private-scoped"]["get"]["security"] == [{"HTTPBearer": []}]
+    assert "security" not in paths["/api/public"]["get"]
+    assert "security" not in paths["/api/healthz"]["get"]
+
+
+async def test_a_refusal_not_logged_is_still_answered(
+    api: httpx.AsyncClient, fake_issuer: FakeIssuer, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_issuer.introspect = lambda r: json_response(200, {"active": False})
+    with caplog.at_level(logging.WARNING, logger="oauthkit.api"):
+        response = await api.get("/api/private", headers=bearer())
+    assert response.status_code == 401 and "invalid_token" in response.headers["WWW-Authenticate"]
+    assert not [r for r in caplog.records if r.name == "oauthkit.api"]

@@ -11,7 +11,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from oauthkit.credentials import ClientSecret
+from oauthkit.credentials import ClientSecret, digest
 from oauthkit.errors import IssuerFailed, IssuerRejectedClient, IssuerUnreachable
 from oauthkit.introspection import (
     ClientAuth,
@@ -323,3 +323,12 @@ async def test_rfc7662_2_2_a_malformed_answer_is_the_issuers_failure(
     fake_issuer.introspect = lambda r: json_response(200, answer)
     with pytest.raises(IssuerFailed, match=says):
         await make().introspect("tok")
+
+
+async def test_a_lookup_keyed_by_the_tokens_digest_shares_the_cache_with_one_keyed_by_the_token(
+    make: Callable[..., Introspector], fake_issuer: FakeIssuer
+) -> None:
+    introspector = make(cache_ttl=60)
+    await introspector.introspect("tok")
+    await introspector.introspect("tok", digest("tok"))
+    assert len(introspections(fake_issuer)) == 1
