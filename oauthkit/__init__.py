@@ -1,4 +1,5 @@
-"""oauthkit: what an API and its service users need to use OAuth 2.0 token introspection.
+"""oauthkit: what an API and its service users need to use OAuth 2.0 access tokens, checked by
+token introspection or validated locally as JWTs.
 
 One module per concept, each citing the RFC it implements:
 
@@ -12,10 +13,11 @@ One module per concept, each citing the RFC it implements:
 | `grants`, `token_response` | JWT profile, client credentials and PAT, token reuse; RFC 6749 §5 |
 | `introspection`, `introspection_cache` | the RFC 7662 client; its cache bounded by `exp` |
 | `validation` | pure checks of an introspection response → `Principal` |
+| `jwks`, `local_jwt` | the issuer's cached keys (RFC 7517); local JWT validation (RFC 9068 §4) |
 | `bearer` | RFC 6750 `Authorization` parsing and `WWW-Authenticate` challenges |
 | `errors` | the error hierarchy; every error renders itself |
-| `fastapi` | `require_token(roles=...)` and the one exception handler |
-| `messages` | the example routes both sample APIs serve |
+| `fastapi` | `require_token(roles=...)`, the one exception handler, the apps' lifespan |
+| `messages` | the example routes every sample API serves |
 | `cli`, `serve` | the command lines of the service-user clients and of the APIs |
 
 Library code never reads the process environment; entry points (`__main__`) do and pass
