@@ -147,3 +147,9 @@ def accepts_alg_none(settings: ApiSettings[Any]) -> ASGIApp:
 def ignores_audience(settings: ApiSettings[Any]) -> ASGIApp:
     """api_local_jwt, but any ``aud`` is accepted."""
     return api_local_jwt.app.create_app(_without_audience(settings))
+
+
+def refetches_keys_for_every_unknown_kid(settings: ApiSettings[Any]) -> ASGIApp:
+    """api_local_jwt with no refresh cooldown: each unknown ``kid`` fetches the JWKS again."""
+    rules = dataclasses.replace(settings.credentials, jwks_refresh_cooldown=0.0)
+    return api_local_jwt.app.create_app(dataclasses.replace(settings, credentials=rules))

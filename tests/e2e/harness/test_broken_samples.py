@@ -134,3 +134,19 @@ def test_the_sample_local_jwt_api_passes_every_local_jwt_check() -> None:
     failed = [(r.check_id, r.actual) for r in results if r.status is Status.FAILED]
     assert not failed
     assert all(r.status is Status.PASSED for r in results)
+
+
+def test_a_local_jwt_api_without_a_refresh_cooldown_fails_the_flood_check() -> None:
+    results, _ = _run(
+        broken_apis.refetches_keys_for_every_unknown_kid,
+        ["RFC7517-5-unknown-kid-flood", "RFC7517-5-key-rotation"],
+        LOCAL_JWT,
+        8,
+    )
+    statuses = _statuses(results)
+    assert statuses == {
+        "RFC7517-5-unknown-kid-flood": {Status.FAILED},
+        "RFC7517-5-key-rotation": {Status.PASSED},
+    }
+    flood = next(r for r in results if r.check_id == "RFC7517-5-unknown-kid-flood")
+    assert flood.actual.startswith("50 JWKS fetch(es)")
