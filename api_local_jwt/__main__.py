@@ -1,4 +1,4 @@
-"""`python -m api_local_jwt`: serve the API on 127.0.0.1:8003 (see `--help`)."""
+"""`python -m api_local_jwt` (or `api-local-jwt`): serve the API on 127.0.0.1:8003."""
 
 import os
 import sys
@@ -6,4 +6,21 @@ import sys
 from api_local_jwt.app import create_app, load_settings
 from oauthkit.serve import run_api
 
-sys.exit(run_api("api_local_jwt", sys.argv[1:], os.environ, load_settings, create_app, 8003))
+VARIABLES = "required: ZITADEL_DOMAIN, PROJECT_ID (or API_AUDIENCE)"
+
+
+def main() -> int:
+    """Serve until interrupted; returns the exit status."""
+    return run_api(
+        "api_local_jwt",
+        sys.argv[1:],
+        os.environ,
+        load_settings,
+        create_app,
+        8003,
+        variables=VARIABLES,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -23,12 +23,18 @@ from benchmarks.report import markdown, table, write_json
 from benchmarks.results import failed, run_result
 from benchmarks.runner import run
 from benchmarks.scenarios import ApiName, Load, Scenario, TokenMix, plan
+from oauthkit.commandline import exit_quietly_on_closed_stdout
 
 
 def main(argv: Sequence[str], stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     """Run the command line; 0 when every request got 200, 1 otherwise, 2 on usage errors."""
-    out, err = stdout or sys.stdout, stderr or sys.stderr
     args = parser().parse_args(argv)
+    return exit_quietly_on_closed_stdout(
+        lambda: _run(args, stdout or sys.stdout, stderr or sys.stderr)
+    )
+
+
+def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     scenarios = _scenarios(args)
     if args.list:
         print("\n".join(s.name for s in scenarios), file=out)

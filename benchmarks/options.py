@@ -15,6 +15,7 @@ from typing import Any
 
 from benchmarks.loadgen import CHOICES as GENERATORS
 from benchmarks.scenarios import API_NAMES, TOKEN_MIXES
+from oauthkit.commandline import CLOSED_STDOUT, EXIT_BROKEN_PIPE, add_version, epilog
 
 EXAMPLES = """examples:
   python -m benchmarks                      # the 16 default scenarios, about half a minute
@@ -27,6 +28,13 @@ Measure the sample APIs checking tokens by introspection against the mock issuer
 requests/s, latency percentiles, answers by status, the introspection calls that reach
 the issuer, and the API process's CPU time per request and peak RSS.
 Every combination of the listed values is one scenario."""
+EXIT_CODES = {
+    0: "every request got 200",
+    1: "some requests got another answer (see the statuses)",
+    2: "a bad option",
+    EXIT_BROKEN_PIPE: CLOSED_STDOUT,
+}
+ENVIRONMENT = "none read: the APIs get the mock issuer's settings, not this shell's"
 
 
 def listed(allowed: Sequence[str]) -> Callable[[str], list[str]]:
@@ -74,9 +82,10 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m benchmarks",
         description=DESCRIPTION,
-        epilog=EXAMPLES,
+        epilog=epilog(EXIT_CODES, ENVIRONMENT, before=EXAMPLES),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    add_version(p)
     _scenario_options(p.add_argument_group("scenarios (comma-separated lists)"))
     _load_options(p.add_argument_group("load"))
     _output_options(p.add_argument_group("output"))

@@ -31,6 +31,13 @@ from harness.terminal import (
     progress_line,
     verdict_text,
 )
+from oauthkit.commandline import (
+    CLOSED_STDOUT,
+    EXIT_BROKEN_PIPE,
+    add_version,
+    epilog,
+    exit_quietly_on_closed_stdout,
+)
 from oauthkit.errors import ConfigError
 
 DEFAULT_REPORT = Path("reports") / "matrix.html"
@@ -40,19 +47,30 @@ EXIT_STATUS = {
     Verdict.FAILED: EXIT_FAILED,
     Verdict.INCOMPLETE: EXIT_INCOMPLETE,
 }
+EXIT_CODES = {
+    EXIT_PASSED: "passed: every MUST check ran and passed",
+    EXIT_FAILED: "failed: a MUST check failed",
+    EXIT_UNUSABLE: "could not start: a bad option, a missing .env, an unwritable --report",
+    EXIT_INCOMPLETE: "incomplete: settings missing (each variable named) or part of the run "
+    "could not start",
+    EXIT_BROKEN_PIPE: CLOSED_STDOUT,
+}
+ENVIRONMENT = """mock mode reads none; live mode reads the .env variables (ZITADEL_DOMAIN,
+    PROJECT_ID, API_*, CLIENT_*, PERSONAL_ACCESS_TOKEN, EXPECTED_ROLES_*, ...: see
+    .env.example), from the process environment first, then the --env-file"""
 
 
 def parser() -> argparse.ArgumentParser:
     """The command line, with help for every option."""
     p = argparse.ArgumentParser(
         prog="python -m harness",
-        description="Run the token-checking matrix (3 grants x 3 mechanisms: introspection with "
-        "private_key_jwt or client_secret_basic, local JWT validation) against the embedded "
-        "mock issuer or a live one, print it, and write "
-        "an HTML report with a JSON twin. Exit status: 0 passed (every MUST check ran and passed), "
-        "1 failed, 2 could not start, 3 incomplete (settings missing, or part of the run "
-        "could not start; each missing variable is named).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Run the token-checking matrix (3 grants x 3 mechanisms: introspection with\n"
+        "private_key_jwt or client_secret_basic, local JWT validation) against the embedded\n"
+        "mock issuer or a live one, print it, and write an HTML report with a JSON twin.",
+        epilog=epilog(EXIT_CODES, ENVIRONMENT),
     )
+    add_version(p)
     p.add_argument(
         "--env-file",
         type=Path,
@@ -62,24 +80,25 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--issuer",
         choices=[m.value for m in Mode],
-        help="mock (default) or live (default when --env-file is given; reads ./.env if no file)",
+        help="mock or live (default: mock, or live when --env-file is given; live reads ./.env "
+        "if no file is given)",
     )
     p.add_argument(
         "--report",
         type=Path,
         default=DEFAULT_REPORT,
         metavar="PATH",
-        help=f"where to write the HTML report; the JSON goes beside it (default {DEFAULT_REPORT})",
+        help=f"where to write the HTML report; the JSON goes beside it (default: {DEFAULT_REPORT})",
     )
     p.add_argument(
         "-n",
         "--workers",
         default="auto",
         metavar="N",
-        help="worker processes, each with its own issuer and APIs (default auto: one per CPU)",
+        help="worker processes, each with its own issuer and APIs (default: auto, one per CPU)",
     )
-    p.add_argument("--cells", metavar="N,N", help="only these cells, e.g. 1,4 (default all nine)")
-    p.add_argument("--checks", metavar="ID,ID", help="only these check ids (default all)")
+    p.add_argument("--cells", metavar="N,N", help="only these cells, e.g. 1,4 (default: all)")
+    p.add_argument("--checks", metavar="ID,ID", help="only these check ids (default: all)")
     p.add_argument(
         "--subject",
         action="append",
@@ -87,7 +106,7 @@ def parser() -> argparse.ArgumentParser:
         default=[],
         metavar="FILE",
         help="check the API this subject file describes (repeatable; see "
-        "docs/subjects.md); default: the sample APIs' own subject files",
+        "docs/subjects.md) (default: the sample APIs' own subject files)",
     )
     p.add_argument(
         "--subject-dir",
@@ -105,11 +124,16 @@ def parser() -> argparse.ArgumentParser:
     return p  # fmt: skip
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
-    """Run the command; returns the exit status."""
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Run the command; returns the exit status (141 when the reader closed stdout)."""
     args = parser().parse_args(argv)
+    return exit_quietly_on_closed_stdout(lambda: _run(args, argv, out or sys.stdout))
+
+
+def _run(args: argparse.Namespace, argv: Sequence[str] | None, out: TextIO) -> int:
     try:
         plan, workers = _plan(args), _workers(args.workers)
+        writable_folder(args.report.parent)
     except (ValueError, KeyError, ConfigError, SubjectError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
@@ -120,7 +144,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
     except (ConfigError, RunNotStarted) as exc:
         print(f"error: the run could not start: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
-    paths = write_report(run, args.report)
+    try:
+        paths = write_report(run, args.report)
+    except OSError as exc:
+        print(f"error: cannot write the report {args.report}: {exc.strerror or exc}",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_UNUSABLE
     print("\n" + matrix_table(run), file=out)
     if run.observations:
         print("\nIssuer behaviour (recorded, not judged):", *observations_text(run), sep="\n",
@@ -157,6 +186,16 @@ def _subjects(args: argparse.Namespace) -> tuple[Subject, ...]:
 def _of_subjects(plan: Plan) -> str:
     names = [s.name for s in plan.subjects]
     return f" of {len(names)} subject(s) ({', '.join(names)})" if names else " (in process)"
+
+
+def writable_folder(folder: Path) -> None:
+    """Create `folder` if needed; a `ConfigError` if it cannot be created or written to."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"--report: cannot create {folder}: {exc.strerror or exc}") from exc
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ConfigError(f"--report: cannot write to {folder}: permission denied")
 
 
 def _workers(value: str) -> int:

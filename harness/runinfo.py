@@ -11,8 +11,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from importlib import metadata
 
+import oauthkit
+
 PROJECT = "zitadel-introspection-matrix"
-PROJECT_VERSION = "0.1.0"
+PROJECT_VERSION = oauthkit.__version__
 _DISTRIBUTIONS = ("httpx", "PyJWT", "cryptography", "fastapi", "starlette", "uvicorn", "pytest")
 
 

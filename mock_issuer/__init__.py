@@ -70,6 +70,9 @@ from mock_issuer.model import ApiApp, Org, Project, ServiceUser
 from mock_issuer.provision import Provisioned
 from mock_issuer.server import DropConnection
 
+__version__ = "0.1.0"
+"""The distribution's version, kept equal to ``oauthkit.__version__`` (no import of it)."""
+
 __all__ = [
     "ApiApp",
     "DropConnection",

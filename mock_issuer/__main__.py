@@ -1,21 +1,44 @@
-"""``python -m mock_issuer``: run the mock issuer until Ctrl-C (RFC 8414 §3 discovery).
+"""``python -m mock_issuer`` (or ``mock-issuer``): run the mock issuer until Ctrl-C (RFC 8414 §3).
 
 Provisions the ready-made world, optionally writes ``.env`` and key files for the samples, and
-prints the issuer URL, the endpoints and the ids of what exists. Never prints a secret.
+prints the issuer URL, the address it really listens on, the endpoints and the ids of what
+exists. Never prints a secret. A port that cannot be bound or a ``--write-env`` folder that
+cannot be written is one line on stderr and exit status 2. If the reader of stdout goes away
+(``| head -1``), the issuer keeps serving and prints nothing more: a server is not a filter.
+The help follows the other commands' layout (``oauthkit.commandline``), written out here
+because the mock imports nothing from ``oauthkit``.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
 from pathlib import Path
 from types import FrameType
 
+from mock_issuer import __version__
 from mock_issuer.issuer import MockIssuer
 from mock_issuer.provision import Provisioned
+
+EPILOG = """\
+exit status:
+  0    stopped by Ctrl-C or SIGTERM
+  2    could not start: a bad option, the port is taken, --write-env cannot be written
+
+environment:
+  none read; --write-env writes the variables the samples read (ZITADEL_DOMAIN, ...)"""
+
+
+def port_number(text: str) -> int:
+    """An argparse type: a TCP port, 0 to 65535 (0 picks a free one)."""
+    port = int(text) if text.isdigit() else -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port: give 0 to 65535 (0: a free one)")
+    return port
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -23,34 +46,49 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m mock_issuer",
         description="Run a ZITADEL-shaped mock OAuth 2.0 issuer on loopback.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    parser.add_argument("--port", type=int, default=8080, help="port (0 = a free port)")
-    parser.add_argument(
+    add = parser.add_argument
+    add("--version", action="version", version=f"%(prog)s {__version__}", help="print the version")
+    add("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    add(
+        "--port",
+        type=port_number,
+        default=8080,
+        help="port; 0 picks a free one (default: %(default)s)",
+    )
+    add(
         "--write-env",
         metavar="DIR",
         type=Path,
         help="write DIR/.env and the key files the samples need (mode 0600)",
     )
-    parser.add_argument(
-        "--issuer-url", help="issuer URL to put in 'iss' (default http://HOST:PORT)"
+    add(
+        "--issuer-url",
+        help="issuer URL to put in 'iss', e.g. behind a proxy (default: http://HOST:PORT)",
     )
-    parser.add_argument(
+    add(
         "--access-token-type",
         choices=("bearer", "jwt"),
         default="bearer",
-        help="access token type of the provisioned service users (bearer = opaque)",
+        help="access token type of the provisioned service users, bearer = opaque "
+        "(default: %(default)s)",
     )
-    parser.add_argument(
-        "--log-level", default="info", choices=("debug", "info", "warning", "error")
+    add(
+        "--log-level",
+        default="info",
+        choices=("debug", "info", "warning", "error"),
+        help="log level (default: %(default)s)",
     )
-    return parser.parse_args(argv)
+    return parser.parse_args(argv)  # fmt: skip
 
 
 def summary(issuer: MockIssuer, world: Provisioned, env_path: Path | None) -> str:
     """What a user needs to know, without secrets."""
     lines = [
         f"issuer: {issuer.issuer}",
+        f"  listening on:  {issuer.listen_url}",
         f"  discovery:     {issuer.discovery_url}",
         f"  token:         {issuer.token_endpoint}",
         f"  introspection: {issuer.introspection_endpoint}",
@@ -91,10 +129,14 @@ def main(argv: list[str] | None = None) -> int:
     except RuntimeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    world = issuer.provision(access_token_type=args.access_token_type)
-    env_path = world.write_env(args.write_env) if args.write_env else None
-    print(summary(issuer, world, env_path), flush=True)
-    print("serving; press Ctrl-C to stop", flush=True)
+    try:
+        world = issuer.provision(access_token_type=args.access_token_type)
+        env_path = _write_env(world, args.write_env)
+    except OSError as exc:
+        issuer.stop()
+        print(f"error: --write-env {args.write_env}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    _print(summary(issuer, world, env_path) + "\nserving; press Ctrl-C to stop")
     stop = threading.Event()
     _stop_on_sigterm(stop)
     try:
@@ -105,6 +147,19 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         issuer.stop()
     return 0
+
+
+def _write_env(world: Provisioned, directory: Path | None) -> Path | None:
+    return world.write_env(directory) if directory is not None else None
+
+
+def _print(text: str) -> None:
+    """Print and flush; if the reader closed stdout, send the rest to /dev/null and go on."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":

@@ -79,6 +79,16 @@ class MockIssuer:
     ) -> None:
         self.stop()
 
+    @property
+    def listen_url(self) -> str:
+        """Where the server really listens, e.g. ``http://127.0.0.1:54321`` (after ``start()``).
+
+        Differs from :attr:`issuer` when ``issuer_url`` was given (a proxy or a public name).
+        """
+        if self._server is None:
+            raise RuntimeError("MockIssuer.listen_url is only known after start().")
+        return self._server.url
+
     # -- URLs and settings ---------------------------------------------------------------
 
     @property
@@ -170,6 +180,13 @@ class MockIssuer:
         """The ready-made world (see :class:`Provisioned`); made once, then returned again."""
         if self._provisioned is None:
             self._provisioned = provision(self, access_token_type)
+        return self._provisioned.with_issuer(self.issuer)
+
+    @property
+    def world(self) -> Provisioned:
+        """What :meth:`provision` made: ids, key files, secrets and PATs."""
+        if self._provisioned is None:
+            raise RuntimeError("MockIssuer.world is only there after provision(); call it first.")
         return self._provisioned.with_issuer(self.issuer)
 
     def add_project(self, name: str, roles: Iterable[str] = ("read:messages",)) -> Project:

@@ -23,3 +23,6 @@ One module per concept, each citing the RFC it implements:
 Library code never reads the process environment; entry points (`__main__`) do and pass
 settings objects in.
 """
+
+__version__ = "0.1.0"
+"""The distribution's version (pyproject reads it from here; mock_issuer keeps the same)."""

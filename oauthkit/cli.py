@@ -7,7 +7,7 @@ refused grant shows the issuer's RFC 6749 §5.2 (https://www.rfc-editor.org/rfc/
 `error` and `error_description` with a hint; an API refusing the token (RFC 6750 §3.1) gets a
 hint when the usual cause is a missing ZITADEL audience scope. Exit status: 0 when the token
 was obtained (and the API, if called, answered 2xx/3xx); 1 for a refusal or an unreachable
-server; 2 for a configuration error.
+server; 2 for a configuration error or a bad option; 141 when stdout was closed (`| head`).
 """
 
 from __future__ import annotations
@@ -23,6 +23,13 @@ from typing import Any, TextIO
 import httpx
 
 from oauthkit.clock import Clock, system_clock
+from oauthkit.commandline import (
+    CLOSED_STDOUT,
+    EXIT_BROKEN_PIPE,
+    add_version,
+    epilog,
+    exit_quietly_on_closed_stdout,
+)
 from oauthkit.env import EnvSource
 from oauthkit.errors import ConfigError, GrantError, IssuerError
 from oauthkit.grants import BearerAuth, GrantKind, TokenSource
@@ -53,13 +60,33 @@ def load_env(env_file: Path | None, environ: Mapping[str, str]) -> EnvSource:
     return EnvSource.load(env_file or Path(".env"), environ, required=env_file is not None)
 
 
+EXIT_CODES = {
+    0: "the token was obtained (and the API, with --call, answered 2xx or 3xx)",
+    1: "the issuer or the API refused, or could not be reached",
+    2: "a configuration error or a bad option",
+    EXIT_BROKEN_PIPE: CLOSED_STDOUT,
+}
+REQUIRED_VARIABLES = {
+    "jwt_profile": "ZITADEL_DOMAIN, CLIENT_PRIVATE_KEY_FILE_PATH (a key file, type serviceaccount)",
+    "client_credentials": "ZITADEL_DOMAIN, CLIENT_ID, CLIENT_SECRET",
+    "pat": "PERSONAL_ACCESS_TOKEN",
+}
+OPTIONAL_VARIABLES = """optional: PROJECT_ID (asks for ZITADEL's audience scope), TOKEN_SCOPES and the
+    others in .env.example
+  read from the process environment first, then the .env file; never from the command line"""
+
+
 def client_parser(prog: str, kind: GrantKind) -> argparse.ArgumentParser:
     """The argument parser of a service-user client."""
+    required = f"required: {REQUIRED_VARIABLES.get(kind.name, 'ZITADEL_DOMAIN')}"
     parser = argparse.ArgumentParser(
         prog=f"python -m {prog}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description=f"Get an access token with the {kind.name} grant and print it, or call "
-        "an API with it. Secrets are read from the environment and the .env file only.",
+        "an API with it.\nSecrets are read from the environment and the .env file only.",
+        epilog=epilog(EXIT_CODES, f"{required}\n  {OPTIONAL_VARIABLES}"),
     )
+    add_version(parser)
     env_file_argument(parser)
     parser.add_argument("--call", metavar="URL", help="call URL with the token; print status, body")
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
@@ -79,6 +106,21 @@ def run_client(
 ) -> int:
     """Run a client's command line; returns the exit status (stdout/stderr: the sys ones)."""
     args = client_parser(prog, kind).parse_args(argv)
+    return exit_quietly_on_closed_stdout(
+        lambda: _run(prog, kind, args, environ, transport, clock, stdout, stderr)
+    )
+
+
+def _run(
+    prog: str,
+    kind: GrantKind,
+    args: argparse.Namespace,
+    environ: Mapping[str, str],
+    transport: httpx.BaseTransport | None,
+    clock: Clock,
+    stdout: TextIO | None,
+    stderr: TextIO | None,
+) -> int:
     out = _Output(prog, args.json, stdout or sys.stdout, stderr or sys.stderr)
     try:
         settings = kind.load_settings(load_env(args.env_file, environ))

@@ -1,4 +1,4 @@
-"""`python -m service_user_pat [--env-file PATH] [--call URL] [--json]` (see `--help`)."""
+"""`python -m service_user_pat` (or `service-user-pat`): get a token (see `--help`)."""
 
 import os
 import sys
@@ -6,4 +6,11 @@ import sys
 from oauthkit.cli import run_client
 from oauthkit.grants import PatGrant
 
-sys.exit(run_client("service_user_pat", PatGrant, sys.argv[1:], os.environ))
+
+def main() -> int:
+    """Run the client once; returns the exit status."""
+    return run_client("service_user_pat", PatGrant, sys.argv[1:], os.environ)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

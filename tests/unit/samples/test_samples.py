@@ -117,4 +117,4 @@ def test_each_api_module_serves_on_its_own_default_port(
     monkeypatch.setattr("sys.argv", [module, "--help"])
     with pytest.raises(SystemExit):
         runpy.run_module(module, run_name="__main__")
-    assert f"({port})" in capsys.readouterr().out
+    assert f"(default: {port})" in capsys.readouterr().out

@@ -1,0 +1,64 @@
+"""pyproject.toml declares what the code needs: the pins of requirements.txt, every package,
+entry points that exist, one version."""
+
+from __future__ import annotations
+
+import importlib
+import tomllib
+from pathlib import Path
+
+import pytest
+
+import mock_issuer
+import oauthkit
+
+ROOT = Path(__file__).resolve().parents[3]
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+PROJECT = PYPROJECT["project"]
+NOT_SHIPPED = {"tests", "benchmarks"}
+
+
+def requirement_pins() -> dict[str, str]:
+    pins = {}
+    for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#")[0].strip()
+        if line:
+            name = line.split("==")[0]
+            pins[name.split("[")[0].lower()] = line
+    return pins
+
+
+def declared() -> list[str]:
+    extras = [req for group in PROJECT["optional-dependencies"].values() for req in group]
+    return [*PROJECT["dependencies"], *extras]
+
+
+@pytest.mark.parametrize("requirement", declared())
+def test_each_declared_dependency_is_pinned_as_in_requirements_txt(requirement: str) -> None:
+    name = requirement.split("==")[0].split("[")[0].lower()
+    assert requirement_pins().get(name) == requirement
+
+
+def test_every_top_level_package_is_shipped_except_tests_and_benchmarks() -> None:
+    patterns = PYPROJECT["tool"]["setuptools"]["packages"]["find"]["include"]
+    shipped = {pattern.rstrip("*") for pattern in patterns}
+    packages = {p.parent.name for p in ROOT.glob("*/__init__.py")}
+    assert packages - NOT_SHIPPED <= shipped
+
+
+def test_the_mock_issuer_and_oauthkit_carry_the_same_version() -> None:
+    assert mock_issuer.__version__ == oauthkit.__version__
+    assert PYPROJECT["tool"]["setuptools"]["dynamic"]["version"]["attr"] == "oauthkit.__version__"
+
+
+@pytest.mark.parametrize("target", sorted(PROJECT["scripts"].values()))
+def test_each_console_script_names_a_main_function(target: str) -> None:
+    module, function = target.split(":")
+    assert callable(getattr(importlib.import_module(module), function))
+
+
+def test_pytest_plugins_are_registered_under_their_module_names() -> None:
+    plugins = PROJECT["entry-points"]["pytest11"]
+    assert plugins and all(name == module for name, module in plugins.items())
+    for module in plugins.values():
+        importlib.import_module(module)
