@@ -33,6 +33,7 @@ from oauthkit.errors import IssuerError, ResourceError
 from oauthkit.introspection import ClientAuth, Introspector
 from oauthkit.jwks import JwksCache
 from oauthkit.local_jwt import JwtRules, LocalJwtValidator
+from oauthkit.openapi_page import add_openapi_page
 from oauthkit.settings import ApiSettings
 from oauthkit.transport import issuer_client
 from oauthkit.validation import Principal, TokenPolicy, require_roles, validate
@@ -194,7 +195,8 @@ def build_api(
             yield
             del app.state.token_guard
 
-    app = FastAPI(title=realm, lifespan=lifespan)
+    app = FastAPI(title=realm, lifespan=lifespan, docs_url=None, redoc_url=None)
+    add_openapi_page(app)
     app.state.realm = realm
     app.add_exception_handler(ResourceError, render_error)
     app.include_router(router)

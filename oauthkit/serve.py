@@ -94,8 +94,17 @@ def run_api(
         create_app(settings), host=args.host, port=args.port, log_level=args.log_level
     )
     with sock:
-        uvicorn.Server(config).run(sockets=[sock])
+        _Server(config).run(sockets=[sock])
     return 0
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, still saying "Uvicorn running on URL" when handed its socket."""
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if sockets and not self.should_exit:
+            self._log_started_message(sockets)
 
 
 def listening_socket(host: str, port: int) -> socket.socket:

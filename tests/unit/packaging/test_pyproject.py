@@ -39,6 +39,11 @@ def test_each_declared_dependency_is_pinned_as_in_requirements_txt(requirement: 
     assert requirement_pins().get(name) == requirement
 
 
+def test_every_requirement_is_declared_but_the_test_tools() -> None:
+    names = {r.split("==")[0].split("[")[0].lower() for r in declared()}
+    assert set(requirement_pins()) - names == {"pytest-xdist", "setuptools"} - names
+
+
 def test_every_top_level_package_is_shipped_except_tests_and_benchmarks() -> None:
     patterns = PYPROJECT["tool"]["setuptools"]["packages"]["find"]["include"]
     shipped = {pattern.rstrip("*") for pattern in patterns}
