@@ -71,8 +71,8 @@ REQUIRED_VARIABLES = {
     "client_credentials": "ZITADEL_DOMAIN, CLIENT_ID, CLIENT_SECRET",
     "pat": "PERSONAL_ACCESS_TOKEN",
 }
-OPTIONAL_VARIABLES = """optional: PROJECT_ID (asks for ZITADEL's audience scope), TOKEN_SCOPES and the
-    others in .env.example
+OPTIONAL_VARIABLES = """optional: PROJECT_ID (asks for ZITADEL's audience scope), TOKEN_SCOPES
+    and the others in .env.example
   read from the process environment first, then the .env file; never from the command line"""
 
 

@@ -31,7 +31,7 @@ EXIT_CODES = {
     0: "stopped by Ctrl-C or SIGTERM",
     2: "could not start: a configuration error, a bad option, or the port is taken",
 }
-OPTIONAL_VARIABLES = """optional: API_AUDIENCE, ROLES_CLAIM, API_REALM and the others in .env.example
+OPTIONAL_VARIABLES = """optional: API_AUDIENCE, ROLES_CLAIM, API_REALM, the others in .env.example
   read from the process environment first, then the .env file"""
 
 
