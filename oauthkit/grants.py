@@ -70,8 +70,10 @@ class _TokenEndpointGrant:
         return self._endpoint
 
     def _post(self, form: dict[str, str], headers: dict[str, str], now: float) -> AccessToken:
-        form = {**form, "scope": " ".join(self.settings.scopes)}
-        return request_token(self._http, self.token_endpoint(), form, headers, now, self.name)
+        full: dict[str, str | list[str]] = {**form, "scope": " ".join(self.settings.scopes)}
+        if self.settings.resources:  # RFC 8707 §2: one `resource` parameter per indicator
+            full["resource"] = list(self.settings.resources)
+        return request_token(self._http, self.token_endpoint(), full, headers, now, self.name)
 
 
 class JwtProfileGrant(_TokenEndpointGrant):

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Generic, TypeVar, cast
+from urllib.parse import urlsplit
 
 from oauthkit.assertion import AssertionSettings
 from oauthkit.credentials import ClientAuthMethod, ClientSecret, PersonalAccessToken
@@ -37,6 +38,7 @@ VARIABLES = (
     "CLIENT_ASSERTION_AUDIENCE",
     *("JWT_ALGORITHMS", "JWT_TYP", "JWT_REQUIRED_CLAIMS", "JWKS_REFRESH_COOLDOWN", "JWKS_TIMEOUT"),
     "INTROSPECTION_MAX_BYTES",
+    "TOKEN_RESOURCE",
 )
 """Every variable the loaders below read."""
 
@@ -84,7 +86,10 @@ class ClientSettings(Generic[C]):
     """A service-user client: the issuer, its credentials and the scopes it asks for.
 
     `client_id` is sent along with the JWT profile grant for issuers that authenticate every
-    token request (a public client, RFC 6749 §3.2.1); ZITADEL needs none.
+    token request (a public client, RFC 6749 §3.2.1); ZITADEL needs none. `resources` are sent
+    as RFC 8707 `resource` parameters (https://www.rfc-editor.org/rfc/rfc8707#section-2), for
+    issuers that set a token's audience from them (oidc-provider and others; ZITADEL uses a
+    scope instead, so none by default).
     """
 
     issuer: str
@@ -94,6 +99,7 @@ class ClientSettings(Generic[C]):
     timeout: float = 10.0
     warnings: tuple[str, ...] = ()
     client_id: str | None = None
+    resources: tuple[str, ...] = ()
 
 
 def load_jwt_api_settings(env: EnvSource, realm: str = "api_jwt") -> ApiSettings[ApplicationKey]:
@@ -180,7 +186,24 @@ def _api_settings(
 
 def _client_settings(env: EnvSource, credentials: C) -> ClientSettings[C]:
     scopes, warnings = _scopes(env)
-    return ClientSettings(_issuer(env), credentials, scopes, _assertion(env), warnings=warnings)
+    return ClientSettings(
+        _issuer(env), credentials, scopes, _assertion(env), warnings=warnings,
+        resources=_resources(env),
+    )  # fmt: skip
+
+
+def _resources(env: EnvSource) -> tuple[str, ...]:
+    """TOKEN_RESOURCE: RFC 8707 §2 resource indicators, absolute URIs without a fragment."""
+    resources = tuple((env.get("TOKEN_RESOURCE") or "").split())
+    for resource in resources:
+        parts = urlsplit(resource)
+        if not parts.scheme or parts.fragment or "#" in resource:
+            raise env.error(
+                "TOKEN_RESOURCE",
+                f"holds {resource!r}, not an absolute URI without a fragment (RFC 8707 §2)",
+                "https://api.example.com/",
+            )
+    return resources
 
 
 def _issuer(env: EnvSource) -> str:

@@ -10,6 +10,7 @@ or missing secret, no scope.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import httpx
@@ -79,7 +80,7 @@ def hint_for(grant: str, error: str, description: str | None) -> str | None:
 def request_token(
     http: httpx.Client,
     endpoint: str,
-    form: dict[str, str],
+    form: Mapping[str, str | list[str]],
     headers: dict[str, str],
     now: float,
     grant: str,

@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import time
 
+import httpx
 import jwt
 import pytest
+
+from oauthkit.env import EnvSource
+from oauthkit.grants import ClientCredentialsGrant
+from oauthkit.settings import load_client_credentials_settings
 
 from .provider_process import OidcProvider
 from .raw_client import RawClient
@@ -162,3 +167,16 @@ def test_token_for_another_resource_carries_that_audience_so_the_api_check_can_f
 
     assert result["active"] is True
     assert result["aud"] == other != raw.provider.env["API_AUDIENCE"]
+
+
+def test_oauthkits_client_picks_the_audience_by_rfc8707_resource(raw: RawClient) -> None:
+    other = raw.provider.resources["other"]
+    source = EnvSource.load(raw.provider.env_file, {"TOKEN_RESOURCE": other}, required=True)
+    settings = load_client_credentials_settings(source)
+    with httpx.Client(timeout=10.0) as http:
+        token = ClientCredentialsGrant(settings, http).fetch(time.time()).access_token
+
+    result = raw.introspect(token, "private_key_jwt").json()
+
+    assert result["active"] is True
+    assert result["aud"] == other
