@@ -95,7 +95,7 @@ def load_subject_dir(directory: Path) -> tuple[Subject, ...]:
     """Every ``*.toml`` subject file under ``directory`` (recursively), sorted by path."""
     if not directory.is_dir():
         raise SubjectError(f"{directory}: --subject-dir is not a directory")
-    found = sorted(p for p in directory.rglob(f"*{SUBJECT_SUFFIX}") if _is_subject(p))
+    found = sorted(p for p in directory.rglob(f"*{SUBJECT_SUFFIX}") if _is_subject(p, directory))
     if not found:
         raise SubjectError(f"{directory}: holds no subject file (*{SUBJECT_SUFFIX})")
     return tuple(load_subject(p) for p in found)
@@ -114,9 +114,13 @@ def unique_names(subjects: tuple[Subject, ...]) -> tuple[Subject, ...]:
     return subjects
 
 
-def _is_subject(path: Path) -> bool:
-    # Tool files that happen to be TOML (pyproject.toml, Cargo.toml...) are not subjects.
-    return path.name not in {"pyproject.toml", "Cargo.toml"} and "node_modules" not in path.parts
+def _is_subject(path: Path, directory: Path) -> bool:
+    # Tool files that happen to be TOML (pyproject.toml, Cargo.toml...) are not subjects, nor
+    # anything inside installed dependencies or hidden folders (.venv, module caches).
+    if path.name in {"pyproject.toml", "Cargo.toml"}:
+        return False
+    folders = path.relative_to(directory).parts[:-1]
+    return not any(p == "node_modules" or p.startswith(".") for p in folders)
 
 
 def _subject(path: Path, data: dict[str, Any]) -> Subject:

@@ -1,0 +1,152 @@
+"""Third-party resource servers as subjects: the harness's verdicts on code nobody here wrote.
+
+Each subject runs the client-credentials cell of its mechanism (opaque and JWT access tokens)
+against the mock issuer, and the verdict of every check is pinned, at the pinned versions
+of each subject's dependencies. A verdict is ``passed``, ``n/a``, ``MUST`` / ``SHOULD`` (a
+failure at that level) or ``fail-open``. A subject whose toolchain or install is missing
+skips with the reason (fails under ``CI=true``): ``.ci/run`` installs and builds them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from harness.checks import ALL_CHECKS
+from harness.matrix import Grant, cells
+from harness.results import CheckResult, RunResult, Status
+from harness.runner import Plan, run_matrix
+from harness.subjects.file import Subject, load_subject
+from harness.targets.spec import TargetSpec
+
+pytestmark = pytest.mark.e2e
+HERE = Path(__file__).resolve().parent
+PASSED, NA, MUST, SHOULD = "passed", "n/a", "MUST", "SHOULD"
+
+# Verdicts every introspecting subject here shares (the token itself, and the mock's answers).
+COMMON = {
+    "RFC6749-5.1-token-response": PASSED,
+    "RFC9068-2-token-format": PASSED,
+    "ROUTE-public-without-token": PASSED,
+    "RFC6750-2.1-valid-token": PASSED,
+    "RFC6750-5.3-no-secrets-leaked": PASSED,
+    "RFC9110-15.6.4-issuer-slow": SHOULD,  # each waits out a slow issuer: no short timeout
+    "RFC9110-15.6.4-issuer-5xx": SHOULD,
+    "RFC9110-15.6.4-issuer-down": SHOULD,
+    "RFC9110-15.6.4-issuer-drops-connection": SHOULD,
+}
+PASSPORT = {
+    **COMMON,
+    "RFC6750-3.1-no-credentials": MUST,  # 401 without any WWW-Authenticate
+    "RFC6750-3.1-other-scheme": MUST,
+    "RFC6750-3.1-malformed-header": SHOULD,  # 401 instead of 400 invalid_request
+    "RFC9110-11.1-scheme-case-insensitive": PASSED,
+    "RFC6750-3.1-garbage-token": MUST,  # 401, but no Bearer challenge
+    "RFC6750-3-error-body-json": SHOULD,  # "Unauthorized" as text
+    "RFC7662-2.2-revoked-token": MUST,
+    "RFC7662-2.2-expired-token": MUST,
+    "RFC7662-4-wrong-audience": MUST,
+    "RFC6750-3.1-role-present": NA,  # no roles in passport-zitadel: no scoped route
+    "RFC6750-3.1-insufficient-scope": NA,
+    "RFC6750-3-challenge-names-scope": NA,
+    "RFC9110-15.6.4-issuer-malformed-json": SHOULD,  # read as inactive: 401
+    "RFC7662-2.1-issuer-rejects-api-credentials": MUST,  # the issuer's 400 passed on as is
+}
+EXPECTED: dict[str, dict[str, str]] = {
+    "authlib_flask/subject.toml": {
+        **COMMON,
+        "RFC6750-3.1-no-credentials": MUST,  # error="missing_authorization", not RFC 6750
+        "RFC6750-3.1-other-scheme": MUST,  # error="unsupported_token_type"
+        "RFC6750-3.1-malformed-header": SHOULD,
+        "RFC9110-11.1-scheme-case-insensitive": PASSED,
+        "RFC6750-3.1-garbage-token": PASSED,
+        "RFC6750-3-error-body-json": PASSED,
+        "RFC7662-2.2-revoked-token": PASSED,
+        "RFC7662-2.2-expired-token": PASSED,
+        "RFC7662-4-wrong-audience": PASSED,
+        "RFC6750-3.1-role-present": MUST,  # roles looked for in `scope`, which ZITADEL strips
+        "RFC6750-3.1-insufficient-scope": MUST,  # 403 without a challenge
+        "RFC6750-3-challenge-names-scope": PASSED,
+        "RFC9110-15.6.4-issuer-malformed-json": SHOULD,
+        "RFC7662-2.1-issuer-rejects-api-credentials": SHOULD,  # 500
+    },
+    "passport_zitadel/passport-basic.toml": PASSPORT,
+    "passport_zitadel/passport-jwt.toml": PASSPORT,
+    "zitadel_oidc_go/subject.toml": {
+        **COMMON,
+        "RFC6750-3.1-no-credentials": MUST,  # 401 without any WWW-Authenticate
+        "RFC6750-3.1-other-scheme": MUST,
+        "RFC6750-3.1-malformed-header": SHOULD,
+        "RFC9110-11.1-scheme-case-insensitive": MUST,  # "bearer" refused: prefix "Bearer "
+        "RFC6750-3.1-garbage-token": MUST,
+        "RFC6750-3-error-body-json": SHOULD,
+        "RFC7662-2.2-revoked-token": MUST,
+        "RFC7662-2.2-expired-token": MUST,
+        "RFC7662-4-wrong-audience": MUST,
+        "RFC6750-3.1-role-present": PASSED,
+        "RFC6750-3.1-insufficient-scope": MUST,  # 403 without a challenge
+        "RFC6750-3-challenge-names-scope": PASSED,
+        "RFC9110-15.6.4-issuer-malformed-json": SHOULD,  # 401: an outage taken for a bad token
+        "RFC7662-2.1-issuer-rejects-api-credentials": SHOULD,
+    },
+}
+
+
+def verdicts(run: RunResult) -> dict[str, str]:
+    """Each check's verdict over the variants run (joined with '/' where they differ)."""
+    found: dict[str, Counter[str]] = {}
+    for result in run.results:
+        found.setdefault(result.check_id, Counter())[verdict(result)] += 1
+    return {check: "/".join(sorted(seen)) for check, seen in found.items()}
+
+
+def verdict(result: CheckResult) -> str:
+    """One result's verdict word."""
+    if result.status is Status.FAILED:
+        return "fail-open" if result.fail_open else str(result.level)
+    return PASSED if result.status is Status.PASSED else NA
+
+
+def unavailable(reason: str) -> None:
+    """Skip on a developer machine; fail under CI=true, where .ci/run installs every subject."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true: .ci/run installs the third-party subjects)", False)
+    pytest.skip(reason)
+
+
+def installed(subject: Subject) -> None:
+    """Skip (or fail under CI) when the subject's toolchain or install is missing."""
+    program = subject.command[0]
+    if "/" in program:
+        if not (subject.cwd / program).exists():
+            unavailable(f"{subject.cwd / program} is missing: run .ci/run (or its install step)")
+        return
+    if shutil.which(program) is None:
+        unavailable(f"{program} is not on PATH: install it to run subject {subject.name}")
+    if program == "node" and not (subject.cwd / "node_modules").is_dir():
+        unavailable(f"run `npm ci --prefix {subject.cwd}`")
+
+
+@pytest.mark.parametrize("path", sorted(EXPECTED))
+def test_the_third_party_subject_gets_its_pinned_verdicts(path: str) -> None:
+    subject = load_subject(HERE / path)
+    installed(subject)
+    cell = next(
+        c for c in cells()
+        if c.mechanism is subject.mechanism and c.grant is Grant.CLIENT_CREDENTIALS
+    )  # fmt: skip
+    plan = Plan(TargetSpec(), (cell,), ALL_CHECKS, (), subjects=(subject,))
+    run = run_matrix(plan, workers=1)
+    expected = EXPECTED[path]
+    assert {c: v for c, v in verdicts(run).items() if c in expected} == expected
+    assert all(r.subject == subject.name for r in run.results)
+
+
+def test_every_subject_file_here_is_pinned() -> None:
+    files = {str(p.relative_to(HERE)) for p in HERE.rglob("*.toml") if ".cache" not in p.parts
+             and "node_modules" not in p.parts and ".venv" not in p.parts}  # fmt: skip
+    assert files == set(EXPECTED)
