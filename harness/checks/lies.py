@@ -156,11 +156,20 @@ def _lying(case: LieCase) -> CheckFn:
                     raise NotApplicable("a discovery lie needs an API started afresh, which "
                                         "this target cannot do")  # fmt: skip
                 base_url = stack.enter_context(fresh(ctx.variant.cell.mechanism))
-            reply = ctx.get(case.path, f"Bearer {token}", base_url=base_url)
+            reply = ctx.get(_route(ctx, case.path), f"Bearer {token}", base_url=base_url)
         return judge(ctx, reply, case.status)
 
     check.__doc__ = f"The issuer answers {case.title}: the API owes {case.status}."
     return check
+
+
+def _route(ctx: CheckContext, path: str) -> str:
+    """The API's own route for a case's path (a subject names its routes itself)."""
+    if path != "/api/private-scoped":
+        return ctx.routes.private
+    if ctx.routes.scoped is None:
+        raise NotApplicable("the subject file names no scoped route (routes.scoped)")
+    return ctx.routes.scoped
 
 
 def check_id(case: LieCase) -> str:
