@@ -16,7 +16,7 @@ from dataclasses import replace
 from harness.checks.base import Check, CheckContext
 from harness.logcapture import CapturedRecord
 from harness.matrix import Variant
-from harness.results import CheckResult, Outcome, Status
+from harness.results import CheckResult, Level, Outcome, Status
 from harness.skips import NotApplicable, NotConfigured
 from harness.subjects.file import Subject
 from harness.targets.base import Target
@@ -33,7 +33,7 @@ def execute(check: Check, target: Target, variant: Variant, order: int = 0) -> C
     lists under ``[expect] fail`` is a known deviation: reported, not failing the run.
     """
     started, logged, mark = time.perf_counter(), target.logs.records(), target.issuer_traffic.mark()
-    outcome = _outcome(check, target, variant)
+    outcome = _subject_death(target, _outcome(check, target, variant))
     failed = outcome.status is Status.FAILED
     log = _api_log(target, variant, logged) if failed else ()
     calls = target.issuer_traffic.since(mark)[-MAX_ISSUER_EXCHANGES:] if failed else ()
@@ -94,6 +94,23 @@ def _outcome(check: Check, target: Target, variant: Variant) -> Outcome:
     except Exception as exc:
         failure = target.redactor.redact(f"{type(exc).__name__}: {exc}")
         return context.outcome(Status.FAILED, "the check to complete", failure, _hint(exc))
+
+
+def _subject_death(target: Target, outcome: Outcome) -> Outcome:
+    """A check during which the subject died fails (MUST), whatever it saw, with its output."""
+    watch = getattr(target, "died_during_check", None)
+    if watch is None:
+        return outcome
+    note = watch(any(e.error for e in outcome.exchanges))
+    if not note:
+        return outcome
+    return replace(
+        outcome,
+        status=Status.FAILED,
+        level=Level.MUST,
+        expected=outcome.expected or "the API to keep running",
+        detail=" ".join(filter(None, (outcome.detail, note))),
+    )
 
 
 def _hint(exc: Exception) -> str:

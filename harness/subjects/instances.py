@@ -25,6 +25,11 @@ from harness.targets.apis import closed_port_url
 from mock_issuer.server import BackgroundServer
 
 DISCOVERY_PATH = "/.well-known/openid-configuration"
+# A subject that keeps dying is not restarted for ever.
+MAX_RESTARTS = 10
+# How long a subject that dropped a connection gets to finish dying, so its death is
+# reported with the check that caused it.
+DYING_S = 1.0
 Values = Callable[[bool], Mapping[str, str]]
 
 
@@ -38,6 +43,7 @@ class SubjectInstances:
         self._running: dict[bool, tuple[SubjectProcess, str]] = {}
         self._failed: dict[bool, SubjectStartError] = {}
         self._stopped: list[SubjectProcess] = []
+        self.restarts = 0
 
     def url(self, down: bool = False) -> str:
         """Base URL of the instance (``down``: the twin), starting it if needed."""
@@ -51,12 +57,39 @@ class SubjectInstances:
                 raise
         process, url = self._running[down]
         if process.exit_code is not None:
-            self._failed[down] = SubjectStartError(
-                f"subject {self.subject.name} died (exit status {process.exit_code}) during the "
-                f"run; its last output lines:\n{process.last_lines(self._redact)}"
-            )
-            raise self._failed[down]
+            self._bury(down)
+            if self.restarts > MAX_RESTARTS:
+                self._failed[down] = SubjectStartError(
+                    f"subject {self.subject.name} died {self.restarts} times (last exit status "
+                    f"{process.exit_code}); its last output lines:\n"
+                    f"{process.last_lines(self._redact)}"
+                )
+                raise self._failed[down]
+            return self.url(down)
         return url
+
+    def death(self, dropped: bool) -> str:
+        """A note when an instance died since it was last asked ('' when all run).
+
+        ``dropped``: the last request got no answer, so the instance may be dying; it gets a
+        moment to finish. A dead instance is started afresh at its next use.
+        """
+        for down, (process, _) in list(self._running.items()):
+            status = process.wait_exit(DYING_S) if dropped else process.exit_code
+            if status is not None:
+                self._bury(down)
+                return (
+                    f"The subject died during this check (exit status {status}); it is started "
+                    f"afresh for the next one. Its last output lines:\n"
+                    f"{process.last_lines(self._redact)}"
+                )
+        return ""
+
+    def _bury(self, down: bool) -> None:
+        process, _ = self._running.pop(down)
+        process.stop()
+        self._stopped.append(process)
+        self.restarts += 1
 
     def records(self) -> list[CapturedRecord]:
         """Every line any instance printed, as log records (origin: the subject's name)."""

@@ -84,6 +84,13 @@ class SubjectProcess:
         """The exit status, or None while it runs."""
         return self._process.poll()
 
+    def wait_exit(self, timeout_s: float) -> int | None:
+        """Wait up to ``timeout_s`` for the process to end; its exit status, or None."""
+        try:
+            return self._process.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            return None
+
     def lines(self) -> list[OutputLine]:
         """Every line printed so far (bounded)."""
         with self._guard:

@@ -79,6 +79,10 @@ class SubjectTarget:
         self._only(auth)
         return self.instances.url(down=True)
 
+    def died_during_check(self, dropped: bool) -> str:
+        """A note when the subject died during the last check ('' when it runs)."""
+        return self.instances.death(dropped)
+
     def foreign_origins(self, auth: Mechanism) -> frozenset[str]:
         """Nothing: the subject's records are its own output only."""
         return frozenset()

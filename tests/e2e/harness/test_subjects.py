@@ -143,3 +143,24 @@ def _alive(pid: int) -> bool:
             return stat.read().split(")")[-1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_a_subject_that_dies_on_a_request_fails_that_check_and_is_started_afresh(
+    tmp_path: Path,
+) -> None:
+    script = YES_MAN.replace(
+        "    def do_GET(self):\n",
+        "    def do_GET(self):\n"
+        "        if 'not-a-token' in self.headers.get('Authorization', ''):\n"
+        "            os._exit(7)\n",
+    )
+    run = _run(
+        _subject(tmp_path, script),
+        "RFC6750-3.1-garbage-token",
+        "ROUTE-public-without-token",
+    )
+    by_id = {r.check_id: r for r in run.results if r.token_format == "opaque"}
+    died = by_id["RFC6750-3.1-garbage-token"]
+    assert died.status is Status.FAILED
+    assert "died during this check (exit status 7)" in died.detail
+    assert by_id["ROUTE-public-without-token"].status is Status.PASSED
