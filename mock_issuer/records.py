@@ -13,7 +13,9 @@ import base64
 import binascii
 import re
 import threading
+from collections import deque
 from dataclasses import dataclass, field
+from itertools import islice
 
 import jwt
 
@@ -48,26 +50,39 @@ class IntrospectionRecord:
     user_agent: str = ""
 
 
+KEPT_RECORDS = 10_000
+"""How many of the latest records a log keeps: a mock under load must not grow without end."""
+
+
 @dataclass
 class IntrospectionLog:
-    """Every introspection request an issuer received, in order (thread-safe)."""
+    """The latest introspection requests an issuer received, in order (thread-safe).
 
-    _records: list[IntrospectionRecord] = field(default_factory=list)
+    Positions count every request ever added, so ``since(len(log))`` taken before a check
+    still finds that check's records; only records older than the last ``limit`` are gone.
+    """
+
+    limit: int = KEPT_RECORDS
+    _records: deque[IntrospectionRecord] = field(default_factory=deque)
+    _dropped: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, record: IntrospectionRecord) -> None:
-        """Append one record."""
+        """Append one record (forgetting the oldest past the limit)."""
         with self._lock:
             self._records.append(record)
+            if len(self._records) > self.limit:
+                self._records.popleft()
+                self._dropped += 1
 
     def since(self, index: int) -> list[IntrospectionRecord]:
-        """The records from position ``index`` on."""
+        """The records from position ``index`` on (those still kept)."""
         with self._lock:
-            return list(self._records[index:])
+            return list(islice(self._records, max(index - self._dropped, 0), None))
 
     def __len__(self) -> int:
         with self._lock:
-            return len(self._records)
+            return self._dropped + len(self._records)
 
 
 def describe(
