@@ -85,7 +85,17 @@ def expect_bearer_error(ctx: CheckContext, reply: Reply, status: int, error: str
     problem = _challenge_problem(reply, status, error)
     if problem and is_success(reply):
         return fail_open(ctx, expected, actual, problem)
-    return ctx.outcome(Status.FAILED if problem else Status.PASSED, expected, actual, problem)
+    outcome = ctx.outcome(Status.FAILED if problem else Status.PASSED, expected, actual, problem)
+    if problem == NO_ERROR_CODE:
+        return graded(outcome, Level.SHOULD, BARE_REFUSAL)
+    return outcome
+
+
+NO_ERROR_CODE = "the challenge carries no error code"
+BARE_REFUSAL = (
+    "Graded SHOULD: the right status and a Bearer challenge, but RFC 6750 §3 says the "
+    "challenge SHOULD name the error when a token was sent."
+)
 
 
 def is_success(reply: Reply) -> bool:
@@ -115,6 +125,8 @@ def _challenge_problem(reply: Reply, status: int, error: str | None) -> str:
     found = challenge.params.get("error")
     if error is None and found is not None:
         return f'the challenge carries error="{found}" although no credentials were sent'
+    if error is not None and found is None:
+        return NO_ERROR_CODE
     if error is not None and found != error:
         return f'the challenge carries error="{found}", not "{error}"'
     return ""

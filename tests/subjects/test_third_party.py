@@ -56,7 +56,59 @@ PASSPORT = {
     "RFC9110-15.6.4-issuer-malformed-json": SHOULD,  # read as inactive: 401
     "RFC7662-2.1-issuer-rejects-api-credentials": MUST,  # the issuer's 400 passed on as is
 }
+LOCAL_JWT_COMMON = {
+    "RFC6749-5.1-token-response": PASSED,
+    "RFC9068-2-token-format": PASSED,
+    "ROUTE-public-without-token": PASSED,
+    "RFC6750-2.1-valid-token": PASSED,
+    "RFC6750-3.1-no-credentials": PASSED,
+    "RFC9110-11.1-scheme-case-insensitive": PASSED,
+    "RFC6750-3.1-role-present": PASSED,
+    "RFC6750-3.1-malformed-header": SHOULD,
+    "RFC6750-3-error-body-json": SHOULD,
+    "RFC7517-5-jwks-down-cached-key": PASSED,
+    "RFC7517-5-key-rotation": PASSED,
+    "RFC7517-5-unknown-kid-flood": PASSED,
+    "RFC9068-4-revoked-jwt-accepted-until-exp": PASSED,
+    "RFC9110-15.6.4-issuer-down": SHOULD,
+    "RFC9110-15.6.4-jwks-down-unknown-key": MUST,
+}
 EXPECTED: dict[str, dict[str, str]] = {
+    "fastapi_zitadel_auth/subject.toml": {
+        **LOCAL_JWT_COMMON,
+        "RFC6750-3.1-other-scheme": PASSED,
+        # Refusals come with a bare "Bearer" challenge, no error code: SHOULD failures.
+        "RFC6750-3.1-garbage-token": SHOULD,
+        "RFC6750-3.1-insufficient-scope": SHOULD,
+        "RFC7515-5.2-foreign-key-known-kid": SHOULD,
+        "RFC7519-4.1.4-expired-jwt": SHOULD,
+        "RFC7519-4.1.5-not-yet-valid": SHOULD,
+        "RFC7662-4-wrong-audience": SHOULD,
+        "RFC8725-2.1-hs256-public-key": SHOULD,
+        "RFC8725-3.1-alg-none": SHOULD,
+        "RFC9068-4-opaque-token": SHOULD,
+        "RFC9068-4-wrong-audience": SHOULD,
+        "RFC9068-4-wrong-issuer": SHOULD,
+        "RFC9068-4-id-token": MUST,  # 400 invalid_request for an ID token
+        "RFC6750-5.3-no-secrets-leaked": MUST,  # logs a token it cannot parse, in full
+    },
+    "express_jwt_bearer/subject.toml": {
+        **LOCAL_JWT_COMMON,
+        "RFC6750-3.1-other-scheme": MUST,
+        "RFC6750-3.1-garbage-token": PASSED,
+        "RFC6750-3.1-insufficient-scope": MUST,
+        "RFC7515-5.2-foreign-key-known-kid": PASSED,
+        "RFC7519-4.1.4-expired-jwt": PASSED,
+        "RFC7519-4.1.5-not-yet-valid": PASSED,
+        "RFC7662-4-wrong-audience": PASSED,
+        "RFC8725-2.1-hs256-public-key": PASSED,
+        "RFC8725-3.1-alg-none": PASSED,
+        "RFC9068-4-opaque-token": PASSED,
+        "RFC9068-4-wrong-audience": PASSED,
+        "RFC9068-4-wrong-issuer": PASSED,
+        "RFC9068-4-id-token": "fail-open",  # an ID token is taken for an access token
+        "RFC6750-5.3-no-secrets-leaked": PASSED,
+    },
     "authlib_flask/subject.toml": {
         **COMMON,
         "RFC6750-3.1-no-credentials": MUST,  # error="missing_authorization", not RFC 6750

@@ -158,3 +158,13 @@ def test_a_refusal_with_the_wrong_code_is_no_fail_open() -> None:
     outcome = expect_bearer_error(_ctx(), _reply(403, 'Bearer error="x"'), 401, "invalid_token")
     assert outcome.status is Status.FAILED
     assert not outcome.fail_open
+
+
+def test_a_refusal_whose_challenge_names_no_error_fails_at_should_level() -> None:
+    outcome = expect_bearer_error(_ctx(), _reply(401, "Bearer"), 401, "invalid_token")
+    assert (outcome.status, outcome.level, outcome.fail_open) == (
+        Status.FAILED,
+        Level.SHOULD,
+        False,
+    )
+    assert "no error code" in outcome.detail
