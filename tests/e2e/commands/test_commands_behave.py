@@ -3,6 +3,7 @@ address the mock issuer really listens on end in one clear line, never a traceba
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -114,3 +115,35 @@ def test_the_mock_issuer_prints_where_it_listens_beside_its_issuer_url() -> None
         process.send_signal(signal.SIGTERM)
         process.communicate(timeout=15)
     assert process.returncode == 0
+
+
+def test_the_mock_issuer_whose_reader_went_away_keeps_serving(tmp_path: Path) -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    env_dir = tmp_path / "env"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mock_issuer", "--port", "0", "--write-env", str(env_dir)],
+        cwd=REPO, env=ENV, stdout=write_end, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    os.close(write_end)
+    try:
+        issuer = wait_for_issuer(env_dir / ".env", process)
+        assert httpx.get(issuer + "/.well-known/openid-configuration").status_code == 200
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=15)
+    assert process.returncode == 0
+    assert "Traceback" not in stderr
+
+
+def wait_for_issuer(env_file: Path, process: subprocess.Popen[str]) -> str:
+    """The issuer URL from the `.env` the mock writes once it serves (it prints nowhere)."""
+    while process.poll() is None:
+        if env_file.is_file():
+            values = dict(line.split("=", 1) for line in env_file.read_text().splitlines()
+                          if "=" in line and not line.startswith("#"))  # fmt: skip
+            if "EXPECTED_ROLES_PAT" in values:  # written last
+                return values["ZITADEL_DOMAIN"]
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=0.05)  # returns early if the child exits
+    raise AssertionError(f"the mock issuer exited with {process.returncode}")
