@@ -7,6 +7,7 @@ import ast
 import importlib
 import importlib.util
 import tomllib
+from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,28 @@ def test_every_top_level_package_is_shipped_except_tests_and_benchmarks() -> Non
     shipped = {pattern.rstrip("*") for pattern in patterns}
     packages = {p.parent.name for p in ROOT.glob("*/__init__.py")}
     assert packages - NOT_SHIPPED <= shipped
+
+
+def test_every_file_a_shipped_package_needs_is_package_data() -> None:
+    data = PYPROJECT["tool"]["setuptools"]["package-data"]
+    patterns = [*patterns_for(data, "*")]
+    for package in shipped_packages():
+        for path in (ROOT / package).rglob("*"):
+            if path.is_dir() or path.suffix in (".py", ".pyc") or "__pycache__" in path.parts:
+                continue
+            relative = path.relative_to(ROOT / package).as_posix()
+            wanted = [*patterns, *patterns_for(data, package)]
+            assert any(fnmatch(relative, p) or fnmatch(path.name, p) for p in wanted), path
+
+
+def patterns_for(data: dict[str, list[str]], package: str) -> list[str]:
+    return data.get(package, [])
+
+
+def shipped_packages() -> list[str]:
+    patterns = PYPROJECT["tool"]["setuptools"]["packages"]["find"]["include"]
+    names = [pattern.rstrip("*") for pattern in patterns]
+    return [name for name in names if (ROOT / name / "__init__.py").is_file()]
 
 
 def test_the_mock_issuer_and_oauthkit_carry_the_same_version() -> None:
