@@ -10,13 +10,14 @@ into `--out`, with the raw `.prof` for pstats, and printed.
 from __future__ import annotations
 
 import argparse
+import pstats
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
-from benchmarks.api_process import ApiProcess
+from benchmarks.api_process import REPO, ApiProcess
 from benchmarks.goal_run import CACHE_TTL_S, _warm
 from benchmarks.loadgen import CHOICES, choose, generate
 from benchmarks.options import positive
@@ -45,6 +46,35 @@ def profile(app: ApiName, probe: str, load: Load, generator: str, out: Path) -> 
     return text
 
 
+def package_of(filename: str) -> str:
+    """Who owns the code in `filename`: an installed package, a folder of this repository,
+    the standard library, or C built-ins (`~` in cProfile's tables)."""
+    if filename == "~":
+        return "built-ins (C)"
+    if "site-packages/" in filename:
+        return filename.split("site-packages/", 1)[1].split("/", 1)[0].removesuffix(".py")
+    root = str(REPO) + "/"
+    if filename.startswith(root):
+        return filename.removeprefix(root).split("/", 1)[0].removesuffix(".py")
+    return "stdlib"
+
+
+def shares(stats: Mapping[tuple[str, int, str], tuple[Any, ...]]) -> list[tuple[str, float]]:
+    """Each package's share (%) of the profiled own time, largest first (pstats' `stats`)."""
+    own: dict[str, float] = {}
+    for (filename, _, _), entry in stats.items():
+        own[package_of(filename)] = own.get(package_of(filename), 0.0) + entry[2]
+    total = sum(own.values()) or 1.0
+    return sorted(((name, 100.0 * t / total) for name, t in own.items()), key=lambda x: -x[1])
+
+
+def shares_markdown(profile_file: Path, top: int = 10) -> str:
+    """The own-time shares of a `.prof` file as a Markdown table."""
+    stats: Any = pstats.Stats(str(profile_file))
+    rows = [f"| {name} | {share:.1f} |" for name, share in shares(stats.stats)[:top]]
+    return "\n".join(["| code | share of the API's CPU (%) |", "| :-- | --: |", *rows])
+
+
 def main(argv: Sequence[str]) -> int:
     """Run the command line; prints the profile."""
     p = argparse.ArgumentParser(prog="python -m benchmarks.profile", description=__doc__,
@@ -59,6 +89,7 @@ def main(argv: Sequence[str]) -> int:
     load = Load(concurrency=args.concurrency, requests=None, duration=args.duration)
     text = profile(cast(ApiName, args.api), args.probe, load, args.load, args.out)
     print(text.read_text(encoding="utf-8"))
+    print(shares_markdown(text.with_suffix(".prof")))
     print(f"profile written to {text} (and {text.with_suffix('.prof')})", file=sys.stderr)
     return 0
 
