@@ -25,11 +25,11 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from oauthkit import bearer_docs
-from oauthkit.bearer import parse_authorization
+from oauthkit.bearer import QUERY_PARAMETER, implausible, parse_request
 from oauthkit.clock import Clock, system_clock
 from oauthkit.credentials import digest, digest_fingerprint, fingerprint
 from oauthkit.discovery import Discovery
-from oauthkit.errors import IssuerError, ResourceError
+from oauthkit.errors import InvalidToken, IssuerError, ResourceError
 from oauthkit.introspection import ClientAuth, Introspector
 from oauthkit.jwks import JwksCache
 from oauthkit.local_jwt import JwtRules, LocalJwtValidator
@@ -61,7 +61,10 @@ class TokenGuard:
 
     async def principal(self, request: Request) -> Principal:
         """The principal of the request's token, or a `ResourceError` saying why not."""
-        token = parse_authorization(request.headers.getlist("authorization"))
+        token = request_token(request)
+        problem = implausible(token)
+        if problem:  # not worth the issuer's time
+            raise InvalidToken(problem)
         token_digest = digest(token)  # hashed once: the cache key and the log fingerprint
         request.state.token_fingerprint = digest_fingerprint(token_digest)
         answer = await self.introspector.introspect(token, token_digest)
@@ -77,9 +80,15 @@ class LocalJwtGuard:
 
     async def principal(self, request: Request) -> Principal:
         """The principal of the request's JWT, or a `ResourceError` saying why not."""
-        token = parse_authorization(request.headers.getlist("authorization"))
+        token = request_token(request)
         request.state.token_fingerprint = fingerprint(token)
         return await self.validator.validate(token, self.clock())
+
+
+def request_token(request: Request) -> str:
+    """The request's bearer token (RFC 6750 §2.1: the header only; see `parse_request`)."""
+    query_tokens = len(request.query_params.getlist(QUERY_PARAMETER))
+    return parse_request(request.headers.getlist("authorization"), query_tokens)
 
 
 def require_token(roles: Sequence[str] = ()) -> Callable[..., Awaitable[Principal]]:

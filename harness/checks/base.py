@@ -93,6 +93,23 @@ class CheckContext:
         self.exchanges.append(self._record("GET", url, headers, reply))
         return reply
 
+    def send(
+        self, method: str, path: str, headers: list[tuple[str, str]], content: bytes = b""
+    ) -> Reply:
+        """Any request to the cell's API (repeated headers allowed), recording the exchange."""
+        url = self.api_url + path
+        try:
+            response = self.target.http.request(method, url, headers=headers, content=content)
+        except httpx.HTTPError as exc:
+            reply = Reply(None, error=f"{type(exc).__name__}: {exc}")
+        else:
+            reply = Reply(response.status_code, response.headers, response.text)
+        shown: dict[str, str] = {}
+        for name, value in headers:  # repeated headers shown joined, as RFC 9110 §5.3 allows
+            shown[name] = f"{shown[name]}, {value}" if name in shown else value
+        self.exchanges.append(self._record(method, url, shown, reply))
+        return reply
+
     def outcome(
         self, status: Status, expected: str = "", actual: str = "", detail: str = ""
     ) -> Outcome:

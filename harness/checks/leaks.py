@@ -9,6 +9,7 @@ wire encodings) in the answers and in every log record the API has written so fa
 from __future__ import annotations
 
 import contextlib
+import re
 
 from harness.checks.base import Check, CheckContext, Reply, Where
 from harness.checks.rfc6750 import GARBAGE_TOKEN
@@ -18,6 +19,9 @@ from harness.skips import CheckSkipped
 from harness.targets.base import Holder
 
 MAX_SHOWN = 5
+# The odd-request checks put a token in a URL on purpose (RFC 6750 §2.3); an access log that
+# then shows the URL repeats what the client chose to expose, so that one form is not counted.
+_QUERY_TOKEN = re.compile(r"access_token=[^&\s\"']*")
 
 
 def _exercise(ctx: CheckContext) -> list[Reply]:
@@ -52,7 +56,7 @@ def _log_leaks(ctx: CheckContext, records: list[CapturedRecord]) -> list[str]:
     redactor = ctx.target.redactor
     found = []
     for record in records:
-        if redactor.find(record.text):
+        if redactor.find(_QUERY_TOKEN.sub("access_token=", record.text)):
             excerpt = redactor.redact(record.text)[:200]
             found.append(f"log {record.logger} {record.level}: {excerpt!r}")
     return found

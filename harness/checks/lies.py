@@ -14,7 +14,6 @@ client-credentials cells (one per API, both token formats), not in all six.
 
 from __future__ import annotations
 
-import dataclasses
 from contextlib import ExitStack
 from dataclasses import dataclass
 
@@ -27,7 +26,7 @@ from harness.checks.base import (
     Reply,
     Where,
 )
-from harness.checks.expect import describe
+from harness.checks.expect import describe, fail_open, graded, is_success
 from harness.matrix import Grant
 from harness.results import Level, Outcome, Status
 from harness.skips import NotApplicable
@@ -35,7 +34,8 @@ from harness.targets.base import IssuerLie
 
 ISSUER_FAULT = 503
 TOKEN_FAULT = 401
-REFUSALS = (TOKEN_FAULT, ISSUER_FAULT)
+REFUSALS = (TOKEN_FAULT, 403, ISSUER_FAULT)
+PRIVATE, SCOPED = "private", "scoped"
 ONE_CELL = frozenset({Grant.CLIENT_CREDENTIALS})
 ONE_CELL_REASON = "the issuer's answer is judged once per API, in the client-credentials cell"
 
@@ -49,7 +49,7 @@ class LieCase:
     title: str
     rfc: str
     status: int
-    path: str = "/api/private"
+    path: str = PRIVATE  # which of the subject's routes
 
 
 def _cases() -> tuple[LieCase, ...]:
@@ -85,7 +85,7 @@ def _cases() -> tuple[LieCase, ...]:
                 "RFC 7662 §2.2; RFC 6749 §1.5", t),
         LieCase(IssuerLie.ROLES_WRONG_TYPE, "roles-wrong-type",
                 'roles claim one string "not-read:messages" (403 on the scoped route)',
-                "RFC 6750 §3.1", 403, "/api/private-scoped"),
+                "RFC 6750 §3.1", 403, SCOPED),
         LieCase(IssuerLie.DEEP_NESTING, "deep-nesting", "JSON nested 100000 deep",
                 "RFC 8259 §9", i),
         LieCase(IssuerLie.HUGE_BODY, "huge-body", "a 30 MB answer", "RFC 8259 §9", i),
@@ -117,28 +117,19 @@ CASES = _cases()
 
 
 def judge(ctx: CheckContext, reply: Reply, owed: int) -> Outcome:
-    """Grade a reply to a lie: the owed refusal passes; a 2xx is fail-open; 401/503 swapped
-    fails at SHOULD; anything else (a 500, no answer) fails at MUST."""
+    """Grade a reply to a lie: the owed refusal passes; a 2xx is fail-open; 401/403/503 where
+    another of them fits fails at SHOULD; anything else (a 500, no answer) fails at MUST."""
     expected = f"HTTP {owed} (a refusal; never 2xx, never 500)"
     actual = describe(reply)
     if reply.status == owed:
         return ctx.outcome(Status.PASSED, expected, actual)
-    status = reply.status or 0
-    if 200 <= status < 300:
-        detail = "fail-open: the API accepted an answer it had to refuse"
-        return _graded(ctx, expected, actual, detail, Level.MUST, fail_open=True)
-    if status in (*REFUSALS, 403) and owed in (*REFUSALS, 403):
-        detail = f"refused, but with {status} where {owed} fits (see docs/harness.md)"
-        return _graded(ctx, expected, actual, detail, Level.SHOULD)
-    return _graded(ctx, expected, actual, "", Level.MUST)
-
-
-def _graded(
-    ctx: CheckContext, expected: str, actual: str, detail: str, level: Level,
-    *, fail_open: bool = False,
-) -> Outcome:  # fmt: skip
-    outcome = ctx.outcome(Status.FAILED, expected, actual, detail)
-    return dataclasses.replace(outcome, level=level, fail_open=fail_open)
+    if is_success(reply):
+        return fail_open(ctx, expected, actual, "The issuer's answer had to be refused.")
+    failed = ctx.outcome(Status.FAILED, expected, actual)
+    if reply.status in REFUSALS:
+        why = f"Refused, but with {reply.status} where {owed} fits (see docs/harness.md)."
+        return graded(failed, Level.SHOULD, why)
+    return failed
 
 
 def _lying(case: LieCase) -> CheckFn:
@@ -146,7 +137,12 @@ def _lying(case: LieCase) -> CheckFn:
         mock = ctx.target.mock
         if mock is None:
             raise NotApplicable("a lying issuer needs the mock issuer")
-        token = ctx.token()  # obtained before the lie
+        path = ctx.routes.private if case.path == PRIVATE else ctx.routes.scoped
+        if path is None:
+            raise NotApplicable("the subject has no route that needs a role")
+        # A token the API has never seen (no cached answer stands in for the lie), obtained
+        # before the lie.
+        token = ctx.target.fresh_token(ctx.variant).access_token
         with ExitStack() as stack:
             stack.enter_context(mock.lie(case.lie))
             base_url = ctx.api_url
@@ -156,20 +152,11 @@ def _lying(case: LieCase) -> CheckFn:
                     raise NotApplicable("a discovery lie needs an API started afresh, which "
                                         "this target cannot do")  # fmt: skip
                 base_url = stack.enter_context(fresh(ctx.variant.cell.mechanism))
-            reply = ctx.get(_route(ctx, case.path), f"Bearer {token}", base_url=base_url)
+            reply = ctx.get(path, f"Bearer {token}", base_url=base_url)
         return judge(ctx, reply, case.status)
 
     check.__doc__ = f"The issuer answers {case.title}: the API owes {case.status}."
     return check
-
-
-def _route(ctx: CheckContext, path: str) -> str:
-    """The API's own route for a case's path (a subject names its routes itself)."""
-    if path != "/api/private-scoped":
-        return ctx.routes.private
-    if ctx.routes.scoped is None:
-        raise NotApplicable("the subject file names no scoped route (routes.scoped)")
-    return ctx.routes.scoped
 
 
 def check_id(case: LieCase) -> str:

@@ -28,9 +28,8 @@ async def test_each_lie_is_refused_with_the_owed_status_and_a_log_line_naming_wh
     with caplog.at_level(logging.INFO, logger="oauthkit.api"):
         async with open_api(api_name, world, FAST) as api:
             with world.issuer.lie(LieKind(case.lie.value)):
-                response = await api.client.get(
-                    case.path, headers={"Authorization": f"Bearer {token}"}
-                )
+                path = "/api/private" if case.path == "private" else "/api/private-scoped"
+                response = await api.client.get(path, headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == case.status, response.text
     denied = [r.getMessage() for r in caplog.records if "denied" in r.getMessage()]
     assert len(denied) == 1 and ("503" in denied[0]) == (case.status == 503), denied

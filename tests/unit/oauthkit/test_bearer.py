@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from oauthkit.bearer import parse_authorization
+from oauthkit.bearer import implausible, parse_authorization, parse_request
 from oauthkit.errors import InvalidRequest, MissingToken
 
 VALID = [
@@ -63,3 +63,27 @@ def test_rfc6750_2_1_malformed_bearer_credentials_are_invalid_request(
     with pytest.raises(InvalidRequest) as raised:
         parse_authorization(values)
     assert (raised.value.status, raised.value.error) == (400, "invalid_request")
+
+
+def test_rfc6750_2_a_token_in_the_header_and_the_query_is_invalid_request() -> None:
+    with pytest.raises(InvalidRequest, match="query"):
+        parse_request(["Bearer abc"], query_tokens=1)
+
+
+def test_rfc6750_2_3_a_token_in_the_query_only_counts_as_no_credentials() -> None:
+    with pytest.raises(MissingToken):
+        parse_request([], query_tokens=1)
+    assert parse_request(["Bearer abc"], query_tokens=0) == "abc"
+
+
+@pytest.mark.parametrize(
+    ("token", "says"),
+    [("." * 5000, "dots"), ("A" * 65536, "characters"), ("a.b.c.d.e.f", "dots")],
+)
+def test_tokens_that_cannot_be_tokens_are_named_implausible(token: str, says: str) -> None:
+    assert says in implausible(token)
+
+
+@pytest.mark.parametrize("token", ["abc", "h.p.s", "a.b.c.d.e", "V2_1-at_2", "x" * 8192])
+def test_opaque_tokens_jws_and_jwe_are_plausible(token: str) -> None:
+    assert implausible(token) == ""
