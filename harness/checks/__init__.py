@@ -8,7 +8,17 @@ puts them in one tuple with unique ids.
 
 from __future__ import annotations
 
-from harness.checks import faults, leaks, lies, local_jwt, odd_requests, rfc6750, roles, tokens
+from harness.checks import (
+    faults,
+    issuer_lint,
+    leaks,
+    lies,
+    local_jwt,
+    odd_requests,
+    rfc6750,
+    roles,
+    tokens,
+)
 from harness.checks.base import Check, CheckContext, Where
 from harness.registry import by_id
 
@@ -21,6 +31,7 @@ ALL_CHECKS: tuple[Check, ...] = (
     + lies.CHECKS
     + local_jwt.CHECKS
     + odd_requests.CHECKS
+    + issuer_lint.CHECKS
     + leaks.CHECKS
 )
 

@@ -27,7 +27,7 @@ from harness.checks.base import (
     Where,
 )
 from harness.checks.expect import describe, fail_open, graded, is_success
-from harness.matrix import Grant
+from harness.matrix import Grant, TokenFormat
 from harness.results import Level, Outcome, Status
 from harness.skips import NotApplicable
 from harness.targets.base import IssuerLie
@@ -137,6 +137,8 @@ def _lying(case: LieCase) -> CheckFn:
         mock = ctx.target.mock
         if mock is None:
             raise NotApplicable("a lying issuer needs the mock issuer")
+        if case.lie.fresh and ctx.variant.token_format is not TokenFormat.OPAQUE:
+            raise NotApplicable("discovery does not depend on the token: judged with opaque ones")
         path = ctx.routes.private if case.path == PRIVATE else ctx.routes.scoped
         if path is None:
             raise NotApplicable("the subject has no route that needs a role")

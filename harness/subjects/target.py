@@ -11,7 +11,8 @@ from __future__ import annotations
 import socket
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,35 @@ class SubjectTarget:
     def died_during_check(self, dropped: bool) -> str:
         """A note when the subject died during the last check ('' when it runs)."""
         return self.instances.death(dropped)
+
+    @contextmanager
+    def fresh_api(self, auth: Mechanism) -> Iterator[str]:
+        """A new instance of the subject (nothing cached, discovery unread), for the block."""
+        with self._extra_instance(auth, {}) as url:
+            yield url
+
+    @contextmanager
+    def odd_secret_api(self, auth: Mechanism) -> Iterator[str]:
+        """A new instance authenticating as the mock's app whose secret holds ``:%+ é``."""
+        app = getattr(self.base, "odd_secret_app", None)
+        if app is None or auth is not Mechanism.CLIENT_SECRET_BASIC:
+            raise NotApplicable("no API app with an odd secret on this target")
+        values = {"api_client_id": app.client_id, "api_client_secret": app.client_secret}
+        with self._extra_instance(auth, values) as url:
+            yield url
+
+    @contextmanager
+    def _extra_instance(self, auth: Mechanism, changes: Mapping[str, str]) -> Iterator[str]:
+        self._only(auth)
+
+        def values(down: bool) -> Mapping[str, str]:
+            return {**self._placeholder_values(down), **changes}
+
+        extra = SubjectInstances(self.subject, values, self.redactor.redact)
+        try:
+            yield extra.url()
+        finally:
+            extra.stop()
 
     def foreign_origins(self, auth: Mechanism) -> frozenset[str]:
         """Nothing: the subject's records are its own output only."""

@@ -101,11 +101,17 @@ class ApiServers:
         return self.servers[(auth, down)].url
 
     @contextmanager
-    def fresh(self, auth: Mechanism) -> Iterator[str]:
-        """A newly started instance of an API (nothing cached yet), stopped after the block."""
+    def fresh(self, auth: Mechanism, credentials: object = None) -> Iterator[str]:
+        """A newly started instance of an API (nothing cached yet), stopped after the block.
+
+        ``credentials`` replaces the API app's own (e.g. an app with an odd secret).
+        """
         if auth in self.problems:
             raise config_problem(self.problems[auth])
-        app = label_requests(self._app(auth, self.settings[auth]), self.label(auth))
+        settings = self.settings[auth]
+        if credentials is not None:
+            settings = dataclasses.replace(settings, credentials=credentials)
+        app = label_requests(self._app(auth, settings), self.label(auth))
         server = BackgroundServer(app).start()
         try:
             yield server.url

@@ -28,12 +28,14 @@ from harness.targets.mock_keys import SigningKeys
 from harness.targets.mock_recipes import mock_recipes
 from harness.targets.recording import IssuerTraffic, record_introspection
 from harness.targets.tokens import TokenBroker, role_recipes
+from mock_issuer.credentials import odd_client_secret
 from mock_issuer.faults import FaultKind
 from mock_issuer.issuer import MockIssuer
 from mock_issuer.lies import LieKind
 from mock_issuer.model import ServiceUser
 from mock_issuer.paths import INTROSPECTION
 from mock_issuer.provision import ROLE, Provisioned
+from oauthkit.credentials import ClientSecret
 from oauthkit.env import EnvSource
 
 # Short, so "slower than the timeout" costs half a second per check, not five.
@@ -88,6 +90,10 @@ class MockTarget:
     def _start(self, factories: ApiFactories) -> None:
         self.world: Provisioned = self.issuer_server.provision()
         self.jwt_users = _jwt_format_users(self.issuer_server, self.world)
+        # RFC 6749 §2.3.1: only a client that form-urlencodes its Basic header gets in.
+        self.odd_secret_app = self.issuer_server.add_api_app(
+            self.world.project.id, "client_secret_basic", client_secret=odd_client_secret()
+        )
         self.keys = SigningKeys(
             self.issuer_server, self.jwt_users[Holder.ROLE], self.world.project.id, self.redactor
         )
@@ -171,6 +177,14 @@ class MockTarget:
         with self.apis.fresh(auth) as url:
             yield url
 
+    @contextmanager
+    def odd_secret_api(self, auth: Mechanism) -> Iterator[str]:
+        """A newly started basic-auth API authenticating as the app with the odd secret."""
+        app = self.odd_secret_app
+        credentials = ClientSecret(app.client_id, app.client_secret or "")
+        with self.apis.fresh(auth, credentials) as url:
+            yield url
+
     def introspection_mark(self) -> int:
         """How many introspection requests the issuer has recorded so far."""
         return len(self.issuer_server.introspections)
@@ -233,6 +247,10 @@ class MockTarget:
         for app in (world.api_jwt_app, world.api_basic_app, world.other_api_app):
             if app.client_secret:
                 self.redactor.add_basic(app.client_id, app.client_secret)
+        if self.odd_secret_app.client_secret:
+            self.redactor.add_basic(
+                self.odd_secret_app.client_id, self.odd_secret_app.client_secret
+            )
             if app.key_file:
                 self.redactor.add(app.key_file["key"])
         users = (world.jwt_user, world.cc_user, world.pat_user, world.norole_user)
