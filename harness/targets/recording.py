@@ -170,7 +170,8 @@ def exchange_of(response: httpx.Response, redactor: Redactor) -> Exchange:
     """The request and response as an `Exchange`, after registering the secrets they carry."""
     request = response.request
     _register_form_secrets(request.content.decode("utf-8", "replace"), redactor)
-    _register_json_secrets(response.text, redactor)
+    text = _recorded_text(response)
+    _register_json_secrets(text, redactor)
     return Exchange(
         method=request.method,
         url=str(request.url),
@@ -178,8 +179,26 @@ def exchange_of(response: httpx.Response, redactor: Redactor) -> Exchange:
         request_body=clip_body(redactor.redact(request.content.decode("utf-8", "replace"))),
         status=response.status_code,
         response_headers=_headers(response.headers, redactor, ("content-type",)),
-        response_body=clip_body(redactor.redact(response.text)),
+        response_body=clip_body(redactor.redact(text)),
     )
+
+
+MAX_RECORDED_BODY = 64 * 1024
+
+
+def _recorded_text(response: httpx.Response) -> str:
+    """The body as text, never expanded and at most :data:`MAX_RECORDED_BODY` bytes read.
+
+    A lying issuer answers with a gzip bomb or 30 MB (see ``mock_issuer.lies``): decoding or
+    redacting all of it would stall the issuer this recorder wraps.
+    """
+    encoding = response.headers.get("content-encoding", "").strip().lower()
+    if encoding not in ("", "identity"):
+        return f"[a {encoding}-compressed body, not expanded]"
+    raw = response.content
+    if len(raw) <= MAX_RECORDED_BODY:
+        return response.text
+    return raw[:MAX_RECORDED_BODY].decode("utf-8", "replace") + f"... [{len(raw)} bytes]"
 
 
 def _headers(headers: httpx.Headers, redactor: Redactor, names: tuple[str, ...]) -> dict[str, str]:
