@@ -38,9 +38,10 @@ from mock_issuer.provision import ROLE, Provisioned
 from oauthkit.credentials import ClientSecret
 from oauthkit.env import EnvSource
 
-# Short, so "slower than the timeout" costs half a second per check, not five.
-INTROSPECTION_TIMEOUT_S = 0.5
-SLOW_FAULT_S = 1.0
+# Short, so "slower than the timeout" costs a second per check, not five; it is a total deadline
+# (discovery included), so not shorter, or a busy machine turns valid tokens into 503s.
+INTROSPECTION_TIMEOUT_S = 1.0
+SLOW_FAULT_S = 2.0
 EXPIRING_LIFETIME_S = 5.0
 CLOCK_JUMP_S = 30.0
 API_TIMEOUT_S = 10.0
