@@ -14,7 +14,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
-from harness.checks.base import Check, CheckContext, CheckFn, Reply, Where
+from harness.checks.base import (
+    INTROSPECTING,
+    ONLY_INTROSPECTION,
+    Check,
+    CheckContext,
+    CheckFn,
+    Reply,
+    Where,
+)
 from harness.checks.expect import describe
 from harness.checks.lies import ONE_CELL, ONE_CELL_REASON
 from harness.matrix import Mechanism
@@ -122,7 +130,8 @@ def basic_form_urlencoded(ctx: CheckContext) -> Outcome:
 
 def _check(check_id: str, title: str, rfc: str, level: Level, fn: CheckFn) -> Check:
     return Check(check_id, title, rfc, level, Where.MOCK, fn,
-                 grants=ONE_CELL, other_grants_reason=ONE_CELL_REASON)  # fmt: skip
+                 grants=ONE_CELL, other_grants_reason=ONE_CELL_REASON,
+                 mechanisms=INTROSPECTING, other_mechanisms_reason=ONLY_INTROSPECTION)  # fmt: skip
 
 
 CHECKS = (
