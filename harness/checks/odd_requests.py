@@ -16,7 +16,15 @@ from __future__ import annotations
 
 import json
 
-from harness.checks.base import Check, CheckContext, CheckFn, Reply, Where
+from harness.checks.base import (
+    INTROSPECTING,
+    ONLY_INTROSPECTION,
+    Check,
+    CheckContext,
+    CheckFn,
+    Reply,
+    Where,
+)
 from harness.checks.expect import (
     describe,
     expect_bearer_error,
@@ -25,6 +33,7 @@ from harness.checks.expect import (
     is_success,
 )
 from harness.checks.lies import ONE_CELL, ONE_CELL_REASON
+from harness.matrix import Mechanism
 from harness.results import Level, Outcome, Status
 from harness.skips import NotApplicable
 from harness.targets.base import IssuerFault, IssuerLie
@@ -165,9 +174,14 @@ def _description(reply: Reply) -> str:
     return f"{description} {reply.challenge}"
 
 
-def _check(check_id: str, title: str, rfc: str, level: Level, where: Where, fn: CheckFn) -> Check:
+def _check(
+    check_id: str, title: str, rfc: str, level: Level, where: Where, fn: CheckFn,
+    *, introspecting_only: bool = False,
+) -> Check:  # fmt: skip
+    mechanisms = INTROSPECTING if introspecting_only else frozenset(Mechanism)
     return Check(check_id, title, rfc, level, where, fn,
-                 grants=ONE_CELL, other_grants_reason=ONE_CELL_REASON)  # fmt: skip
+                 grants=ONE_CELL, other_grants_reason=ONE_CELL_REASON,
+                 mechanisms=mechanisms, other_mechanisms_reason=ONLY_INTROSPECTION)  # fmt: skip
 
 
 CHECKS = (
@@ -188,14 +202,15 @@ CHECKS = (
            Level.MUST, Where.BOTH, degenerate_tokens),
     _check("RFC7662-2.1-degenerate-token-not-introspected",
            "Tokens that cannot be tokens never reach the issuer", "RFC 7662 §2.1, §4",
-           Level.SHOULD, Where.MOCK, degenerate_not_introspected),
+           Level.SHOULD, Where.MOCK, degenerate_not_introspected, introspecting_only=True),
     _check("RFC6750-3.1-no-scope-before-valid-token",
            "No role named to a request whose token is not proven valid", "RFC 6750 §3.1",
            Level.SHOULD, Where.BOTH, no_scope_before_valid_token),
     _check("RFC6750-3.1-inactive-token-no-reason",
            "An inactive token: invalid_token and no reason why", "RFC 6750 §3.1; RFC 7662 §2.2",
-           Level.MUST, Where.BOTH, inactive_token_says_only_invalid_token),
+           Level.MUST, Where.BOTH, inactive_token_says_only_invalid_token,
+           introspecting_only=True),
     _check("RFC6750-3-no-issuer-details",
            "Issuer failures leak no issuer body, URL or host", "RFC 6750 §3; RFC 6819 §5.1.6",
-           Level.SHOULD, Where.MOCK, no_issuer_details),
+           Level.SHOULD, Where.MOCK, no_issuer_details, introspecting_only=True),
 )  # fmt: skip
