@@ -3,8 +3,10 @@
 Per API: its public route (the floor), its protected route with the cache off and a pool of
 distinct tokens (one RFC 7662 introspection per request,
 https://www.rfc-editor.org/rfc/rfc7662#section-2.1; `api_local_jwt` validates the JWT itself),
-and, for the introspecting APIs, the protected route with one token already in the cache. Then
-the mock issuer's introspection endpoint loaded directly, as an API calls it. Every probe runs
+and, for the introspecting APIs, the protected route while the issuer sends hostile answers
+(30 MiB of JSON, a gzip bomb: memory must stay bounded, every answer a refusal) and with one
+token already in the cache. Then the mock issuer's introspection endpoint loaded directly, as
+an API calls it. Every probe runs
 `--repeat` times, interleaved with its sibling probes so that a slow minute on the shared
 machine does not fall on one probe only. Prints the probes and the goals as Markdown, with the
 machine, the versions and its load average before and after; `--json` keeps every run.
@@ -37,6 +39,7 @@ from benchmarks.stats import rate
 from benchmarks.target import Target, introspection, route
 from benchmarks.tokens import fresh_tokens
 from mock_issuer import MockIssuer
+from mock_issuer.lies import LieKind
 from oauthkit.assertion import client_assertion
 from oauthkit.credentials import basic_authorization
 from oauthkit.env import EnvSource
@@ -44,6 +47,8 @@ from oauthkit.settings import load_jwt_api_settings
 
 Progress = Callable[[str], None]
 CACHE_TTL_S = 60.0
+HOSTILE = (LieKind.HUGE_BODY, LieKind.COMPRESSED_BOMB)
+"""Answers that test the API's memory: 30 MiB of JSON, and gzip that expands to 200 MiB."""
 SIGNATURES = 300
 
 
@@ -101,8 +106,12 @@ def measure_api(bench: Bench, app: ApiName, issuer: MockIssuer, env: Path, repea
             tokens = fresh_tokens(env, bench.load.pool)
             bench.probe("public", app, route(api.url, "/api/public"), tokens, issuer, api)
             bench.probe("private", app, route(api.url, "/api/private"), tokens, issuer, api)
-    if app == "api_local_jwt":
-        return
+        if app == "api_local_jwt":
+            return
+        for lie in HOSTILE:
+            with issuer.lie(lie):
+                tokens = fresh_tokens(env, bench.load.pool)
+                bench.probe("hostile", app, route(api.url, "/api/private"), tokens, issuer, api)
     on = ApiConfig(app, CACHE_TTL_S)
     with ApiProcess(on, env, bench.workdir / f"{on.label}.log") as api:
         hot = fresh_tokens(env, 1)
@@ -223,10 +232,18 @@ def main(argv: Sequence[str], stdout: Any = None, stderr: Any = None) -> int:
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    failures = [r for r in document["runs"] if set(r["statuses"]) - OK_STATUSES]
+    failures = [r for r in document["runs"] if not answered_as_owed(r)]
     for failure in failures:
         print(f"{failure['api']} {failure['kind']}: answers {failure['statuses']}", file=err)
     return 1 if failures else 0
+
+
+def answered_as_owed(run: ProbeRun) -> bool:
+    """Every answer a success, or, under a hostile issuer, every answer a refusal (never 2xx)."""
+    ok = set(run["statuses"]) & OK_STATUSES
+    if run["kind"] == "hostile":
+        return not ok
+    return not set(run["statuses"]) - OK_STATUSES
 
 
 def _warm(url: str, tokens: list[str], concurrency: int) -> None:

@@ -27,10 +27,13 @@ def test_smallest_goals_run_prints_probes_and_goals_and_writes_every_run(tmp_pat
     assert probes == [
         ("api_basic_auth", "public"),
         ("api_basic_auth", "private"),
+        ("api_basic_auth", "hostile"),
+        ("api_basic_auth", "hostile"),
         ("api_basic_auth", "cached"),
         ("mock_issuer", "introspection"),
     ]
-    assert all(set(r["statuses"]) == {"200"} for r in document["runs"])
+    for run in document["runs"]:
+        assert set(run["statuses"]) == ({"503"} if run["kind"] == "hostile" else {"200"})
     assert document["load"]["generator"] == "python"
     assert document["machine"]["loadavg"] and document["signature"]["assertion_ms"] > 0
     text = out.getvalue()

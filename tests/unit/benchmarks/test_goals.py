@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from benchmarks.goal_run import report
+from benchmarks.goal_run import answered_as_owed, report
 from benchmarks.goals import (
     ProbeKind,
     ProbeRun,
@@ -78,8 +78,14 @@ def test_cached_goals_are_ratios_to_the_public_route_of_the_same_api() -> None:
 def test_an_api_without_cached_runs_has_no_cached_goal_and_rss_is_judged_per_api() -> None:
     goals = by_goal()
     assert "api_jwt: cached request / public route" not in goals
-    assert goals["api_jwt: peak resident size under load, highest run"].met is False
-    assert goals["api_basic_auth: peak resident size under load, highest run"].met is True
+    assert (
+        goals["api_jwt: peak resident size under load and hostile answers, highest run"].met
+        is False
+    )
+    assert (
+        goals["api_basic_auth: peak resident size under load and hostile answers, highest run"].met
+        is True
+    )
 
 
 def test_unmeasured_goals_are_neither_met_nor_failed() -> None:
@@ -125,3 +131,20 @@ def test_the_report_names_machine_load_versions_and_generator() -> None:
     assert "uvicorn 0.54.0" in text and "uvloop" not in text
     assert "Load: python (wrk not installed), 32 connections, 5 s per run, 3 runs" in text
     assert "One RS256 client assertion: 0.250 ms" in text
+
+
+@pytest.mark.parametrize(
+    ("kind", "statuses", "owed"),
+    [
+        ("private", {"200": 5}, True),
+        ("private", {"2xx": 5}, True),
+        ("private", {"200": 4, "503": 1}, False),
+        ("hostile", {"503": 5}, True),
+        ("hostile", {"non-2xx": 5}, True),
+        ("hostile", {"503": 4, "200": 1}, False),
+    ],
+)
+def test_hostile_probes_owe_refusals_the_others_successes(
+    kind: ProbeKind, statuses: dict[str, int], owed: bool
+) -> None:
+    assert answered_as_owed(run("api_jwt", kind, 1.0) | {"statuses": statuses}) is owed  # type: ignore[operator]
