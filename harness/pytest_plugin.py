@@ -75,7 +75,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the collector on the controller (or the only process) only."""
+    """Check the subject files; register the collector on the controller (or only process)."""
+    chosen_subjects_of(config)  # a bad subject file stops the session with its problem, early
     if not hasattr(config, "workerinput"):
         config.pluginmanager.register(MatrixCollector(config), "harness-matrix-collector")
 

@@ -26,7 +26,7 @@ PLACEHOLDERS: dict[str, str] = {
     "jwks_uri": "the issuer's JWKS URL (RFC 7517), for local JWT validation",
     "project_id": "the ZITADEL project the tokens are for",
     "audience": "the audience tokens carry for this API (the project id)",
-    "api_client_id": "the API app's client id",
+    "api_client_id": "the API app's client id (not for local_jwt)",
     "api_client_secret": "the API app's client secret (client_secret_basic only)",
     "api_key_file": "path of the API app's ZITADEL JSON key file, type application "
     "(private_key_jwt only; mode 0600, removed after the run)",
@@ -42,7 +42,10 @@ _KEY = frozenset({"api_key_file", "api_key_pem", "api_key_id"})
 _NOT_FOR: dict[str, tuple[frozenset[str], str]] = {
     "private_key_jwt": (_SECRET, "authenticates to the issuer with a key, not a secret"),
     "client_secret_basic": (_KEY, "authenticates to the issuer with a secret, not a key"),
-    "local_jwt": (_SECRET | _KEY, "validates tokens itself and has no issuer credentials"),
+    "local_jwt": (
+        _SECRET | _KEY | {"api_client_id"},
+        "validates tokens itself and has no API app (use {audience} or {project_id})",
+    ),
 }
 
 

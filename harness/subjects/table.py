@@ -63,12 +63,12 @@ def table(run: RunResult) -> str:
         "| subject | " + " | ".join(FAMILIES[f] for f in used) + " |",
         "|---|" + "---|" * len(used),
     ]
-    for subject, results in by_subject.items():
+    for subject, results in sorted(by_subject.items()):
         words = verdicts(results)
         cells = [_cell([w for c, w in words.items() if family(c) == f]) for f in used]
         lines.append(f"| `{subject}` | " + " | ".join(cells) + " |")
     lines.append("")
-    for subject, results in by_subject.items():
+    for subject, results in sorted(by_subject.items()):
         lines += _wrong(subject, results)
     return "\n".join(lines)
 

@@ -144,3 +144,29 @@ def test_under_xdist_the_report_has_every_case_exactly_once(
     html = report.read_text(encoding="utf-8")
     for number in range(1, 7):
         assert html.count(f'<section id="cell{number}">') == 1
+
+
+def test_subject_runs_the_matrix_against_the_api_a_subject_file_describes(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
+    pytester.makepyfile(test_matrix=MATRIX_TEST)
+    report = tmp_path / "matrix.html"
+    subject = REPO / "api_basic_auth" / "subject.toml"
+    result = pytester.runpytest_inprocess(
+        "-p", "harness.pytest_plugin", "--subject", str(subject), "--cells", "3,4",
+        "--checks", "ROUTE-public-without-token", "--report", str(report), "-v",
+    )  # fmt: skip
+    result.assert_outcomes(passed=2)  # cell 3 is private_key_jwt: not this subject's
+    result.stdout.fnmatch_lines(["*api_basic_auth-cell4-cc-basic-opaque-ROUTE-public*PASSED*"])
+    assert {r["subject"] for r in _results(report)} == {"api_basic_auth"}
+
+
+def test_a_bad_subject_file_stops_the_session_with_its_problem(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
+    pytester.makepyfile(test_matrix=MATRIX_TEST)
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\nmechanism = "magic"\ncommand = ["a"]\n', encoding="utf-8")
+    result = pytester.runpytest_inprocess("-p", "harness.pytest_plugin", "--subject", str(bad))
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*bad.toml: mechanism is 'magic'; allowed:*"])

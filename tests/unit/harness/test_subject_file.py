@@ -15,7 +15,7 @@ from harness.subjects.file import (
     load_subject_dir,
     sample_subjects,
 )
-from harness.subjects.placeholders import expand, names_in
+from harness.subjects.placeholders import PLACEHOLDERS, expand, names_in
 
 MINIMAL = 'name = "x"\nmechanism = "client_secret_basic"\ncommand = ["run", "{port}"]\n'
 
@@ -112,3 +112,18 @@ def test_the_samples_have_subject_files() -> None:
     names = {s.name: s.mechanism for s in sample_subjects()}
     assert names["api_jwt"] is Mechanism.PRIVATE_KEY_JWT
     assert names["api_basic_auth"] is Mechanism.CLIENT_SECRET_BASIC
+
+
+def test_the_docs_list_every_placeholder_and_every_key() -> None:
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "subjects.md").read_text("utf-8")
+    for name in PLACEHOLDERS:
+        assert f"`{{{name}}}`" in docs
+    for key in ("name", "mechanism", "command", "cwd", "ready", "startup_timeout",
+                "issuer_timeout", "[routes]", "[env]", "[expect]"):  # fmt: skip
+        assert f"| `{key}` |" in docs
+
+
+def test_a_local_jwt_subject_has_no_api_app_credentials(tmp_path: Path) -> None:
+    text = MINIMAL.replace("client_secret_basic", "local_jwt") + '[env]\nA = "{api_client_id}"\n'
+    with pytest.raises(SubjectError, match="has no API app"):
+        load_subject(_write(tmp_path, text))
