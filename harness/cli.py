@@ -4,6 +4,7 @@ Mock issuer by default; ``--env-file .env`` (or ``--issuer live``) runs against 
 found by discovery (RFC 8414). Exit status: 0 PASSED (every MUST check, RFC 2119 §1, ran and
 passed), 1 FAILED (one failed), 2 when the run could not start (bad option, missing ``.env``),
 3 INCOMPLETE (nothing failed, but settings were missing or part of the run could not start).
+``diff`` and ``merge`` as the first word work with kept runs (``harness/subcommands.py``).
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
+from harness import subcommands
 from harness.cases import select_cells, select_checks
+from harness.history import write_and_keep
 from harness.matrix import Cell, Mode
-from harness.report import write_report
 from harness.results import CheckResult, Verdict
 from harness.runinfo import python_module_command
 from harness.runner import CellDone, Plan, RunNotStarted, run_matrix
+from harness.subcommands import SUBCOMMANDS
 from harness.subjects.file import Subject, SubjectError, chosen_subjects, sample_subjects
 from harness.targets.spec import TargetSpec
 from harness.terminal import (
@@ -49,7 +52,7 @@ EXIT_STATUS = {
 }
 EXIT_CODES = {
     EXIT_PASSED: "passed: every MUST check ran and passed",
-    EXIT_FAILED: "failed: a MUST check failed",
+    EXIT_FAILED: "failed: a MUST check failed, or a check failed open",
     EXIT_UNUSABLE: "could not start: a bad option, a missing .env, an unwritable --report",
     EXIT_INCOMPLETE: "incomplete: settings missing (each variable named) or part of the run "
     "could not start",
@@ -67,7 +70,11 @@ def parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Run the token-checking matrix (3 grants x 3 mechanisms: introspection with\n"
         "private_key_jwt or client_secret_basic, local JWT validation) against the embedded\n"
-        "mock issuer or a live one, print it, and write an HTML report with a JSON twin.",
+        "mock issuer or a live one, print it, and write an HTML report with a JSON twin\n"
+        "(the latest at --report, each run also under runs/<timestamp>/ beside it).\n\n"
+        "Kept runs: 'python -m harness diff A.json B.json' shows what changed between two\n"
+        "runs; 'python -m harness merge A.json B.json ... [--report PATH]' joins shards\n"
+        "into one report (see their --help).",
         epilog=epilog(EXIT_CODES, ENVIRONMENT),
     )
     add_version(p)
@@ -126,6 +133,9 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run the command; returns the exit status (141 when the reader closed stdout)."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words[:1] and words[0] in SUBCOMMANDS:  # diff / merge: working with kept runs
+        return exit_quietly_on_closed_stdout(lambda: subcommands.main(words, out or sys.stdout))
     args = parser().parse_args(argv)
     return exit_quietly_on_closed_stdout(lambda: _run(args, argv, out or sys.stdout))
 
@@ -145,7 +155,7 @@ def _run(args: argparse.Namespace, argv: Sequence[str] | None, out: TextIO) -> i
         print(f"error: the run could not start: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
     try:
-        paths = write_report(run, args.report)
+        paths, kept = write_and_keep(run, args.report)
     except OSError as exc:
         print(f"error: cannot write the report {args.report}: {exc.strerror or exc}",
               file=sys.stderr)  # fmt: skip
@@ -161,7 +171,7 @@ def _run(args: argparse.Namespace, argv: Sequence[str] | None, out: TextIO) -> i
         print("\nNo check ran: every cell is not applicable or not configured (see above).",
               file=out)  # fmt: skip
     print("", *verdict_text(run), sep="\n", file=out)
-    print(f"\nreport: {paths.html}\n  json: {paths.json}", file=out)
+    print(f"\nreport: {paths.html}\n  json: {paths.json}\n  kept: {kept.html.parent}", file=out)
     return EXIT_STATUS[run.verdict]
 
 

@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from harness.report import ReportPaths, write_report
+from harness.history import write_and_keep
+from harness.report import ReportPaths
 from harness.results import CheckResult, Level, ObservationResult, RunInfo, RunResult, Status
 from harness.runinfo import command_line, now_iso, versions
 from harness.terminal import matrix_table, observations_text, verdict_text
@@ -80,7 +81,7 @@ class MatrixCollector:
         """Write the report if any matrix or observation test ran."""
         if not self.results and not self.observations:
             return
-        self.written = write_report(self.run(), self.report_path())
+        self.written, _ = write_and_keep(self.run(), self.report_path())
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         """Show the matrix and where the report is."""

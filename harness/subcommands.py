@@ -22,11 +22,25 @@ from harness.report import read_json
 from harness.results import RunResult, Verdict
 from harness.runinfo import python_module_command
 from harness.terminal import matrix_table, verdict_text
+from oauthkit.commandline import CLOSED_STDOUT, EXIT_BROKEN_PIPE, epilog
 
 DEFAULT_REPORT = Path("reports") / "matrix.html"
 EXIT_SAME, EXIT_DIFFERENT, EXIT_UNUSABLE = 0, 1, 2
 _VERDICT_EXIT = {Verdict.PASSED: 0, Verdict.FAILED: 1, Verdict.INCOMPLETE: 3}
 SUBCOMMANDS = ("diff", "merge")
+DIFF_EXIT_CODES = {
+    EXIT_SAME: "no differences (same verdict, same status for every check)",
+    EXIT_DIFFERENT: "differences (printed)",
+    EXIT_UNUSABLE: "a file cannot be read, or is not a harness JSON report",
+    EXIT_BROKEN_PIPE: CLOSED_STDOUT,
+}
+MERGE_EXIT_CODES = {
+    0: "the merged run PASSED",
+    1: "the merged run FAILED",
+    EXIT_UNUSABLE: "a file cannot be read, or is not a harness JSON report",
+    3: "the merged run is INCOMPLETE (settings missing, or shards in conflict)",
+    EXIT_BROKEN_PIPE: CLOSED_STDOUT,
+}
 
 
 class UnreadableRun(Exception):
@@ -40,18 +54,20 @@ def parser() -> argparse.ArgumentParser:
     diff = commands.add_parser(
         "diff",
         help="what changed between two runs",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Show what changed between two runs' JSON reports: the verdict, each "
-        "check whose status changed (worse or better), checks only in one run. Exit status: "
-        "0 no differences, 1 differences, 2 a file cannot be read.",
+        "check whose status changed (worse or better), checks only in one run.",
+        epilog=epilog(DIFF_EXIT_CODES, "none"),
     )
     diff.add_argument("a", type=Path, metavar="A.json", help="the earlier run")
     diff.add_argument("b", type=Path, metavar="B.json", help="the later run")
     joined = commands.add_parser(
         "merge",
         help="join shards into one report",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Join the JSON reports of shards (e.g. CI jobs each running --cells or "
-        "--subject) into one report; conflicting results are reported. Exit status: the "
-        "merged verdict (0 passed, 1 failed, 3 incomplete), 2 a file cannot be read.",
+        "--subject) into one report; conflicting results are reported.",
+        epilog=epilog(MERGE_EXIT_CODES, "none"),
     )
     joined.add_argument("runs", type=Path, nargs="+", metavar="RUN.json", help="the shards")
     joined.add_argument(

@@ -118,3 +118,25 @@ def test_the_run_prints_and_reports_the_issuer_behaviour_once(tmp_path: Path) ->
     ids = [o["id"] for o in observations]
     assert len(ids) == len(set(ids)) == 9
     assert 'id="issuer-behaviour"' in report.read_text()
+
+
+def test_runs_are_kept_and_shards_diff_and_merge_through_the_same_command(
+    tmp_path: Path,
+) -> None:
+    shards = []
+    for cell in ("5", "6"):
+        report = tmp_path / cell / "matrix.html"
+        status, out = _run("-n", "1", "--cells", cell, "--checks", FEW_CHECKS,
+                           "--report", str(report))  # fmt: skip
+        assert status == 0, out
+        assert len(list((tmp_path / cell / "runs").glob("*/matrix.json"))) == 1
+        shards.append(str(report.with_suffix(".json")))
+    status, out = _run("diff", *shards)
+    assert status == 1  # cell 5's checks are only in the first, cell 6's only in the second
+    assert "Only in" in out and "cell6-pat-basic-opaque" in out
+    merged = tmp_path / "all" / "matrix.html"
+    status, out = _run("merge", *shards, "--report", str(merged))
+    assert status == 0, out
+    data = json.loads(merged.with_suffix(".json").read_text())
+    assert {r["cell"] for r in data["results"]} == {5, 6}
+    assert data["verdict"] == "PASSED"
