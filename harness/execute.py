@@ -19,11 +19,14 @@ from harness.matrix import Variant
 from harness.results import CheckResult, Level, Outcome, Status
 from harness.skips import NotApplicable, NotConfigured
 from harness.subjects.file import Subject
-from harness.targets.base import Target
+from harness.targets.base import LogSource, Target
 
 # The last lines and calls of a failed check are the ones that explain it.
 MAX_LOG_LINES = 30
 MAX_ISSUER_EXCHANGES = 10
+# After a failure, the API's output is read until it has been quiet for one interval.
+SETTLE_INTERVAL_S = 0.05
+SETTLE_POLLS = 10
 
 
 def execute(check: Check, target: Target, variant: Variant, order: int = 0) -> CheckResult:
@@ -69,7 +72,7 @@ def execute(check: Check, target: Target, variant: Variant, order: int = 0) -> C
 def _api_log(target: Target, variant: Variant, before: list[CapturedRecord]) -> tuple[str, ...]:
     """The API's records that appeared during the check (of its own origin), redacted."""
     left = Counter(before)
-    after = target.logs.records(exclude_origins=target.foreign_origins(variant.cell.mechanism))
+    after = _settled(target.logs, target.foreign_origins(variant.cell.mechanism))
     new = []
     for record in after:
         if left[record]:
@@ -77,6 +80,19 @@ def _api_log(target: Target, variant: Variant, before: list[CapturedRecord]) -> 
         else:
             new.append(target.redactor.redact(f"{record.level} {record.logger}: {record.text}"))
     return tuple(new[-MAX_LOG_LINES:])
+
+
+def _settled(logs: LogSource, foreign: frozenset[str]) -> list[CapturedRecord]:
+    """The records once the API has stopped writing: a subject's output arrives through a
+    pipe, a moment after its answer, so wait (briefly, on failures only) for it to settle."""
+    records = logs.records(exclude_origins=foreign)
+    for _ in range(SETTLE_POLLS):
+        time.sleep(SETTLE_INTERVAL_S)
+        again = logs.records(exclude_origins=foreign)
+        if len(again) == len(records):
+            return again
+        records = again
+    return records
 
 
 def _outcome(check: Check, target: Target, variant: Variant) -> Outcome:

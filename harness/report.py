@@ -45,6 +45,8 @@ from harness.summary import (
 
 TEMPLATES = Path(__file__).parent / "templates"
 RFC_EDITOR = "https://www.rfc-editor.org/rfc/rfc{number}"
+# Failures listed at the top before the rest are folded (the worst come first).
+SHOWN_FAILURES = 12
 _LABELS = {
     Status.PASSED: "PASS",
     Status.FAILED: "FAIL",
@@ -202,6 +204,7 @@ def render_html(run: RunResult, json_name: str = "matrix.json") -> str:
         missing=run.missing,
         causes=shared_causes(run.results),
         failures=failures(run),
+        shown_failures=SHOWN_FAILURES,
         subjects=subject_views(run),
         observations=run.observations,
         json_name=json_name,

@@ -121,3 +121,15 @@ def test_the_sample_apis_run_as_subjects_are_one_matrix_of_built_in_samples() ->
     assert 'id="subjects"' not in html
     assert 'id="cell1"' in html and 'id="cell2"' in html
     assert html.count('class="matrix"') == 1
+
+
+def test_a_long_list_of_failures_shows_the_worst_and_folds_the_rest() -> None:
+    failed = [
+        make_result(f"cell{n}-x-opaque", f"CHECK-{i}", Status.FAILED, fail_open=(n == 6))
+        for n in range(1, 7)
+        for i in range(3)
+    ]
+    top = _top(_html(*failed))
+    shown, folded = top.split("<details><summary>6 more failure(s)</summary>")
+    assert shown.count("<li>") == 12 and folded.count("<li>") == 6
+    assert shown.index("FAIL-OPEN") < shown.index(">FAIL<")  # fail-opens first
