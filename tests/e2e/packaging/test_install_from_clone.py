@@ -9,6 +9,7 @@ removed so that the pinned one (requirements.txt) builds the wheel.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -54,9 +55,9 @@ CONFTEST_NAMING_THE_PLUGINS = (
 
 def run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run a command; fail the test with its output when it fails."""
-    done = subprocess.run(
-        [str(a) for a in args], cwd=cwd, capture_output=True, text=True, timeout=120
-    )
+    quiet_pip = {"PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_INPUT": "1"}  # never online
+    done = subprocess.run([str(a) for a in args], cwd=cwd, capture_output=True, text=True,
+                          timeout=120, env={**os.environ, **quiet_pip})  # fmt: skip
     assert done.returncode == 0, f"{args} exited {done.returncode}\n{done.stdout}\n{done.stderr}"
     return done
 
