@@ -83,3 +83,14 @@ def test_a_half_filled_env_is_incomplete_and_names_each_missing_variable(
         assert variable in header
     partial = {n for n, word in re.findall(r"\| (\d): (\S+)", out) if word != "PASS"}
     assert {str(c) for c in cells} <= partial, out
+
+
+def test_a_setting_that_turns_a_check_off_is_a_warning_in_the_terminal_and_the_report(
+    env_file: Path, tmp_path: Path
+) -> None:
+    env_file.write_text(env_file.read_text() + "API_AUDIENCE=\n")
+    _, out, data, html = _run(env_file, tmp_path / "r.html")
+    warning = "api_jwt: API_AUDIENCE is empty: the audience check is off"
+    assert f"warning: {warning}" in out
+    assert warning in html.split("<main>")[0]
+    assert warning in data["info"]["warnings"]  # type: ignore[index]
