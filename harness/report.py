@@ -47,6 +47,8 @@ TEMPLATES = Path(__file__).parent / "templates"
 RFC_EDITOR = "https://www.rfc-editor.org/rfc/rfc{number}"
 # Failures listed at the top before the rest are folded (the worst come first).
 SHOWN_FAILURES = 12
+# A banner quotes this many of the API's log lines, the last ones.
+BANNER_LINES = 8
 _LABELS = {
     Status.PASSED: "PASS",
     Status.FAILED: "FAIL",
@@ -144,6 +146,13 @@ def exchange_text(exchange: Exchange) -> str:
     return "\n".join(lines)
 
 
+def last_lines(records: tuple[str, ...], count: int = BANNER_LINES) -> str:
+    """The last ``count`` text lines of some log records (a traceback ends with its cause)."""
+    lines = "\n".join(records).splitlines()
+    cut = ["[… earlier lines in the check's own log below]"] if len(lines) > count else []
+    return "\n".join(cut + lines[-count:])
+
+
 def truncated(exchange: Exchange) -> bool:
     """True when a body of the exchange was cut by the harness."""
     return TRUNCATED_MARK in exchange.request_body or TRUNCATED_MARK in exchange.response_body
@@ -187,6 +196,7 @@ def _environment() -> jinja2.Environment:
         rfc_links=rfc_links,
         row_id=row_id,
         truncated=truncated,
+        last_lines=last_lines,
         cell_anchor=lambda subject, number: f"{subject_prefix(subject)}cell{number}",
         group_of=group_of,
     )

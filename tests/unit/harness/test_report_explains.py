@@ -133,3 +133,15 @@ def test_a_long_list_of_failures_shows_the_worst_and_folds_the_rest() -> None:
     shown, folded = top.split("<details><summary>6 more failure(s)</summary>")
     assert shown.count("<li>") == 12 and folded.count("<li>") == 6
     assert shown.index("FAIL-OPEN") < shown.index(">FAIL<")  # fail-opens first
+
+
+def test_a_banner_quotes_only_the_last_lines_of_a_long_log() -> None:
+    traceback = "ERROR uvicorn.error: Exception\n" + "\n".join(f"  frame {n}" for n in range(50))
+    failed = [
+        make_result(v, c, Status.FAILED, actual="500", api_log=(traceback,))
+        for v in ("cell1-jwtp-pkjwt-opaque", "cell3-cc-pkjwt-opaque")
+        for c in ("RFC6750-2.1-valid-token", "RFC6750-3.1-role-present")
+    ]
+    banner = _top(_html(*failed)).split('class="box cause"')[1].split("</section>")[0]
+    assert "frame 49" in banner and "frame 41" not in banner and "frame 42" in banner
+    assert "earlier lines" in banner
