@@ -32,6 +32,7 @@ from harness.terminal import (
     matrix_table,
     observations_text,
     progress_line,
+    propagation_text,
     verdict_text,
 )
 from oauthkit.commandline import (
@@ -164,6 +165,9 @@ def _run(args: argparse.Namespace, argv: Sequence[str] | None, out: TextIO) -> i
     if run.observations:
         print("\nIssuer behaviour (recorded, not judged):", *observations_text(run), sep="\n",
               file=out)  # fmt: skip
+    figures = propagation_text(run)
+    if figures:
+        print("\nPropagation (time until the API noticed):", *figures, sep="\n", file=out)
     failures = failures_text(run)
     if failures:
         print("\nFailed checks:", *failures, sep="\n", file=out)

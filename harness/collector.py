@@ -21,7 +21,7 @@ from harness.history import write_and_keep
 from harness.report import ReportPaths
 from harness.results import CheckResult, Level, ObservationResult, RunInfo, RunResult, Status
 from harness.runinfo import command_line, now_iso, versions
-from harness.terminal import matrix_table, observations_text, verdict_text
+from harness.terminal import matrix_table, observations_text, propagation_text, verdict_text
 
 DEFAULT_REPORT = Path("reports") / "matrix.html"
 RESULT_PROPERTY = "harness_result"
@@ -93,6 +93,11 @@ class MatrixCollector:
         if run.observations:
             terminalreporter.write_line("Issuer behaviour (recorded, not judged):")
             for line in observations_text(run):
+                terminalreporter.write_line(line)
+        figures = propagation_text(run)
+        if figures:
+            terminalreporter.write_line("Propagation (time until the API noticed):")
+            for line in figures:
                 terminalreporter.write_line(line)
         for line in verdict_text(run):
             terminalreporter.write_line(line)

@@ -144,3 +144,17 @@ def _observed(observation: ObservationResult) -> str:
     if observation.observed:
         return observation.value
     return f"(not observed: {observation.detail})"
+
+
+PROPAGATION_PREFIX = "RFC7662-4-propagation-"
+
+
+def propagation_text(run: RunResult) -> list[str]:
+    """One line per API and variant: how long each change took to be noticed (RFC 7662 §4)."""
+    lines = []
+    for result in run.results:
+        if result.check_id.startswith(PROPAGATION_PREFIX) and result.actual:
+            what = result.check_id.removeprefix(PROPAGATION_PREFIX)
+            who = f"{result.subject}: " if result.subject else ""
+            lines.append(f"  {who}{result.variant} {what}: {result.actual}")
+    return lines

@@ -15,6 +15,7 @@ from harness.checks import (
     lies,
     local_jwt,
     odd_requests,
+    propagation,
     rfc6750,
     roles,
     tokens,
@@ -32,6 +33,7 @@ ALL_CHECKS: tuple[Check, ...] = (
     + local_jwt.CHECKS
     + odd_requests.CHECKS
     + issuer_lint.CHECKS
+    + propagation.CHECKS
     + leaks.CHECKS
 )
 

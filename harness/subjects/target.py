@@ -101,6 +101,19 @@ class SubjectTarget:
             yield url
 
     @contextmanager
+    def cached_api(self, auth: Mechanism, ttl: float) -> Iterator[str]:
+        """A new instance whose .env sets INTROSPECTION_CACHE_TTL (our samples read it)."""
+        values = self._placeholder_values(False)
+        env_file = Path(values["env_file"]) if values.get("env_file") else None
+        if env_file is None:
+            raise NotApplicable("the subject reads no .env from the harness")
+        cached = env_file.with_name(".env.cached")
+        text = env_file.read_text(encoding="utf-8") + f"INTROSPECTION_CACHE_TTL={ttl:g}\n"
+        write_private(cached, text)
+        with self._extra_instance(auth, {"env_file": str(cached)}) as url:
+            yield url
+
+    @contextmanager
     def _extra_instance(self, auth: Mechanism, changes: Mapping[str, str]) -> Iterator[str]:
         self._only(auth)
 

@@ -101,16 +101,21 @@ class ApiServers:
         return self.servers[(auth, down)].url
 
     @contextmanager
-    def fresh(self, auth: Mechanism, credentials: object = None) -> Iterator[str]:
+    def fresh(
+        self, auth: Mechanism, credentials: object = None, cache_ttl: float | None = None
+    ) -> Iterator[str]:
         """A newly started instance of an API (nothing cached yet), stopped after the block.
 
-        ``credentials`` replaces the API app's own (e.g. an app with an odd secret).
+        ``credentials`` replaces the API app's own (e.g. an app with an odd secret);
+        ``cache_ttl`` its introspection cache's TTL.
         """
         if auth in self.problems:
             raise config_problem(self.problems[auth])
         settings = self.settings[auth]
         if credentials is not None:
             settings = dataclasses.replace(settings, credentials=credentials)
+        if cache_ttl is not None:
+            settings = dataclasses.replace(settings, introspection_cache_ttl=cache_ttl)
         app = label_requests(self._app(auth, settings), self.label(auth))
         server = BackgroundServer(app).start()
         try:

@@ -99,6 +99,21 @@ class IssuedToken:
     exchanges: tuple[Exchange, ...] = ()
 
 
+class PropagationSubject(Protocol):
+    """A new service user's token, and the changes at the issuer the API should notice."""
+
+    token: str
+
+    def revocation(self) -> None:
+        """Revoke the token (RFC 7009)."""
+
+    def role_removal(self) -> None:
+        """Take the user's role away."""
+
+    def deactivation(self) -> None:
+        """Deactivate the user."""
+
+
 class MockControls(Protocol):
     """Powers only the mock target has; every change is undone when its context exits."""
 
@@ -112,6 +127,9 @@ class MockControls(Protocol):
 
     def introspections_since(self, mark: int) -> list[IntrospectionFacts]:
         """The issuer's record of introspection requests from ``mark`` on."""
+
+    def propagation_subject(self, token_format: TokenFormat) -> PropagationSubject:
+        """A new role-holding user with a token of ``token_format``, ready to be changed."""
 
     def introspection_mark(self) -> int:
         """A mark for `introspections_since`: the number of requests recorded so far."""

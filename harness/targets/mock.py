@@ -10,9 +10,11 @@ its ``with`` block exits, because the APIs sign their client assertions with the
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,11 +34,12 @@ from mock_issuer.credentials import odd_client_secret
 from mock_issuer.faults import FaultKind
 from mock_issuer.issuer import MockIssuer
 from mock_issuer.lies import LieKind
-from mock_issuer.model import ServiceUser
+from mock_issuer.model import AccessTokenType, ServiceUser
 from mock_issuer.paths import INTROSPECTION
 from mock_issuer.provision import ROLE, Provisioned
 from oauthkit.credentials import ClientSecret
 from oauthkit.env import EnvSource
+from oauthkit.settings import load_client_credentials_settings
 
 # Short, so "slower than the timeout" costs a second per check, not five; it is a total deadline
 # (discovery included), so not shorter, or a busy machine turns valid tokens into 503s.
@@ -74,6 +77,7 @@ class MockTarget:
         self.redactor = Redactor()
         self.logs = LogCapture().install()
         self.http = api_client(API_TIMEOUT_S)
+        self._propagation_users = 0
         self._workdir = tempfile.TemporaryDirectory(prefix="harness-mock-")
         self.issuer_traffic = IssuerTraffic()
         self.issuer_server = MockIssuer()
@@ -186,6 +190,28 @@ class MockTarget:
         with self.apis.fresh(auth, credentials) as url:
             yield url
 
+    def propagation_subject(self, token_format: TokenFormat) -> _Changeable:
+        """A new role-holding user (secret; opaque or JWT tokens) and a fresh token of theirs."""
+        self._propagation_users += 1
+        kind: AccessTokenType = "jwt" if token_format is TokenFormat.JWT else "bearer"
+        user = self.issuer_server.add_service_user(
+            f"propagation-user-{self._propagation_users}", roles=(ROLE,),
+            project_id=self.world.project.id, access_token_type=kind, with_secret=True,
+        )  # fmt: skip
+        _register_user(self.redactor, user)
+        secret = ClientSecret(user.username, user.client_secret or "")
+        settings = dataclasses.replace(
+            load_client_credentials_settings(self.env), credentials=secret
+        )
+        token = self.broker.obtain(Grant.CLIENT_CREDENTIALS, settings).access_token
+        return _Changeable(token, user.user_id, self.world.project.id, self.issuer_server)
+
+    @contextmanager
+    def cached_api(self, auth: Mechanism, ttl: float) -> Iterator[str]:
+        """A newly started sample API caching introspection answers for ``ttl`` seconds."""
+        with self.apis.fresh(auth, cache_ttl=ttl) as url:
+            yield url
+
     def introspection_mark(self) -> int:
         """How many introspection requests the issuer has recorded so far."""
         return len(self.issuer_server.introspections)
@@ -279,3 +305,25 @@ def _jwt_format_users(issuer: MockIssuer, world: Provisioned) -> dict[Holder, Se
             "jwt-format-norole-user", access_token_type="jwt", with_key=True, with_secret=True
         ),
     }  # fmt: skip
+
+
+@dataclass
+class _Changeable:
+    """A propagation subject of the mock: its token, and the changes made at the issuer."""
+
+    token: str = field(repr=False)
+    user_id: str
+    project_id: str
+    issuer: MockIssuer = field(repr=False)
+
+    def revocation(self) -> None:
+        """Revoke the token."""
+        self.issuer.revoke_token(self.token)
+
+    def role_removal(self) -> None:
+        """Take read:messages away."""
+        self.issuer.revoke_role(self.user_id, self.project_id, ROLE)
+
+    def deactivation(self) -> None:
+        """Deactivate the user."""
+        self.issuer.deactivate_user(self.user_id)

@@ -56,9 +56,10 @@ class TokenBroker:
             settings = recipe()
         except ConfigError as exc:
             raise config_problem(exc) from None
-        return self._obtain(grant, settings)
+        return self.obtain(grant, settings)
 
-    def _obtain(self, grant: Grant, settings: ClientSettings[Any]) -> IssuedToken:
+    def obtain(self, grant: Grant, settings: ClientSettings[Any]) -> IssuedToken:
+        """A token by ``grant`` with these client settings (not cached)."""
         exchanges: list[Exchange] = []
         with recording_client(self.redactor, exchanges) as http:
             token = _GRANTS[grant](settings, http).fetch(self.clock())
