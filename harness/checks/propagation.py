@@ -27,7 +27,7 @@ from harness.skips import NotApplicable
 
 CACHED_TTL_S = 2.0
 POLL_S = 0.05
-POLL_LIMIT_S = 10.0
+POLL_LIMIT_S = 5.0
 MARGIN_S = 1.0
 FIGURE_PREFIX = "RFC7662-4-propagation-"
 

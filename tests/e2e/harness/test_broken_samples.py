@@ -13,7 +13,7 @@ from harness.runner import Plan, run_cells
 from harness.targets.apis import ApiFactory
 from harness.targets.spec import TargetSpec
 
-from . import broken_apis
+from . import broken_apis, broken_lies
 
 pytestmark = pytest.mark.e2e
 BASIC = Mechanism.CLIENT_SECRET_BASIC
@@ -150,3 +150,51 @@ def test_a_local_jwt_api_without_a_refresh_cooldown_fails_the_flood_check() -> N
     }
     flood = next(r for r in results if r.check_id == "RFC7517-5-unknown-kid-flood")
     assert flood.actual.startswith("50 JWKS fetch(es)")
+
+
+def _failed(results: list[CheckResult]) -> dict[str, bool]:
+    """The failed checks, each with whether it failed open."""
+    return {r.check_id: r.fail_open for r in results if r.status is Status.FAILED}
+
+
+LIES = ["RFC7662-2.2-lie-active-string", "RFC7662-2.2-lie-active-one",
+        "RFC7662-2.2-lie-active-list", "RFC7662-2.2-lie-expired",
+        "RFC7662-4-lie-foreign-audience", "RFC8259-9-lie-huge-body"]  # fmt: skip
+
+
+def test_an_api_that_reads_active_as_truthy_fails_open_on_exactly_those_lies() -> None:
+    results, _ = _run(broken_lies.truthy_active, ["RFC6750-2.1-valid-token", *LIES])
+    assert _failed(results) == {
+        "RFC7662-2.2-lie-active-string": True,
+        "RFC7662-2.2-lie-active-one": True,
+        "RFC7662-2.2-lie-active-list": True,
+    }
+
+
+ODD = ["RFC6750-2.3-query-token-not-accepted", "RFC6750-2.2-form-token-not-accepted",
+       "RFC6750-2-header-and-query-400", "RFC9110-5.3-two-authorization-headers-400",
+       "RFC6750-2.1-degenerate-token-refused", "RFC6750-3.1-inactive-token-no-reason"]  # fmt: skip
+
+
+def test_an_api_that_reads_query_tokens_fails_the_query_checks_only() -> None:
+    results, _ = _run(broken_lies.reads_query_tokens, ["RFC6750-2.1-valid-token", *ODD])
+    assert _failed(results) == {
+        "RFC6750-2.3-query-token-not-accepted": True,
+        "RFC6750-2-header-and-query-400": True,  # a 2xx where a refusal is owed
+    }
+
+
+LINT = ["RFC6749-2.3-one-client-auth-method", "RFC6749-2.3.1-basic-form-urlencoded"]
+
+
+def test_an_api_that_does_not_form_urlencode_basic_credentials_fails_that_check_only() -> None:
+    results, html = _run(broken_lies.unencoded_basic, ["RFC6750-2.1-valid-token", *LINT])
+    assert _failed(results) == {"RFC6749-2.3.1-basic-form-urlencoded": False}
+    assert "not form-urlencoded" in html
+
+
+def test_an_api_that_caches_for_a_minute_fails_the_revocation_figure() -> None:
+    check = "RFC7662-4-propagation-revocation"
+    results, _ = _run(broken_lies.caches_for_a_minute, ["RFC6750-2.1-valid-token", check])
+    assert _failed(results) == {check: False}
+    assert all("not noticed" in r.actual for r in results if r.check_id == check)
