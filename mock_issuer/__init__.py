@@ -49,6 +49,17 @@ The facade :class:`MockIssuer`:
   :class:`mock_issuer.server.DropConnection`); ``REJECT_CLIENT`` (``client_id=`` an API app)
   makes introspection answer 400 ``unauthorized_client`` for that app.
 
+* lies (well-formed, wrong answers; ``mock_issuer/lies.py``): ``lies.set(LieKind.X)``,
+  ``lies.remove``, ``lies.clear``, and ``with issuer.lie(LieKind.X):``. The true answer is
+  computed, then bent: ``active`` as ``"true"``/``1``/``null``/``[true]``/missing/duplicated,
+  ``exp`` in the past or as a string/``NaN``/``1e400``/hundreds of digits, foreign ``aud`` or
+  ``iss``, ``token_type`` ``refresh_token``, roles of the wrong type, deep nesting, 30 MB, a
+  gzip bomb, ``text/html``, UTF-16, an empty 200, 429, a 302 elsewhere, a dripped body or
+  head; ``DISCOVERY_*`` bend the discovery document;
+* records: ``introspections`` (:class:`mock_issuer.records.IntrospectionLog`) holds facts of
+  each introspection request (auth methods, Basic form-urlencoding, the client assertion's
+  ``iss``/``sub``/``aud``/``jti``/lifetime), never a secret.
+
 :class:`Provisioned` holds ``issuer``, ``org``, ``project``, ``other_project``, ``api_jwt_app``,
 ``api_basic_app``, ``other_api_app`` and the service users ``jwt_user``, ``cc_user``,
 ``pat_user`` (each with ``read:messages``) and ``norole_user`` (key, secret and PAT, no role);

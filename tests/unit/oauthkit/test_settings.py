@@ -121,6 +121,23 @@ def test_zero_introspection_timeout_is_refused(tmp_path: Path, api_env: dict[str
         load_basic_api_settings(source(tmp_path, **api_env, INTROSPECTION_TIMEOUT="0"))
 
 
+def test_the_answer_size_cap_defaults_to_one_mebibyte_and_can_be_set(
+    tmp_path: Path, api_env: dict[str, str]
+) -> None:
+    assert load_basic_api_settings(source(tmp_path, **api_env)).introspection_max_bytes == 1048576
+    settings = load_basic_api_settings(source(tmp_path, **api_env, INTROSPECTION_MAX_BYTES="4096"))
+    assert settings.introspection_max_bytes == 4096
+    with pytest.raises(ConfigError, match="INTROSPECTION_MAX_BYTES must be more than 0"):
+        load_basic_api_settings(source(tmp_path, **api_env, INTROSPECTION_MAX_BYTES="0"))
+
+
+def test_the_policy_knows_the_issuer_so_a_foreign_iss_is_refused(
+    tmp_path: Path, api_env: dict[str, str]
+) -> None:
+    settings = load_basic_api_settings(source(tmp_path, **api_env))
+    assert settings.policy.issuer == settings.issuer
+
+
 def test_api_key_file_problem_names_the_variable(
     tmp_path: Path, api_env: dict[str, str], user_key_json: dict[str, str]
 ) -> None:
