@@ -164,3 +164,28 @@ def test_a_subject_that_dies_on_a_request_fails_that_check_and_is_started_afresh
     assert died.status is Status.FAILED
     assert "died during this check (exit status 7)" in died.detail
     assert by_id["ROUTE-public-without-token"].status is Status.PASSED
+
+
+def test_a_subject_runs_against_a_live_issuer_described_by_an_env_file(tmp_path: Path) -> None:
+    from harness.matrix import Mode
+    from mock_issuer.issuer import MockIssuer
+
+    issuer = MockIssuer().start()
+    try:
+        env_file = issuer.provision().write_env(tmp_path / "live")
+        subject = load_subject(
+            Path(__file__).resolve().parents[3] / "api_basic_auth" / "subject.toml"
+        )
+        checks = tuple(
+            check_by_id(c) for c in ("RFC6750-2.1-valid-token", "RFC9110-15.6.4-issuer-down")
+        )
+        plan = Plan(TargetSpec(Mode.LIVE, env_file), (cell_by_number(4),), checks, (),
+                    subjects=(subject,))  # fmt: skip
+        run = run_matrix(plan, workers=1)
+    finally:
+        issuer.stop()
+    assert run.info.mode == "live"
+    assert {(r.check_id, r.status) for r in run.results} == {
+        ("RFC6750-2.1-valid-token", Status.PASSED),
+        ("RFC9110-15.6.4-issuer-down", Status.PASSED),
+    }
