@@ -10,6 +10,7 @@ One module per concept, each citing the RFC it implements:
 | `keyfile` | ZITADEL key files (`application`, `serviceaccount`) |
 | `assertion` | RFC 7523 JWTs for client authentication and for the grant |
 | `transport`, `discovery` | HTTP to the issuer with timeouts; RFC 8414 / OIDC discovery |
+| `aiohttp_transport` | the APIs' default transport: aiohttp under httpx's API |
 | `grants`, `token_response` | JWT profile, client credentials and PAT, token reuse; RFC 6749 §5 |
 | `introspection`, `introspection_cache` | the RFC 7662 client; its cache bounded by `exp` |
 | `validation` | pure checks of an introspection response → `Principal` |
@@ -17,6 +18,7 @@ One module per concept, each citing the RFC it implements:
 | `bearer` | RFC 6750 `Authorization` parsing and `WWW-Authenticate` challenges |
 | `errors` | the error hierarchy; every error renders itself |
 | `fastapi` | `require_token(roles=...)`, the one exception handler, the apps' lifespan |
+| `bearer_docs` | the bearer scheme in the OpenAPI document, with no per-request cost |
 | `messages` | the example routes every sample API serves |
 | `cli`, `serve` | the command lines of the service-user clients and of the APIs |
 
