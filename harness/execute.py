@@ -10,11 +10,10 @@ redacted), so the report can say why the API answered as it did.
 from __future__ import annotations
 
 import time
-from collections import Counter
 from dataclasses import replace
 
 from harness.checks.base import Check, CheckContext
-from harness.logcapture import CapturedRecord
+from harness.logcapture import CapturedRecord, LogMark
 from harness.matrix import Variant
 from harness.results import CheckResult, Level, Outcome, Status
 from harness.skips import NotApplicable, NotConfigured
@@ -35,7 +34,7 @@ def execute(check: Check, target: Target, variant: Variant, order: int = 0) -> C
     When the target's API is a subject, the result carries its name, and a check its file
     lists under ``[expect] fail`` is a known deviation: reported, not failing the run.
     """
-    started, logged, mark = time.perf_counter(), target.logs.records(), target.issuer_traffic.mark()
+    started, logged, mark = time.perf_counter(), target.logs.mark(), target.issuer_traffic.mark()
     outcome = _subject_death(target, _outcome(check, target, variant))
     failed = outcome.status is Status.FAILED
     log = _api_log(target, variant, logged) if failed else ()
@@ -69,26 +68,20 @@ def execute(check: Check, target: Target, variant: Variant, order: int = 0) -> C
     )
 
 
-def _api_log(target: Target, variant: Variant, before: list[CapturedRecord]) -> tuple[str, ...]:
-    """The API's records that appeared during the check (of its own origin), redacted."""
-    left = Counter(before)
-    after = _settled(target.logs, target.foreign_origins(variant.cell.mechanism))
-    new = []
-    for record in after:
-        if left[record]:
-            left[record] -= 1
-        else:
-            new.append(target.redactor.redact(f"{record.level} {record.logger}: {record.text}"))
-    return tuple(new[-MAX_LOG_LINES:])
+def _api_log(target: Target, variant: Variant, mark: LogMark) -> tuple[str, ...]:
+    """The API's records written during the check (of its own origin), redacted."""
+    written = _settled(target.logs, mark, target.foreign_origins(variant.cell.mechanism))
+    shown = written[-MAX_LOG_LINES:]
+    return tuple(target.redactor.redact(f"{r.level} {r.logger}: {r.text}") for r in shown)
 
 
-def _settled(logs: LogSource, foreign: frozenset[str]) -> list[CapturedRecord]:
+def _settled(logs: LogSource, mark: LogMark, foreign: frozenset[str]) -> list[CapturedRecord]:
     """The records once the API has stopped writing: a subject's output arrives through a
     pipe, a moment after its answer, so wait (briefly, on failures only) for it to settle."""
-    records = logs.records(exclude_origins=foreign)
+    records = logs.since(mark, foreign)
     for _ in range(SETTLE_POLLS):
         time.sleep(SETTLE_INTERVAL_S)
-        again = logs.records(exclude_origins=foreign)
+        again = logs.since(mark, foreign)
         if len(again) == len(records):
             return again
         records = again

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -22,6 +22,10 @@ API_LOGGERS = ("api_jwt", "api_basic_auth", "oauthkit")
 OWN_LOGGERS = "harness"
 MAX_RECORDS = 50_000
 _origin: contextvars.ContextVar[str] = contextvars.ContextVar("harness_log_origin", default="")
+
+
+# How many records each source (a process, a capture) had written: a point to read on from.
+LogMark = Mapping[int, int]
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,17 @@ class LogCapture(logging.Handler):
 
     def records(self, exclude_origins: frozenset[str] = frozenset()) -> list[CapturedRecord]:
         """Every record kept so far, leaving out those from ``exclude_origins``."""
+        return self.since({}, exclude_origins)
+
+    def mark(self) -> LogMark:
+        """How many records are kept now."""
         with self._guard:
-            records = list(self._records)
+            return {0: len(self._records)}
+
+    def since(
+        self, mark: LogMark, exclude_origins: frozenset[str] = frozenset()
+    ) -> list[CapturedRecord]:
+        """The records kept after ``mark``, leaving out those from ``exclude_origins``."""
+        with self._guard:
+            records = self._records[mark.get(0, 0) :]
         return [r for r in records if r.origin not in exclude_origins]

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from harness.logcapture import CapturedRecord
+from harness.logcapture import CapturedRecord, LogMark
 from harness.subjects.file import Subject
 from harness.subjects.placeholders import expand
 from harness.subjects.process import SubjectProcess, SubjectStartError
@@ -91,14 +91,22 @@ class SubjectInstances:
         self._stopped.append(process)
         self.restarts += 1
 
-    def records(self) -> list[CapturedRecord]:
-        """Every line any instance printed, as log records (origin: the subject's name)."""
-        processes = [p for p, _ in self._running.values()] + self._stopped
+    def records(self, mark: LogMark | None = None) -> list[CapturedRecord]:
+        """Every line any instance printed (after ``mark``), as log records (origin: the
+        subject's name)."""
+        mark = mark or {}
         return [
             CapturedRecord(self.subject.name, line.stream, self.label, line.text)
-            for process in processes
-            for line in process.lines()
+            for process in self._processes()
+            for line in process.lines()[mark.get(id(process), 0) :]
         ]
+
+    def mark(self) -> LogMark:
+        """How many lines each instance has printed so far."""
+        return {id(process): process.line_count() for process in self._processes()}
+
+    def _processes(self) -> list[SubjectProcess]:
+        return [p for p, _ in self._running.values()] + self._stopped
 
     @property
     def label(self) -> str:

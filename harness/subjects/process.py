@@ -96,6 +96,11 @@ class SubjectProcess:
         with self._guard:
             return list(self._lines)
 
+    def line_count(self) -> int:
+        """How many lines are kept so far (cheaper than ``len(lines())``)."""
+        with self._guard:
+            return len(self._lines)
+
     def last_lines(self, redact: Callable[[str], str], count: int = SHOWN_LINES) -> str:
         """The last ``count`` lines, redacted, one per line, for a failure report."""
         shown = [f"  {line.stream}: {redact(line.text)}" for line in self.lines()[-count:]]

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 from dotenv import dotenv_values
 
-from harness.logcapture import CapturedRecord
+from harness.logcapture import CapturedRecord, LogMark
 from harness.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
 from harness.redaction import Redactor
 from harness.skips import NotApplicable, config_problem
@@ -46,7 +46,17 @@ class SubjectLog:
 
     def records(self, exclude_origins: frozenset[str] = frozenset()) -> list[CapturedRecord]:
         """Every line the subject's instances printed so far."""
-        return [r for r in self._instances.records() if r.origin not in exclude_origins]
+        return self.since({}, exclude_origins)
+
+    def mark(self) -> LogMark:
+        """How many lines each instance has printed so far."""
+        return self._instances.mark()
+
+    def since(
+        self, mark: LogMark, exclude_origins: frozenset[str] = frozenset()
+    ) -> list[CapturedRecord]:
+        """The lines printed after ``mark``."""
+        return [r for r in self._instances.records(mark) if r.origin not in exclude_origins]
 
 
 class SubjectTarget:

@@ -15,7 +15,7 @@ from typing import Protocol
 
 import httpx
 
-from harness.logcapture import CapturedRecord
+from harness.logcapture import CapturedRecord, LogMark
 from harness.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
 from harness.redaction import Redactor
 from harness.results import Exchange
@@ -146,6 +146,12 @@ class LogSource(Protocol):
 
     def records(self, exclude_origins: frozenset[str] = ...) -> list[CapturedRecord]:
         """Every record so far, leaving out those from ``exclude_origins``."""
+
+    def mark(self) -> LogMark:
+        """Where the records stand now (cheap: taken before every check)."""
+
+    def since(self, mark: LogMark, exclude_origins: frozenset[str] = ...) -> list[CapturedRecord]:
+        """The records written after ``mark``, leaving out those from ``exclude_origins``."""
 
 
 class Target(Protocol):

@@ -59,6 +59,14 @@ def test_an_api_that_turns_issuer_errors_into_500_fails_the_5xx_check_only() -> 
         "RFC9110-15.6.4-issuer-slow": {Status.PASSED},
     }
     assert "HTTP 500" in html
+    failed = next(r for r in results if r.check_id == "RFC9110-15.6.4-issuer-5xx")
+    # The mock issuer's side of the API's call: its introspection request and the 500 it got.
+    assert [(x.url.rsplit("/", 1)[1], x.status) for x in failed.issuer_exchanges] == [
+        ("introspect", 500)
+    ]
+    assert any("RuntimeError" in line for line in failed.api_log)  # the API's own traceback
+    passed = next(r for r in results if r.check_id == "RFC6750-2.1-valid-token")
+    assert passed.api_log == () and passed.issuer_exchanges == ()  # kept for failures only
 
 
 def test_an_api_that_ignores_active_fails_the_inactive_token_checks() -> None:
