@@ -125,6 +125,17 @@ EXPECTED: dict[str, dict[str, str]] = {
         "RFC6750-3-challenge-names-scope": PASSED,
         "RFC9110-15.6.4-issuer-malformed-json": SHOULD,
         "RFC7662-2.1-issuer-rejects-api-credentials": SHOULD,  # 500
+        # The lying issuer: IntrospectTokenValidator trusts the answer's shape.
+        "RFC7662-2.2-lie-active-string": "fail-open",  # "true" is truthy
+        "RFC7662-2.2-lie-active-missing": MUST,  # KeyError: 500
+        "RFC7662-2.2-lie-expired": "fail-open",  # exp not checked by this glue
+        "RFC8259-9-lie-deep-nesting": MUST,  # RecursionError: 500
+        "RFC7662-2.2-lie-302-elsewhere": "fail-open",  # requests follows the redirect
+        "RFC9110-15.6.4-lie-drip-body": "fail-open",  # a per-read timeout, no deadline
+        "RFC6750-2.3-query-token-not-accepted": PASSED,
+        "RFC6749-2.3-one-client-auth-method": PASSED,
+        "RFC6749-2.3.1-basic-form-urlencoded": MUST,  # raw id:secret in the Basic header
+        "RFC7662-4-propagation-revocation": PASSED,
     },
     "passport_zitadel/passport-basic.toml": PASSPORT,
     "passport_zitadel/passport-jwt.toml": PASSPORT,
