@@ -26,6 +26,7 @@ from harness.skips import config_problem
 from mock_issuer.server import BackgroundServer
 from oauthkit.env import EnvSource
 from oauthkit.errors import ConfigError
+from oauthkit.keyfile import ApplicationKey
 from oauthkit.settings import (
     ApiSettings,
     load_basic_api_settings,
@@ -49,6 +50,23 @@ def sample_factory(auth: Mechanism) -> ApiFactory:
     module = importlib.import_module(f"{auth.sample}.app")
     factory: ApiFactory = module.create_app
     return factory
+
+
+def weakening(settings: ApiSettings[Any]) -> tuple[str, ...]:
+    """Settings that make an API weaker than the samples' defaults, as warnings."""
+    found = []
+    if settings.introspection_cache_ttl > 0:
+        found.append(
+            f"INTROSPECTION_CACHE_TTL is {settings.introspection_cache_ttl:g} s: a token revoked "
+            "after its first use stays accepted that long (RFC 7662 §4); the revocation check "
+            "uses a token the API has not seen, so it does not show this"
+        )
+    if not settings.assertion.jti and isinstance(settings.credentials, ApplicationKey):
+        found.append(
+            "CLIENT_ASSERTION_JTI is off: the API's client assertions carry no jti, so a "
+            "captured one can be replayed until it expires (RFC 7523 §3)"
+        )
+    return tuple(found)
 
 
 def api_client(timeout_s: float) -> httpx.Client:
@@ -124,11 +142,11 @@ class ApiServers:
             server.stop()
 
     def warnings(self) -> tuple[str, ...]:
-        """What the APIs' settings turn off (e.g. the audience check), named per API."""
+        """What the APIs' settings turn off or weaken (e.g. the audience check), per API."""
         return tuple(
             f"{auth.sample}: {warning}"
             for auth, settings in self.settings.items()
-            for warning in settings.warnings
+            for warning in (*settings.warnings, *weakening(settings))
         )
 
     def label(self, auth: Mechanism) -> str:
