@@ -156,11 +156,22 @@ class SubjectTargets:
     def __init__(self, spec: TargetSpec) -> None:
         self._spec = spec
         self._built: dict[str, Target] = {}
+        self._failed: dict[str, Exception] = {}
 
     def get(self, subject: Subject) -> Target:
-        """The subject's target (its own issuer, the subject behind it)."""
+        """The subject's target (its own issuer, the subject behind it).
+
+        A subject that could not start is not tried again: each of its tests fails at once
+        with the same reason.
+        """
+        if subject.name in self._failed:
+            raise self._failed[subject.name]
         if subject.name not in self._built:
-            self._built[subject.name] = replace(self._spec, subject=subject).build()
+            try:
+                self._built[subject.name] = replace(self._spec, subject=subject).build()
+            except Exception as exc:
+                self._failed[subject.name] = exc
+                raise
         return self._built[subject.name]
 
     def close(self) -> None:

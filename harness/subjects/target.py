@@ -75,6 +75,14 @@ class SubjectTarget:
 
     # -- what the subject changes --------------------------------------------------------
 
+    def start(self) -> None:
+        """Start the subject; `SubjectStartError` (with its output) when it does not come up.
+
+        The runner reports that as a part of the run that could not start (the verdict is
+        then INCOMPLETE, or the run cannot start at all), not as a failure of every check.
+        """
+        self.instances.url()
+
     @property
     def routes(self) -> Routes:
         """The subject's routes."""

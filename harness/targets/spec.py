@@ -33,7 +33,13 @@ class TargetSpec:
             return base
         from harness.subjects.target import SubjectTarget
 
-        return SubjectTarget(base, self.subject)
+        target = SubjectTarget(base, self.subject)
+        try:
+            target.start()
+        except BaseException:
+            target.close()
+            raise
+        return target
 
     def _base(self) -> Target:
         if self.mode is Mode.MOCK:

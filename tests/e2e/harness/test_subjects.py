@@ -11,12 +11,13 @@ import pytest
 
 from harness.checks import check_by_id
 from harness.matrix import cell_by_number
-from harness.results import RunResult, Status
-from harness.runner import Plan, run_matrix
+from harness.results import RunResult, Status, Verdict
+from harness.runner import Plan, RunNotStarted, run_matrix
 from harness.subjects.file import load_subject
 from harness.targets.spec import TargetSpec
 
 pytestmark = pytest.mark.e2e
+REPO = Path(__file__).resolve().parents[3]
 
 # A stand-in API that says yes to everything: a resource server that checks nothing.
 YES_MAN = """
@@ -58,19 +59,20 @@ def _run(path: Path, *check_ids: str) -> RunResult:
     return run_matrix(plan, workers=1)
 
 
-def test_a_subject_that_exits_at_once_fails_every_check_with_its_redacted_output(
+def _not_started(path: Path) -> str:
+    with pytest.raises(RunNotStarted) as caught:
+        _run(path, "RFC6750-3.1-no-credentials", "ROUTE-public-without-token")
+    return str(caught.value)
+
+
+def test_a_subject_that_exits_at_once_is_reported_with_its_redacted_output(
     tmp_path: Path,
 ) -> None:
     script = 'import os, sys\nprint("boom", os.environ["SECRET"])\nsys.exit(3)\n'
-    run = _run(
-        _subject(tmp_path, script), "RFC6750-3.1-no-credentials", "ROUTE-public-without-token"
-    )
-    assert {r.status for r in run.results} == {Status.FAILED}
-    detail = run.results[0].actual + run.results[0].detail
-    assert "exited with status 3 before it was ready" in detail
-    assert "stdout: boom [REDACTED:" in detail
-    assert all(r.subject == "probe" for r in run.results)
-    assert not run.passed
+    message = _not_started(_subject(tmp_path, script))
+    assert "subject probe, cell(s) 4 could not run" in message
+    assert "exited with status 3 before it was ready" in message
+    assert "stdout: boom [REDACTED:" in message
 
 
 def test_a_subject_that_never_becomes_ready_is_reported_as_such(tmp_path: Path) -> None:
@@ -78,18 +80,32 @@ def test_a_subject_that_never_becomes_ready_is_reported_as_such(tmp_path: Path) 
     path = _subject(tmp_path, script, "startup_timeout = 1")
     path.write_text(path.read_text().replace("startup_timeout = 5\n", ""), encoding="utf-8")
     started = time.monotonic()
-    run = _run(path, "RFC6750-3.1-no-credentials")
+    message = _not_started(path)
     assert time.monotonic() - started < 20
-    text = run.results[0].actual + run.results[0].detail
-    assert "was not ready within 1s" in text
-    assert "warming up" in text
+    assert "was not ready within 1s" in message
+    assert "warming up" in message
 
 
 def test_a_command_that_does_not_exist_is_named(tmp_path: Path) -> None:
     path = _subject(tmp_path, "")
     path.write_text(path.read_text().replace('"{python}"', '"no-such-program-here"'))
-    run = _run(path, "RFC6750-3.1-no-credentials")
-    assert "cannot run 'no-such-program-here'" in run.results[0].actual + run.results[0].detail
+    assert "cannot run 'no-such-program-here'" in _not_started(path)
+
+
+def test_a_subject_that_cannot_start_beside_one_that_can_leaves_the_run_incomplete(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "bad").mkdir()
+    bad = _subject(tmp_path / "bad", "import sys\nsys.exit(1)\n")
+    bad.write_text(bad.read_text().replace('name = "probe"', 'name = "broken"'))
+    good = load_subject(REPO / "api_basic_auth" / "subject.toml")
+    checks = (check_by_id("ROUTE-public-without-token"),)
+    plan = Plan(TargetSpec(), (cell_by_number(4),), checks, (),
+                subjects=(load_subject(bad), good))  # fmt: skip
+    run = run_matrix(plan, workers=1)
+    assert run.verdict is Verdict.INCOMPLETE
+    assert any("subject broken, cell(s) 4 could not run" in p for p in run.info.problems)
+    assert {r.subject for r in run.results} == {"api_basic_auth"}
 
 
 def test_a_yes_man_fails_the_refusals_and_its_printed_secret_is_found(tmp_path: Path) -> None:
