@@ -28,6 +28,7 @@ from harness.subcommands import SUBCOMMANDS
 from harness.subjects.file import Subject, SubjectError, chosen_subjects, sample_subjects
 from harness.targets.spec import TargetSpec
 from harness.terminal import (
+    causes_text,
     failures_text,
     matrix_table,
     observations_text,
@@ -171,6 +172,9 @@ def _run(args: argparse.Namespace, argv: Sequence[str] | None, out: TextIO) -> i
     failures = failures_text(run)
     if failures:
         print("\nFailed checks:", *failures, sep="\n", file=out)
+    causes = causes_text(run)
+    if causes:
+        print("", *causes, sep="\n", file=out)
     if not run.checks_ran:
         print("\nNo check ran: every cell is not applicable or not configured (see above).",
               file=out)  # fmt: skip

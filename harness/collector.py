@@ -21,7 +21,13 @@ from harness.history import write_and_keep
 from harness.report import ReportPaths
 from harness.results import CheckResult, Level, ObservationResult, RunInfo, RunResult, Status
 from harness.runinfo import command_line, now_iso, versions
-from harness.terminal import matrix_table, observations_text, propagation_text, verdict_text
+from harness.terminal import (
+    causes_text,
+    matrix_table,
+    observations_text,
+    propagation_text,
+    verdict_text,
+)
 
 DEFAULT_REPORT = Path("reports") / "matrix.html"
 RESULT_PROPERTY = "harness_result"
@@ -99,7 +105,7 @@ class MatrixCollector:
             terminalreporter.write_line("Propagation (time until the API noticed):")
             for line in figures:
                 terminalreporter.write_line(line)
-        for line in verdict_text(run):
+        for line in [*causes_text(run), *verdict_text(run)]:
             terminalreporter.write_line(line)
         terminalreporter.write_line(f"report: {self.written.html} (JSON: {self.written.json})")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from harness.causes import shared_causes
 from harness.matrix import Cell, Mechanism
 from harness.results import CheckResult, ObservationResult, RunResult, Verdict, verdict_of
 from harness.summary import BUILT_IN, Counts, by_subject, count, grid, group_of, summarise
@@ -55,6 +56,17 @@ def failures_text(run: RunResult) -> list[str]:
 def _where(result: CheckResult) -> str:
     group = group_of(result.subject)
     return f"{group}/{result.variant}" if group else result.variant
+
+
+def causes_text(run: RunResult) -> list[str]:
+    """One paragraph per cause shared by many failures (see ``harness/causes.py``)."""
+    lines = []
+    for cause in shared_causes(run.results):
+        lines.append(f"One cause, {len(cause.results)} failures: {cause.title}")
+        if cause.advice:
+            lines.append(f"  {cause.advice}")
+        lines.append(f"  checks: {', '.join(cause.checks)}")
+    return lines
 
 
 def verdict_text(run: RunResult) -> list[str]:

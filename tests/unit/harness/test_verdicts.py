@@ -20,7 +20,7 @@ from harness.results import (
     clip_body,
 )
 from harness.summary import count
-from harness.terminal import verdict_text
+from harness.terminal import causes_text, verdict_text
 
 from .conftest import make_result
 
@@ -134,3 +134,16 @@ def test_long_bodies_are_cut_and_marked_as_truncated() -> None:
     clipped = clip_body("x" * (MAX_BODY + 10))
     assert clipped.startswith("x" * MAX_BODY)
     assert f"{TRUNCATED_MARK} {MAX_BODY + 10} characters" in clipped
+
+
+def test_the_terminal_names_a_cause_shared_by_many_failures_once() -> None:
+    log = ("ERROR oauthkit.api: the issuer refused the API's own credentials",)
+    failed = [
+        make_result(v, c, Status.FAILED, actual="503", api_log=log)
+        for v in ("cell2-jwtp-basic-opaque", "cell4-cc-basic-opaque")
+        for c in ("RFC6750-2.1-valid-token", "RFC6750-3.1-role-present")
+    ]
+    lines = causes_text(_run(*failed))
+    assert lines[0] == "One cause, 4 failures: The issuer refused the API's own credentials"
+    assert "API_CLIENT_SECRET" in lines[1]
+    assert causes_text(_run(PASSED)) == []
