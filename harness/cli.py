@@ -149,7 +149,7 @@ def _run(args: argparse.Namespace, argv: Sequence[str] | None, out: TextIO) -> i
     except (ValueError, KeyError, ConfigError, SubjectError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
-    print(f"Running {len(plan.cells)} cell(s){_of_subjects(plan)} against the {plan.spec.mode} "
+    print(f"Running {_cell_count(plan)} cell(s){_of_subjects(plan)} against the {plan.spec.mode} "
           f"issuer with {workers} worker(s)...", file=out, flush=True)  # fmt: skip
     try:
         run = run_matrix(plan, workers, _progress(out), _command(argv))
@@ -199,6 +199,14 @@ def _subjects(args: argparse.Namespace) -> tuple[Subject, ...]:
     if args.subject or args.subject_dir:
         return chosen_subjects(args.subject, args.subject_dir)
     return () if args.in_process else sample_subjects()
+
+
+def _cell_count(plan: Plan) -> int:
+    """The chosen cells that apply to at least one subject (all of them in process)."""
+    if not plan.subjects:
+        return len(plan.cells)
+    mechanisms = {s.mechanism for s in plan.subjects}
+    return sum(1 for c in plan.cells if c.mechanism in mechanisms)
 
 
 def _of_subjects(plan: Plan) -> str:
