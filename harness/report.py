@@ -19,6 +19,7 @@ from pathlib import Path
 import jinja2
 
 from harness.causes import shared_causes
+from harness.checks.propagation import propagation_figures
 from harness.curl import curl_line
 from harness.results import (
     TRUNCATED_MARK,
@@ -217,6 +218,7 @@ def render_html(run: RunResult, json_name: str = "matrix.json") -> str:
         shown_failures=SHOWN_FAILURES,
         subjects=subject_views(run),
         observations=run.observations,
+        figures=propagation_figures(run),
         json_name=json_name,
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from harness.causes import shared_causes
+from harness.checks.propagation import FIGURE_PREFIX, propagation_figures
 from harness.matrix import Cell, Mechanism
 from harness.results import CheckResult, ObservationResult, RunResult, Verdict, verdict_of
 from harness.summary import BUILT_IN, Counts, by_subject, count, grid, group_of, summarise
@@ -158,15 +159,11 @@ def _observed(observation: ObservationResult) -> str:
     return f"(not observed: {observation.detail})"
 
 
-PROPAGATION_PREFIX = "RFC7662-4-propagation-"
-
-
 def propagation_text(run: RunResult) -> list[str]:
     """One line per API and variant: how long each change took to be noticed (RFC 7662 §4)."""
     lines = []
-    for result in run.results:
-        if result.check_id.startswith(PROPAGATION_PREFIX) and result.actual:
-            what = result.check_id.removeprefix(PROPAGATION_PREFIX)
-            who = f"{result.subject}: " if result.subject else ""
-            lines.append(f"  {who}{result.variant} {what}: {result.actual}")
+    for result in propagation_figures(run):
+        what = result.check_id.removeprefix(FIGURE_PREFIX)
+        who = f"{result.subject}: " if result.subject else ""
+        lines.append(f"  {who}{result.variant} {what}: {result.actual}")
     return lines

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from harness.checks.base import INTROSPECTING, ONLY_INTROSPECTION, Check, CheckContext, Where
 from harness.checks.lies import ONE_CELL, ONE_CELL_REASON
 from harness.matrix import Mechanism, TokenFormat
-from harness.results import Level, Outcome, Status
+from harness.results import CheckResult, Level, Outcome, RunResult, Status
 from harness.skips import NotApplicable
 
 CACHED_TTL_S = 2.0
@@ -115,6 +115,11 @@ def _cached(ctx: CheckContext, change: Change) -> Figure | None:
         return None
     with start(ctx.variant.cell.mechanism, CACHED_TTL_S) as base_url:
         return _measure(ctx, change, base_url)
+
+
+def propagation_figures(run: RunResult) -> list[CheckResult]:
+    """A run's propagation results that carry a figure, in run order (terminal and report)."""
+    return [r for r in run.results if r.check_id.startswith(FIGURE_PREFIX) and r.actual]
 
 
 CHECKS = tuple(

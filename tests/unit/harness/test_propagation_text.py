@@ -1,7 +1,8 @@
-"""The propagation figures are listed in the terminal, one line per API and variant."""
+"""Propagation figures: a line per API and variant in the terminal, a section in the report."""
 
 from __future__ import annotations
 
+from harness.report import render_html
 from harness.results import CheckResult, Level, RunInfo, RunResult, Status
 from harness.terminal import propagation_text
 
@@ -26,3 +27,17 @@ def test_only_propagation_results_with_a_figure_are_listed() -> None:
     assert propagation_text(run) == [
         "  api_basic_auth: cell4-cc-basic-opaque revocation: cache as configured: 0.01 s"
     ]
+
+
+def test_the_report_has_a_propagation_section_with_the_figures() -> None:
+    run = RunResult(
+        RunInfo("mock", "http://issuer", "now", 1.0, "cmd"),
+        (_result("RFC7662-4-propagation-revocation", "cache as configured: 0.01 s"),),
+    )
+    html = render_html(run)
+    assert 'id="propagation"' in html and "cache as configured: 0.01 s" in html
+
+
+def test_the_report_has_no_propagation_section_without_figures() -> None:
+    run = RunResult(RunInfo("mock", "http://issuer", "now", 1.0, "cmd"), ())
+    assert 'id="propagation"' not in render_html(run)
