@@ -127,3 +127,14 @@ def test_a_local_jwt_subject_has_no_api_app_credentials(tmp_path: Path) -> None:
     text = MINIMAL.replace("client_secret_basic", "local_jwt") + '[env]\nA = "{api_client_id}"\n'
     with pytest.raises(SubjectError, match="has no API app"):
         load_subject(_write(tmp_path, text))
+
+
+def test_the_worked_example_in_the_docs_is_a_valid_subject_file(tmp_path: Path) -> None:
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "subjects.md").read_text("utf-8")
+    example = docs.split("```toml\n", 1)[1].split("```", 1)[0]
+    subject = load_subject(_write(tmp_path, example, "orders-api.toml"))
+    assert (subject.name, subject.routes.scoped, subject.routes.role) == (
+        "orders-api",
+        "/orders/admin",
+        "admin",
+    )
