@@ -140,10 +140,15 @@ class IssuerError(ResourceError):
     status = 503
     error = "temporarily_unavailable"
     description = "The token could not be checked with the issuer; try again later."
+    retry_after: int | None = None  # seconds, passed on from the issuer (RFC 9110 §10.2.3)
 
     def challenge(self, realm: str) -> str | None:
         """No challenge: the client's credentials are not at fault."""
         return None
+
+    def headers(self) -> dict[str, str]:
+        """`Retry-After` when the issuer said how long to wait."""
+        return {} if self.retry_after is None else {"Retry-After": str(self.retry_after)}
 
 
 class IssuerUnreachable(IssuerError):

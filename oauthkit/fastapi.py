@@ -128,8 +128,10 @@ async def render_error(request: Request, exc: Exception) -> Response:
             getattr(request.state, "token_fingerprint", "none"),
         )
     challenge = exc.challenge(request.app.state.realm)
-    headers = {"WWW-Authenticate": challenge} if challenge else None
-    return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
+    headers = {"WWW-Authenticate": challenge} if challenge else {}
+    if isinstance(exc, IssuerError):
+        headers.update(exc.headers())
+    return JSONResponse(exc.body(), status_code=exc.status, headers=headers or None)
 
 
 def create_api(

@@ -201,12 +201,25 @@ class Introspector:
         if 300 <= response.status_code < 400:
             raise IssuerFailed(f"{where}: redirects are not followed (RFC 7662 §2.2 wants 200)")
         if response.status_code != 200:
-            raise IssuerFailed(where)
+            failed = IssuerFailed(where)
+            failed.retry_after = _retry_after(response)
+            raise failed
         data = json_object(response, "introspection")
         problem = shape_problem(data)
         if problem:
             raise IssuerFailed(f"{where} {problem} (RFC 7662 §2.2)")
         return cast(IntrospectionResponse, data)
+
+
+MAX_RETRY_AFTER_S = 3600
+
+
+def _retry_after(response: httpx.Response) -> int | None:
+    """The issuer's `Retry-After` in seconds, for a 429 or 503 (RFC 9110 §10.2.3), if sane."""
+    value = response.headers.get("retry-after", "").strip()
+    if response.status_code not in (429, 503) or not value.isdigit() or len(value) > 6:
+        return None
+    return min(int(value), MAX_RETRY_AFTER_S)
 
 
 def shape_problem(data: dict[str, object]) -> str:

@@ -332,3 +332,18 @@ async def test_a_lookup_keyed_by_the_tokens_digest_shares_the_cache_with_one_key
     await introspector.introspect("tok")
     await introspector.introspect("tok", digest("tok"))
     assert len(introspections(fake_issuer)) == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "header", "passed_on"),
+    [(429, "30", 30), (503, "7", 7), (429, "Wed, 21 Oct 2015 07:28:00 GMT", None),
+     (500, "30", None), (429, "99999999", None)],
+)  # fmt: skip
+async def test_rfc9110_10_2_3_the_issuers_retry_after_is_passed_on_when_sane(
+    make: Callable[..., Introspector], fake_issuer: FakeIssuer, status: int, header: str,
+    passed_on: int | None,
+) -> None:  # fmt: skip
+    fake_issuer.introspect = lambda r: httpx.Response(status, headers={"Retry-After": header})
+    with pytest.raises(IssuerFailed) as raised:
+        await make().introspect("tok")
+    assert raised.value.retry_after == passed_on
