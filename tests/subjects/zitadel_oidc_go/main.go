@@ -1,8 +1,12 @@
 // Glue: a small API of the shape of ZITADEL's Go guide (/api/healthz, /api/tasks,
 // /api/add-task with a role), checking tokens by introspection with the JWT profile through
-// github.com/zitadel/oidc/v3's resource server (the library zitadel-go's middleware is built
-// on). Failures are answered the way that middleware answers them: 401 for any failed
-// authorization, 403 for a missing role, the error's text as a plain body.
+// github.com/zitadel/oidc/v3's resource server, the library zitadel-go's introspection is built
+// on (zitadel-go itself is not served by the Go module proxy here). The decisions follow
+// zitadel-go v3.29.0's authorization.Authorizer and its net/http RequireAuthorization, read
+// there and written anew: the header, trimmed, must start with "Bearer "; an introspection
+// error whose text names a 5xx status is "service unavailable", which that middleware answers
+// 403 (it maps only unauthorized errors to 401); any other failure or an inactive token is
+// 401; a missing role is 403; the error's text is the plain body.
 package main
 
 import (
@@ -12,6 +16,7 @@ import (
 	"log"
 	"net/http"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/zitadel/oidc/v3/pkg/client/rs"
@@ -19,6 +24,9 @@ import (
 )
 
 const rolesClaim = "urn:zitadel:iam:org:project:roles"
+
+// An error text naming a 5xx status marks the issuer as failing, as zitadel-go decides it.
+var serverError = regexp.MustCompile(`\b5\d{2}\b`)
 
 func main() {
 	ctx := context.Background()
@@ -44,13 +52,18 @@ func main() {
 
 func authorized(server rs.ResourceServer, role string, next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token, found := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		token, found := strings.CutPrefix(strings.TrimSpace(r.Header.Get("Authorization")), "Bearer ")
+		token = strings.TrimSpace(token)
 		if !found || token == "" {
 			http.Error(w, "unauthorized: no bearer token", http.StatusUnauthorized)
 			return
 		}
 		resp, err := rs.Introspect[*oidc.IntrospectionResponse](r.Context(), server, token)
 		if err != nil {
+			if serverError.MatchString(err.Error()) {
+				http.Error(w, fmt.Sprintf("service unavailable: %v", err), http.StatusForbidden)
+				return
+			}
 			http.Error(w, fmt.Sprintf("unauthorized: %v", err), http.StatusUnauthorized)
 			return
 		}
