@@ -152,7 +152,9 @@ def _run(args: argparse.Namespace, argv: Sequence[str] | None, out: TextIO) -> i
     print(f"Running {_cell_count(plan)} cell(s){_of_subjects(plan)} against the {plan.spec.mode} "
           f"issuer with {workers} worker(s)...", file=out, flush=True)  # fmt: skip
     try:
-        run = run_matrix(plan, workers, _progress(out), _command(argv))
+        run = run_matrix(
+            plan, workers, _progress(out, [s.name for s in plan.subjects]), _command(argv)
+        )
     except (ConfigError, RunNotStarted) as exc:
         print(f"error: the run could not start: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
@@ -233,11 +235,13 @@ def _workers(value: str) -> int:
     return count
 
 
-def _progress(out: TextIO) -> CellDone:
+def _progress(out: TextIO, subjects: Sequence[str] = ()) -> CellDone:
+    width = max((len(name) for name in subjects), default=0) + 2  # "name: " lines up the cells
+
     def on_cell(cell: Cell, results: list[CheckResult]) -> None:
         subject = results[0].subject if results else ""
         line = progress_line(cell, results)
-        print(f"{subject}: {line}" if subject else line, file=out, flush=True)
+        print(f"{subject + ':':<{width}}{line}" if subject else line, file=out, flush=True)
 
     return on_cell
 

@@ -44,7 +44,8 @@ class Counts:
     @property
     def verdict(self) -> str:
         """The cell's colour, worst first: ``fail_open``, ``fail``, ``warn``, ``incomplete``,
-        ``pass``, ``not_configured`` (nothing ran for want of settings) or ``empty``."""
+        ``pass``, ``not_configured`` (nothing ran for want of settings), ``not_applicable``
+        (every check said why it does not apply, e.g. PAT x local JWT) or ``empty``."""
         if self.fail_open:
             return "fail_open"
         if self.failed_must:
@@ -53,7 +54,9 @@ class Counts:
             return "warn"
         if self.passed:
             return "incomplete" if self.not_configured else "pass"
-        return "not_configured" if self.not_configured else "empty"
+        if self.not_configured:
+            return "not_configured"
+        return "not_applicable" if self.not_applicable else "empty"
 
 
 def count(results: list[CheckResult] | tuple[CheckResult, ...]) -> Counts:

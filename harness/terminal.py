@@ -22,6 +22,7 @@ _VERDICT_WORDS = {
     "incomplete": "PARTIAL",
     "pass": "PASS",
     "not_configured": "NOT CONFIGURED",
+    "not_applicable": "N/A",
     "empty": "NO RESULTS",
 }
 

@@ -4,7 +4,8 @@ Each subject runs the client-credentials cell of its mechanism (opaque and JWT a
 against the mock issuer, and the verdict of every pinned check is asserted, at the pinned versions
 of each subject's dependencies. A verdict is ``passed``, ``n/a``, ``MUST`` / ``SHOULD`` (a
 failure at that level) or ``fail-open``. A subject whose toolchain or install is missing
-skips with the reason (fails under ``CI=true``): ``.ci/run`` installs and builds them.
+skips with the reason (fails under ``CI=true``): ``tests/install-deps.sh`` (run by ``.ci/run``)
+installs and builds them.
 """
 
 from __future__ import annotations
@@ -175,9 +176,10 @@ def verdict(result: CheckResult) -> str:
 
 
 def unavailable(reason: str) -> None:
-    """Skip on a developer machine; fail under CI=true, where .ci/run installs every subject."""
+    """Skip on a developer machine; fail under CI=true, where tests/install-deps.sh installs
+    every subject."""
     if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true: .ci/run installs the third-party subjects)", False)
+        pytest.fail(f"{reason} (CI=true: tests/install-deps.sh installs every subject)", False)
     pytest.skip(reason)
 
 
@@ -186,7 +188,7 @@ def installed(subject: Subject) -> None:
     program = subject.command[0]
     if "/" in program:
         if not (subject.cwd / program).exists():
-            unavailable(f"{subject.cwd / program} is missing: run .ci/run (or its install step)")
+            unavailable(f"{subject.cwd / program} is missing: run tests/install-deps.sh")
         return
     if shutil.which(program) is None:
         unavailable(f"{program} is not on PATH: install it to run subject {subject.name}")

@@ -141,3 +141,15 @@ def test_the_third_column_is_local_jwt_validation_and_its_trade_off_is_explained
 
 def _info() -> RunInfo:
     return RunInfo("mock", "http://127.0.0.1:1", "2026-01-01T00:00:00Z", 1.0, "python -m harness")
+
+
+def test_a_cell_where_no_check_applies_reads_n_a_not_no_results() -> None:
+    results = tuple(
+        make_result("cell9-pat-ljwt-opaque", check_id, Status.NOT_APPLICABLE)
+        for check_id in ("ROUTE-public-without-token", "RFC6750-3.1-garbage-token")
+    )
+    assert count(results).verdict == "not_applicable"
+    assert count(()).verdict == "empty"
+    table = matrix_table(RunResult(_info(), results))
+    assert "9: N/A" in table
+    assert "9: NO RESULTS" not in table
