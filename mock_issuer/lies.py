@@ -77,9 +77,14 @@ class LieKind(enum.Enum):
     DISCOVERY_HUGE_NUMBER = "discovery_huge_number"
 
     @property
+    def fresh(self) -> bool:
+        """Whether an API must start afresh to see it (discovery is read once per process)."""
+        return self.value.startswith("discovery_")
+
+    @property
     def path(self) -> str:
         """The path whose answer this lie bends."""
-        return paths.DISCOVERY if self.value.startswith("discovery_") else paths.INTROSPECTION
+        return paths.DISCOVERY if self.fresh else paths.INTROSPECTION
 
 
 @dataclass(frozen=True)

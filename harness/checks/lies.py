@@ -30,7 +30,7 @@ from harness.checks.expect import describe, fail_open, graded, is_success
 from harness.matrix import Grant, TokenFormat
 from harness.results import Level, Outcome, Status
 from harness.skips import NotApplicable
-from harness.targets.base import IssuerLie
+from mock_issuer.lies import LieKind
 
 ISSUER_FAULT = 503
 TOKEN_FAULT = 401
@@ -44,7 +44,7 @@ ONE_CELL_REASON = "the issuer's answer is judged once per API, in the client-cre
 class LieCase:
     """One lie, the answer it owes, and where that is written."""
 
-    lie: IssuerLie
+    lie: LieKind
     slug: str
     title: str
     rfc: str
@@ -57,58 +57,58 @@ def _cases() -> tuple[LieCase, ...]:
     active, dates = "RFC 7662 §2.2", "RFC 7519 §2 (NumericDate); RFC 8259 §6"
     body = "RFC 7662 §2.2; RFC 8259 §8.1"
     return (
-        LieCase(IssuerLie.ACTIVE_STRING, "active-string", '"active": "true"', active, i),
-        LieCase(IssuerLie.ACTIVE_ONE, "active-one", '"active": 1', active, i),
-        LieCase(IssuerLie.ACTIVE_NULL, "active-null", '"active": null', active, i),
-        LieCase(IssuerLie.ACTIVE_LIST, "active-list", '"active": [true]', active, i),
-        LieCase(IssuerLie.ACTIVE_MISSING, "active-missing", "no active member", active, i),
-        LieCase(IssuerLie.ACTIVE_DUPLICATE, "active-duplicate",
+        LieCase(LieKind.ACTIVE_STRING, "active-string", '"active": "true"', active, i),
+        LieCase(LieKind.ACTIVE_ONE, "active-one", '"active": 1', active, i),
+        LieCase(LieKind.ACTIVE_NULL, "active-null", '"active": null', active, i),
+        LieCase(LieKind.ACTIVE_LIST, "active-list", '"active": [true]', active, i),
+        LieCase(LieKind.ACTIVE_MISSING, "active-missing", "no active member", active, i),
+        LieCase(LieKind.ACTIVE_DUPLICATE, "active-duplicate",
                 '"active": false ... "active": true in one object', "RFC 8259 §4", i),
-        LieCase(IssuerLie.EXPIRED, "expired", '"active": true with exp an hour ago',
+        LieCase(LieKind.EXPIRED, "expired", '"active": true with exp an hour ago',
                 "RFC 7662 §2.2; RFC 7519 §4.1.4", t),
-        LieCase(IssuerLie.NOT_YET_VALID, "not-yet-valid", '"active": true with nbf in an hour',
+        LieCase(LieKind.NOT_YET_VALID, "not-yet-valid", '"active": true with nbf in an hour',
                 "RFC 7662 §2.2; RFC 7519 §4.1.5", t),
-        LieCase(IssuerLie.EXP_STRING, "exp-string", "exp as a string", dates, i),
-        LieCase(IssuerLie.EXP_NAN, "exp-nan", "exp NaN", dates, i),
-        LieCase(IssuerLie.EXP_OVERFLOW, "exp-1e400", "exp 1e400", dates, i),
-        LieCase(IssuerLie.EXP_HUNDREDS_OF_DIGITS, "exp-400-digits",
+        LieCase(LieKind.EXP_STRING, "exp-string", "exp as a string", dates, i),
+        LieCase(LieKind.EXP_NAN, "exp-nan", "exp NaN", dates, i),
+        LieCase(LieKind.EXP_OVERFLOW, "exp-1e400", "exp 1e400", dates, i),
+        LieCase(LieKind.EXP_HUNDREDS_OF_DIGITS, "exp-400-digits",
                 "exp an integer of 400 digits", dates, i),
-        LieCase(IssuerLie.EXP_THOUSANDS_OF_DIGITS, "exp-5000-digits",
+        LieCase(LieKind.EXP_THOUSANDS_OF_DIGITS, "exp-5000-digits",
                 "exp an integer of 5000 digits", dates, i),
-        LieCase(IssuerLie.FOREIGN_AUDIENCE, "foreign-audience", "aud another project",
+        LieCase(LieKind.FOREIGN_AUDIENCE, "foreign-audience", "aud another project",
                 "RFC 7662 §4; RFC 7519 §4.1.3", t),
-        LieCase(IssuerLie.TWO_AUDIENCES_IN_ONE_STRING, "aud-two-in-one-string",
+        LieCase(LieKind.TWO_AUDIENCES_IN_ONE_STRING, "aud-two-in-one-string",
                 'aud "<other> <ours>" (one string is one audience)', "RFC 7519 §4.1.3", t),
-        LieCase(IssuerLie.FOREIGN_ISSUER, "foreign-issuer", "iss another issuer",
+        LieCase(LieKind.FOREIGN_ISSUER, "foreign-issuer", "iss another issuer",
                 "RFC 7662 §2.2; RFC 7519 §4.1.1", t),
-        LieCase(IssuerLie.REFRESH_TOKEN_TYPE, "refresh-token-type", 'token_type "refresh_token"',
+        LieCase(LieKind.REFRESH_TOKEN_TYPE, "refresh-token-type", 'token_type "refresh_token"',
                 "RFC 7662 §2.2; RFC 6749 §1.5", t),
-        LieCase(IssuerLie.ROLES_WRONG_TYPE, "roles-wrong-type",
+        LieCase(LieKind.ROLES_WRONG_TYPE, "roles-wrong-type",
                 'roles claim one string "not-read:messages" (403 on the scoped route)',
                 "RFC 6750 §3.1", 403, SCOPED),
-        LieCase(IssuerLie.DEEP_NESTING, "deep-nesting", "JSON nested 100000 deep",
+        LieCase(LieKind.DEEP_NESTING, "deep-nesting", "JSON nested 100000 deep",
                 "RFC 8259 §9", i),
-        LieCase(IssuerLie.HUGE_BODY, "huge-body", "a 30 MB answer", "RFC 8259 §9", i),
-        LieCase(IssuerLie.COMPRESSED_BOMB, "gzip-bomb",
+        LieCase(LieKind.HUGE_BODY, "huge-body", "a 30 MB answer", "RFC 8259 §9", i),
+        LieCase(LieKind.COMPRESSED_BOMB, "gzip-bomb",
                 "a gzip answer expanding to 200 MB", "RFC 9110 §8.4", i),
-        LieCase(IssuerLie.JSON_AS_HTML, "json-as-html", "JSON sent as text/html", body, i),
-        LieCase(IssuerLie.JSON_AS_UTF16, "json-as-utf16", "JSON encoded in UTF-16", body, i),
-        LieCase(IssuerLie.EMPTY_200, "empty-200", "200 with an empty body", body, i),
-        LieCase(IssuerLie.TOO_MANY_REQUESTS, "429", "429 with Retry-After",
+        LieCase(LieKind.JSON_AS_HTML, "json-as-html", "JSON sent as text/html", body, i),
+        LieCase(LieKind.JSON_AS_UTF16, "json-as-utf16", "JSON encoded in UTF-16", body, i),
+        LieCase(LieKind.EMPTY_200, "empty-200", "200 with an empty body", body, i),
+        LieCase(LieKind.TOO_MANY_REQUESTS, "429", "429 with Retry-After",
                 "RFC 6585 §4; RFC 9110 §15.6.4", i),
-        LieCase(IssuerLie.REDIRECT_ELSEWHERE, "302-elsewhere",
+        LieCase(LieKind.REDIRECT_ELSEWHERE, "302-elsewhere",
                 "302 to an endpoint that says active", "RFC 7662 §2.2; RFC 9110 §15.4.3", i),
-        LieCase(IssuerLie.DRIP_BODY, "drip-body",
+        LieCase(LieKind.DRIP_BODY, "drip-body",
                 "the body dripped past the API's timeout", "RFC 9110 §15.6.4", i),
-        LieCase(IssuerLie.DRIP_HEADERS, "drip-headers",
+        LieCase(LieKind.DRIP_HEADERS, "drip-headers",
                 "the headers dripped past the API's timeout", "RFC 9110 §15.6.4", i),
-        LieCase(IssuerLie.DISCOVERY_OTHER_ISSUER, "discovery-other-issuer",
+        LieCase(LieKind.DISCOVERY_OTHER_ISSUER, "discovery-other-issuer",
                 "discovery names another issuer", "RFC 8414 §3.3", i),
-        LieCase(IssuerLie.DISCOVERY_NO_INTROSPECTION, "discovery-no-introspection",
+        LieCase(LieKind.DISCOVERY_NO_INTROSPECTION, "discovery-no-introspection",
                 "discovery without introspection_endpoint", "RFC 8414 §2", i),
-        LieCase(IssuerLie.DISCOVERY_DEEP_NESTING, "discovery-deep-nesting",
+        LieCase(LieKind.DISCOVERY_DEEP_NESTING, "discovery-deep-nesting",
                 "discovery nested 100000 deep", "RFC 8414 §3.2; RFC 8259 §9", i),
-        LieCase(IssuerLie.DISCOVERY_HUGE_NUMBER, "discovery-huge-number",
+        LieCase(LieKind.DISCOVERY_HUGE_NUMBER, "discovery-huge-number",
                 "discovery with a 5000-digit number", "RFC 8414 §3.2; RFC 8259 §6", i),
     )  # fmt: skip
 

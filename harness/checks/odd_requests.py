@@ -36,7 +36,8 @@ from harness.checks.lies import ONE_CELL, ONE_CELL_REASON
 from harness.matrix import Mechanism
 from harness.results import Level, Outcome, Status
 from harness.skips import NotApplicable
-from harness.targets.base import IssuerFault, IssuerLie
+from harness.targets.base import IssuerFault
+from mock_issuer.lies import LieKind
 
 FORM = "application/x-www-form-urlencoded"
 DEGENERATE = {"5000 dots": "." * 5000, "64 KiB of b64token characters": "A" * 65536}
@@ -148,7 +149,7 @@ def no_issuer_details(ctx: CheckContext) -> Outcome:
     token = _fresh(ctx)
     with mock.fault(IssuerFault.SERVER_ERROR):
         replies.append(ctx.get(ctx.routes.private, f"Bearer {token}"))
-    with mock.lie(IssuerLie.TOO_MANY_REQUESTS):
+    with mock.lie(LieKind.TOO_MANY_REQUESTS):
         replies.append(ctx.get(ctx.routes.private, f"Bearer {_fresh(ctx)}"))
     host = ctx.target.issuer.split("//", 1)[-1]
     expected = "no issuer URL, host or response text in the API's answers"

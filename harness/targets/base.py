@@ -23,6 +23,7 @@ from harness.subjects.file import Routes
 from harness.targets.issuer_calls import IssuerCalls
 from harness.targets.mock_keys import SigningKeys
 from harness.targets.recording import IssuerTraffic
+from mock_issuer.lies import LieKind
 from mock_issuer.records import IntrospectionRecord
 
 IntrospectionFacts = IntrospectionRecord
@@ -45,48 +46,6 @@ class IssuerFault(enum.StrEnum):
     MALFORMED_JSON = "malformed_json"
     DROP_CONNECTION = "drop_connection"
     REJECT_CLIENT = "reject_client"
-
-
-class IssuerLie(enum.StrEnum):
-    """A well-formed but wrong answer the mock issuer can give (see ``mock_issuer.lies``)."""
-
-    ACTIVE_STRING = "active_string"
-    ACTIVE_ONE = "active_one"
-    ACTIVE_NULL = "active_null"
-    ACTIVE_LIST = "active_list"
-    ACTIVE_MISSING = "active_missing"
-    ACTIVE_DUPLICATE = "active_duplicate"
-    EXPIRED = "expired"
-    NOT_YET_VALID = "not_yet_valid"
-    EXP_STRING = "exp_string"
-    EXP_NAN = "exp_nan"
-    EXP_OVERFLOW = "exp_overflow"
-    EXP_HUNDREDS_OF_DIGITS = "exp_hundreds_of_digits"
-    EXP_THOUSANDS_OF_DIGITS = "exp_thousands_of_digits"
-    FOREIGN_AUDIENCE = "foreign_audience"
-    TWO_AUDIENCES_IN_ONE_STRING = "two_audiences_in_one_string"
-    FOREIGN_ISSUER = "foreign_issuer"
-    REFRESH_TOKEN_TYPE = "refresh_token_type"
-    ROLES_WRONG_TYPE = "roles_wrong_type"
-    DEEP_NESTING = "deep_nesting"
-    HUGE_BODY = "huge_body"
-    COMPRESSED_BOMB = "compressed_bomb"
-    JSON_AS_HTML = "json_as_html"
-    JSON_AS_UTF16 = "json_as_utf16"
-    EMPTY_200 = "empty_200"
-    TOO_MANY_REQUESTS = "too_many_requests"
-    REDIRECT_ELSEWHERE = "redirect_elsewhere"
-    DRIP_BODY = "drip_body"
-    DRIP_HEADERS = "drip_headers"
-    DISCOVERY_OTHER_ISSUER = "discovery_other_issuer"
-    DISCOVERY_NO_INTROSPECTION = "discovery_no_introspection"
-    DISCOVERY_DEEP_NESTING = "discovery_deep_nesting"
-    DISCOVERY_HUGE_NUMBER = "discovery_huge_number"
-
-    @property
-    def fresh(self) -> bool:
-        """Whether an API must start afresh to see it (discovery is read once per process)."""
-        return self.value.startswith("discovery_")
 
 
 @dataclass(frozen=True)
@@ -122,7 +81,7 @@ class MockControls(Protocol):
     def fault(self, fault: IssuerFault) -> AbstractContextManager[None]:
         """Make the issuer's introspection endpoint misbehave inside the ``with`` block."""
 
-    def lie(self, lie: IssuerLie) -> AbstractContextManager[None]:
+    def lie(self, lie: LieKind) -> AbstractContextManager[None]:
         """Make the issuer answer with ``lie`` inside the ``with`` block."""
 
     def introspections_since(self, mark: int) -> list[IntrospectionFacts]:

@@ -24,7 +24,7 @@ from harness.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
 from harness.redaction import Redactor
 from harness.subjects.file import Routes
 from harness.targets.apis import ApiFactories, ApiServers, api_client
-from harness.targets.base import Holder, IntrospectionFacts, IssuedToken, IssuerFault, IssuerLie
+from harness.targets.base import Holder, IntrospectionFacts, IssuedToken, IssuerFault
 from harness.targets.issuer_calls import IssuerCalls
 from harness.targets.mock_keys import SigningKeys
 from harness.targets.mock_recipes import mock_recipes
@@ -171,9 +171,9 @@ class MockTarget:
             yield
 
     @contextmanager
-    def lie(self, lie: IssuerLie) -> Iterator[None]:
+    def lie(self, lie: LieKind) -> Iterator[None]:
         """The issuer answers with ``lie`` inside the block."""
-        with self.issuer_server.lie(LieKind(lie.value)):
+        with self.issuer_server.lie(lie):
             yield
 
     @contextmanager

@@ -12,7 +12,6 @@ import logging
 import pytest
 
 from harness.checks.lies import CASES, LieCase
-from harness.targets.base import IssuerLie
 from mock_issuer.lies import LieKind
 
 from .conftest import World, open_api
@@ -32,7 +31,7 @@ async def test_each_lie_is_refused_with_the_owed_status_and_a_log_line_naming_wh
                 path = "/api/private" if case.path == "private" else "/api/private-scoped"
                 response = await api.client.get(path, headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == case.status, response.text
-    if case.lie is IssuerLie.TOO_MANY_REQUESTS:  # the issuer's wait, passed on
+    if case.lie is LieKind.TOO_MANY_REQUESTS:  # the issuer's wait, passed on
         assert response.headers["retry-after"] == "30"
     denied = [r.getMessage() for r in caplog.records if "denied" in r.getMessage()]
     assert len(denied) == 1 and ("503" in denied[0]) == (case.status == 503), denied
