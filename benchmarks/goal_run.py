@@ -38,8 +38,7 @@ from benchmarks.scenarios import SERVED_APIS, ApiConfig, ApiName, Load
 from benchmarks.stats import rate
 from benchmarks.target import Target, introspection, route
 from benchmarks.tokens import fresh_tokens
-from mock_issuer import MockIssuer
-from mock_issuer.lies import LieKind
+from mock_issuer import LieKind, MockIssuer
 from oauthkit.assertion import client_assertion
 from oauthkit.credentials import basic_authorization
 from oauthkit.env import EnvSource

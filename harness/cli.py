@@ -18,16 +18,11 @@ from pathlib import Path
 from typing import TextIO
 
 from harness import subcommands
-from harness.cases import select_cells, select_checks
-from harness.history import write_and_keep
-from harness.matrix import Cell, Mode
-from harness.results import CheckResult, Verdict
-from harness.runinfo import python_module_command
-from harness.runner import CellDone, Plan, RunNotStarted, run_matrix
-from harness.subcommands import SUBCOMMANDS
-from harness.subjects.file import Subject, SubjectError, chosen_subjects, sample_subjects
-from harness.targets.spec import TargetSpec
-from harness.terminal import (
+from harness.model.matrix import Cell, Mode
+from harness.model.results import CheckResult, Verdict
+from harness.model.runinfo import python_module_command
+from harness.report.history import write_and_keep
+from harness.report.terminal import (
     causes_text,
     failures_text,
     matrix_table,
@@ -36,6 +31,11 @@ from harness.terminal import (
     propagation_text,
     verdict_text,
 )
+from harness.run.cases import select_cells, select_checks, with_known_expectations
+from harness.run.runner import CellDone, Plan, RunNotStarted, run_matrix
+from harness.subcommands import SUBCOMMANDS
+from harness.subjects.file import Subject, SubjectError, chosen_subjects, sample_subjects
+from harness.targets.spec import TargetSpec
 from oauthkit.commandline import (
     CLOSED_STDOUT,
     EXIT_BROKEN_PIPE,
@@ -199,7 +199,7 @@ def _plan(args: argparse.Namespace) -> Plan:
 
 def _subjects(args: argparse.Namespace) -> tuple[Subject, ...]:
     if args.subject or args.subject_dir:
-        return chosen_subjects(args.subject, args.subject_dir)
+        return with_known_expectations(chosen_subjects(args.subject, args.subject_dir))
     return () if args.in_process else sample_subjects()
 
 

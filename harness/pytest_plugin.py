@@ -16,18 +16,24 @@ from pathlib import Path
 
 import pytest
 
-from harness.cases import MatrixCase, matrix_cases, select_cells, select_checks
-from harness.collector import (
+from harness.model.matrix import Mode
+from harness.model.results import Level, Status
+from harness.observations import ALL_OBSERVATIONS, Observation, observe
+from harness.run.cases import (
+    MatrixCase,
+    matrix_cases,
+    select_cells,
+    select_checks,
+    with_known_expectations,
+)
+from harness.run.collector import (
     CASE_PROPERTY,
     OBSERVATION_PROPERTY,
     RESULT_PROPERTY,
     MatrixCollector,
     property_value,
 )
-from harness.execute import execute
-from harness.matrix import Mode
-from harness.observations import ALL_OBSERVATIONS, Observation, observe
-from harness.results import Level, Status
+from harness.run.execute import execute
 from harness.subjects.file import Subject, SubjectError, chosen_subjects
 from harness.targets.base import Target
 from harness.targets.spec import TargetSpec, live_format_of
@@ -112,9 +118,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def chosen_subjects_of(config: pytest.Config) -> tuple[Subject, ...]:
     """The subjects of ``--subject`` and ``--subject-dir``; a bad file stops the session."""
     try:
-        return chosen_subjects(
-            [Path(p) for p in config.getoption("subject")],
-            [Path(p) for p in config.getoption("subject_dir")],
+        return with_known_expectations(
+            chosen_subjects(
+                [Path(p) for p in config.getoption("subject")],
+                [Path(p) for p in config.getoption("subject_dir")],
+            )
         )
     except SubjectError as exc:
         raise pytest.UsageError(str(exc)) from None

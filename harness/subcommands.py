@@ -15,13 +15,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from harness.compare import compare, diff_text
-from harness.history import write_and_keep
-from harness.merge import merge
-from harness.report import read_json
-from harness.results import RunResult, Verdict
-from harness.runinfo import python_module_command
-from harness.terminal import matrix_table, verdict_text
+from harness.model.results import RunResult, Verdict
+from harness.model.runinfo import python_module_command
+from harness.report.compare import compare, diff_text
+from harness.report.history import write_and_keep
+from harness.report.html import read_json
+from harness.report.merge import merge
+from harness.report.terminal import matrix_table, verdict_text
 from oauthkit.commandline import CLOSED_STDOUT, EXIT_BROKEN_PIPE, epilog
 
 DEFAULT_REPORT = Path("reports") / "matrix.html"

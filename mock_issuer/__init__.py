@@ -77,24 +77,34 @@ from mock_issuer.clock import SettableClock
 from mock_issuer.credentials import odd_client_secret
 from mock_issuer.faults import FaultKind, FaultRule, Faults
 from mock_issuer.issuer import MockIssuer
-from mock_issuer.model import ApiApp, Org, Project, ServiceUser
-from mock_issuer.provision import Provisioned
-from mock_issuer.server import DropConnection
+from mock_issuer.lies import LieKind
+from mock_issuer.model import AccessTokenType, ApiApp, Org, Project, ServiceUser
+from mock_issuer.paths import INTROSPECTION
+from mock_issuer.provision import ROLE, Provisioned, audience_scope
+from mock_issuer.records import IntrospectionRecord
+from mock_issuer.server import BackgroundServer, DropConnection
 
 __version__ = "0.1.0"
 """The distribution's version, kept equal to ``oauthkit.__version__`` (no import of it)."""
 
 __all__ = [
+    "INTROSPECTION",
+    "ROLE",
+    "AccessTokenType",
     "ApiApp",
+    "BackgroundServer",
     "DropConnection",
     "FaultKind",
     "FaultRule",
     "Faults",
+    "IntrospectionRecord",
+    "LieKind",
     "MockIssuer",
     "Org",
     "Project",
     "Provisioned",
     "ServiceUser",
     "SettableClock",
+    "audience_scope",
     "odd_client_secret",
 ]

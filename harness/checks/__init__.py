@@ -21,7 +21,7 @@ from harness.checks import (
     tokens,
 )
 from harness.checks.base import Check, CheckContext, Where
-from harness.registry import by_id
+from harness.model.registry import by_id
 
 ALL_CHECKS: tuple[Check, ...] = (
     tokens.CHECKS[:2]

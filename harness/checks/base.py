@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from harness.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
-from harness.results import Exchange, Level, Outcome, Status, clip_body
-from harness.subjects.file import Routes
+from harness.model.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
+from harness.model.results import Exchange, Level, Outcome, Status, clip_body
+from harness.model.routes import Routes
 from harness.targets.base import Holder, IssuedToken, Target
 
 _SHOWN_RESPONSE_HEADERS = ("content-type", "www-authenticate", "cache-control")
@@ -150,6 +150,11 @@ class Check:
     other_grants_reason: str = ""
     mechanisms: frozenset[Mechanism] = frozenset(Mechanism)
     other_mechanisms_reason: str = ""
+
+    @property
+    def family(self) -> str:
+        """The check's family: the name of its module in ``harness/checks`` (``rfc6750``, ...)."""
+        return self.fn.__module__.rsplit(".", 1)[-1]
 
     def not_applicable_because(self, variant: Variant, mode: Mode) -> str | None:
         """Why the check does not apply to ``variant`` against a ``mode`` target, or None."""

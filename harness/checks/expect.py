@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 
 from harness.checks.base import CheckContext, Reply
-from harness.results import Level, Outcome, Status
+from harness.model.results import Level, Outcome, Status
 
 _PARAM = re.compile(r'\s*([A-Za-z0-9_.-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^,\s]*)\s*,?')
 SHOWN_BODY = 300

@@ -20,8 +20,8 @@ from harness.checks.base import (
     Where,
 )
 from harness.checks.expect import describe, expect_unavailable, graded, is_success
-from harness.results import Level, Outcome, Status
-from harness.skips import NotApplicable
+from harness.model.results import Level, Outcome, Status
+from harness.model.skips import NotApplicable
 from harness.targets.base import IssuerFault
 
 RFC = "RFC 9110 §15.6.4; RFC 7662 §2.3"

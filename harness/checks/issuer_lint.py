@@ -12,7 +12,6 @@ issuer refuse a replay (zitadel/oidc #873).
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 
 from harness.checks.base import (
     INTROSPECTING,
@@ -25,9 +24,9 @@ from harness.checks.base import (
 )
 from harness.checks.expect import describe
 from harness.checks.lies import ONE_CELL, ONE_CELL_REASON
-from harness.matrix import Mechanism
-from harness.results import Level, Outcome, Status
-from harness.skips import NotApplicable
+from harness.model.matrix import Mechanism
+from harness.model.results import Level, Outcome, Status
+from harness.model.skips import NotApplicable
 from harness.targets.base import IntrospectionFacts
 
 MAX_ASSERTION_LIFETIME_S = 600.0
@@ -112,12 +111,7 @@ def basic_form_urlencoded(ctx: CheckContext) -> Outcome:
     """With an API app whose secret holds ``:%+ é``: the API gets in, its header encoded."""
     if ctx.variant.cell.mechanism is not Mechanism.CLIENT_SECRET_BASIC:
         raise NotApplicable("the API authenticates without a client secret")
-    odd_api: Callable[[Mechanism], AbstractContextManager[str]] | None = getattr(
-        ctx.target, "odd_secret_api", None
-    )
-    if odd_api is None:
-        raise NotApplicable("this target cannot start the API with an odd-secret app")
-    with odd_api(ctx.variant.cell.mechanism) as base_url:
+    with ctx.target.odd_secret_api(ctx.variant.cell.mechanism) as base_url:
         calls, reply = _calls(ctx, base_url)
     rule = "Basic credentials form-urlencoded (RFC 6749 §2.3.1), and the API let in"
     if not all(call.basic_form_encoded for call in calls):

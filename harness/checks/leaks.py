@@ -14,8 +14,8 @@ import re
 from harness.checks.base import Check, CheckContext, Reply, Where
 from harness.checks.rfc6750 import GARBAGE_TOKEN
 from harness.logcapture import CapturedRecord
-from harness.results import Level, Outcome, Status
-from harness.skips import CheckSkipped
+from harness.model.results import Level, Outcome, Status
+from harness.model.skips import CheckSkipped
 from harness.targets.base import Holder
 
 MAX_SHOWN = 5

@@ -27,10 +27,10 @@ from harness.checks.base import (
     Where,
 )
 from harness.checks.expect import describe, fail_open, graded, is_success
-from harness.matrix import Grant, TokenFormat
-from harness.results import Level, Outcome, Status
-from harness.skips import NotApplicable
-from mock_issuer.lies import LieKind
+from harness.model.matrix import Grant, TokenFormat
+from harness.model.results import Level, Outcome, Status
+from harness.model.skips import NotApplicable
+from mock_issuer import LieKind
 
 ISSUER_FAULT = 503
 TOKEN_FAULT = 401
@@ -149,11 +149,8 @@ def _lying(case: LieCase) -> CheckFn:
             stack.enter_context(mock.lie(case.lie))
             base_url = ctx.api_url
             if case.lie.fresh:  # discovery is read once per process: a new API must read it
-                fresh = getattr(ctx.target, "fresh_api", None)
-                if fresh is None:
-                    raise NotApplicable("a discovery lie needs an API started afresh, which "
-                                        "this target cannot do")  # fmt: skip
-                base_url = stack.enter_context(fresh(ctx.variant.cell.mechanism))
+                fresh = ctx.target.fresh_api(ctx.variant.cell.mechanism)
+                base_url = stack.enter_context(fresh)
             reply = ctx.get(path, f"Bearer {token}", base_url=base_url)
         return judge(ctx, reply, case.status)
 

@@ -30,9 +30,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from harness.checks.base import Check, CheckContext, Reply, Where
 from harness.checks.expect import describe, expect_bearer_error, expect_status
-from harness.matrix import Grant, Mechanism, TokenFormat, Variant
-from harness.results import Level, Outcome, Status
-from harness.skips import CheckSkipped, NotApplicable
+from harness.model.matrix import Grant, Mechanism, TokenFormat, Variant
+from harness.model.results import Level, Outcome, Status
+from harness.model.skips import CheckSkipped, NotApplicable
 from harness.targets.mock_keys import SigningKeys
 
 FLOOD_REQUESTS = 50

@@ -33,11 +33,11 @@ from harness.checks.expect import (
     is_success,
 )
 from harness.checks.lies import ONE_CELL, ONE_CELL_REASON
-from harness.matrix import Mechanism
-from harness.results import Level, Outcome, Status
-from harness.skips import NotApplicable
+from harness.model.matrix import Mechanism
+from harness.model.results import Level, Outcome, Status
+from harness.model.skips import NotApplicable
 from harness.targets.base import IssuerFault
-from mock_issuer.lies import LieKind
+from mock_issuer import LieKind
 
 FORM = "application/x-www-form-urlencoded"
 DEGENERATE = {"5000 dots": "." * 5000, "64 KiB of b64token characters": "A" * 65536}

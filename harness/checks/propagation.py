@@ -16,20 +16,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from harness.checks.base import INTROSPECTING, ONLY_INTROSPECTION, Check, CheckContext, Where
 from harness.checks.lies import ONE_CELL, ONE_CELL_REASON
-from harness.matrix import Mechanism, TokenFormat
-from harness.results import CheckResult, Level, Outcome, RunResult, Status
-from harness.skips import NotApplicable
+from harness.model.figures import FIGURE_PREFIX
+from harness.model.matrix import TokenFormat
+from harness.model.results import Level, Outcome, Status
+from harness.model.skips import NotApplicable
 
 CACHED_TTL_S = 2.0
 POLL_S = 0.05
 POLL_LIMIT_S = 5.0
 MARGIN_S = 1.0
-FIGURE_PREFIX = "RFC7662-4-propagation-"
 
 
 @dataclass(frozen=True)
@@ -108,18 +107,10 @@ def _propagation(change: Change) -> Callable[[CheckContext], Outcome]:
 
 
 def _cached(ctx: CheckContext, change: Change) -> Figure | None:
-    start: Callable[[Mechanism, float], AbstractContextManager[str]] | None = getattr(
-        ctx.target, "cached_api", None
-    )
-    if start is None or ctx.variant.token_format is not TokenFormat.OPAQUE:
+    if ctx.variant.token_format is not TokenFormat.OPAQUE:
         return None
-    with start(ctx.variant.cell.mechanism, CACHED_TTL_S) as base_url:
+    with ctx.target.cached_api(ctx.variant.cell.mechanism, CACHED_TTL_S) as base_url:
         return _measure(ctx, change, base_url)
-
-
-def propagation_figures(run: RunResult) -> list[CheckResult]:
-    """A run's propagation results that carry a figure, in run order (terminal and report)."""
-    return [r for r in run.results if r.check_id.startswith(FIGURE_PREFIX) and r.actual]
 
 
 CHECKS = tuple(

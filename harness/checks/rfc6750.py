@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from harness.checks.base import Check, CheckContext, Where
 from harness.checks.expect import describe, expect_bearer_error, expect_status, graded
-from harness.results import Level, Outcome, Status
+from harness.model.results import Level, Outcome, Status
 
 GARBAGE_TOKEN = "not-a-token-this-issuer-ever-issued"
 # Each is an Authorization value the RFC 6750 §2.1 grammar rejects.

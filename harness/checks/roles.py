@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from harness.checks.base import Check, CheckContext, Where
 from harness.checks.expect import describe, expect_bearer_error, expect_status, parse_challenge
-from harness.matrix import Grant
-from harness.results import Level, Outcome, Status
-from harness.skips import NotApplicable, NotConfigured
+from harness.model.matrix import Grant
+from harness.model.results import Level, Outcome, Status
+from harness.model.skips import NotApplicable, NotConfigured
 from harness.targets.base import Holder
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from harness.checks.base import INTROSPECTING, Check, CheckContext, Where
 from harness.checks.expect import expect_bearer_error
-from harness.matrix import Grant, TokenFormat
-from harness.results import Level, Outcome, Status
-from harness.skips import NotApplicable
+from harness.model.matrix import Grant, TokenFormat
+from harness.model.results import Level, Outcome, Status
+from harness.model.skips import NotApplicable
 from harness.targets.base import Holder
 
 GRANTS_WITH_TOKEN_ENDPOINT = frozenset({Grant.JWT_PROFILE, Grant.CLIENT_CREDENTIALS})

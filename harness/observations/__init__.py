@@ -11,12 +11,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from harness.model.registry import by_id
+from harness.model.results import ObservationResult
+from harness.model.skips import CheckSkipped
 from harness.observations import introspection, token_endpoint
 from harness.observations.base import Observation, ObserveContext, Observed
 from harness.redaction import Redactor
-from harness.registry import by_id
-from harness.results import ObservationResult
-from harness.skips import CheckSkipped
 from harness.targets.base import Target
 
 ALL_OBSERVATIONS: tuple[Observation, ...] = (

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.matrix import Cell, Grant, Mechanism, TokenFormat, Variant, cells
-from harness.results import Exchange
-from harness.skips import CheckSkipped, NotApplicable
+from harness.model.matrix import Cell, Grant, Mechanism, TokenFormat, Variant, cells
+from harness.model.results import Exchange
+from harness.model.skips import CheckSkipped, NotApplicable
 from harness.targets.base import Holder, IssuedToken, Target
 from harness.targets.issuer_calls import Answer
 from oauthkit.introspection import ClientAuth

@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from harness.matrix import Grant, Mechanism, TokenFormat
+from harness.model.matrix import Grant, Mechanism, TokenFormat
+from harness.model.skips import NotApplicable, NotConfigured
 from harness.observations.base import ROLE, ObserveContext, Observed, error_data, said
-from harness.skips import NotApplicable, NotConfigured
 from harness.targets.base import Holder
 from harness.targets.issuer_calls import Answer
 from oauthkit.credentials import ClientSecret

@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 import secrets
 
-from harness.matrix import Grant
+from harness.model.matrix import Grant
+from harness.model.skips import NotApplicable
 from harness.observations.base import ObserveContext, Observed, error_data, said
-from harness.skips import NotApplicable
 from oauthkit.credentials import basic_authorization
 
 CLIENT_CREDENTIALS = "client_credentials"

@@ -2,6 +2,6 @@
 
 ``file.py`` reads and validates a subject file, ``placeholders.py`` fills in its command and
 environment, ``process.py`` runs it as a child process, ``instances.py`` keeps its running
-instances (and the issuer-down twin), ``target.py`` puts it behind the harness's checks.
+instances (and the issuer-down twin); ``harness/targets/subject.py`` puts it behind the checks.
 See ``docs/subjects.md``.
 """

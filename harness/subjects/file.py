@@ -14,12 +14,13 @@ import importlib.util
 import math
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.matrix import Mechanism
+from harness.model.matrix import Mechanism
+from harness.model.routes import Routes
 from harness.subjects.placeholders import check_templates
 
 SUBJECT_SUFFIX = ".toml"
@@ -41,16 +42,6 @@ _DEFAULT_ROUTES = {
 
 class SubjectError(Exception):
     """A subject file that cannot be used; the message names the file, the key and the fix."""
-
-
-@dataclass(frozen=True)
-class Routes:
-    """The subject's routes; ``scoped`` None means it has none (role checks do not apply)."""
-
-    public: str = "/api/public"
-    private: str = "/api/private"
-    scoped: str | None = "/api/private-scoped"
-    role: str = "read:messages"
 
 
 @dataclass(frozen=True)
@@ -241,21 +232,30 @@ class _Keys:
         return dict(table)
 
     def expect(self, table: object) -> frozenset[str]:
-        from harness.checks import ALL_CHECKS  # the registry imports targets; keep loading light
-
         if not isinstance(table, dict):
             raise self.error("expect", "must be a table ([expect]) with fail = [check ids]")
         self.only(table, frozenset({"fail"}), "expect.")
         ids = table.get("fail", [])
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
             raise self.error("expect.fail", "must be a list of check ids")
-        known = {c.id for c in ALL_CHECKS}
-        for check_id in ids:
-            if check_id not in known:
-                raise self.error(
-                    "expect.fail", f"names {check_id!r}, which is no check id (see docs/harness.md)"
-                )
         return frozenset(ids)
+
+
+def check_expectations(
+    subjects: tuple[Subject, ...], known_ids: Collection[str]
+) -> tuple[Subject, ...]:
+    """The subjects, after checking that each ``[expect] fail`` id is one of ``known_ids``.
+
+    The caller knows the registered checks; reading a subject file loads none of them.
+    """
+    for subject in subjects:
+        for check_id in sorted(subject.expect_fail):
+            if check_id not in known_ids:
+                raise SubjectError(
+                    f"{subject.path}: expect.fail names {check_id!r}, which is no check id "
+                    "(see docs/harness.md)"
+                )
+    return subjects
 
 
 SAMPLES = ("api_jwt", "api_basic_auth", "api_local_jwt")

@@ -9,6 +9,7 @@ subject that failed to start fails the same way at every later use, without a ne
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -21,8 +22,7 @@ from harness.logcapture import CapturedRecord, LogMark
 from harness.subjects.file import Subject
 from harness.subjects.placeholders import expand
 from harness.subjects.process import SubjectProcess, SubjectStartError
-from harness.targets.apis import closed_port_url
-from mock_issuer.server import BackgroundServer
+from mock_issuer import BackgroundServer
 
 DISCOVERY_PATH = "/.well-known/openid-configuration"
 # A subject that keeps dying is not restarted for ever.
@@ -31,6 +31,14 @@ MAX_RESTARTS = 10
 # reported with the check that caused it.
 DYING_S = 1.0
 Values = Callable[[bool], Mapping[str, str]]
+
+
+def closed_port_url() -> str:
+    """A loopback URL where nothing listens: the port was free a moment ago and is closed."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
 
 
 class SubjectInstances:

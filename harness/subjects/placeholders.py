@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from harness.matrix import Mechanism
+from harness.model.matrix import Mechanism
 
 _FIELD = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-import socket
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,9 +20,10 @@ import httpx
 from starlette.types import ASGIApp
 
 from harness.logcapture import label_requests
-from harness.matrix import Mechanism
-from harness.skips import config_problem
-from mock_issuer.server import BackgroundServer
+from harness.model.matrix import Mechanism
+from harness.model.skips import config_problem
+from harness.subjects.instances import closed_port_url
+from mock_issuer import BackgroundServer
 from oauthkit.env import EnvSource
 from oauthkit.errors import ConfigError
 from oauthkit.keyfile import ApplicationKey
@@ -76,14 +76,6 @@ def api_client(timeout_s: float) -> httpx.Client:
     broken (e.g. an API that crashed and closed it): each answer is the API's own.
     """
     return httpx.Client(timeout=timeout_s, limits=httpx.Limits(max_keepalive_connections=0))
-
-
-def closed_port_url() -> str:
-    """A loopback URL where nothing listens: the port was free a moment ago and is closed."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
 
 
 @dataclass

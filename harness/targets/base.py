@@ -16,15 +16,15 @@ from typing import Protocol
 import httpx
 
 from harness.logcapture import CapturedRecord, LogMark
-from harness.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
+from harness.model.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
+from harness.model.results import Exchange
+from harness.model.routes import Routes
 from harness.redaction import Redactor
-from harness.results import Exchange
-from harness.subjects.file import Routes
+from harness.subjects.file import Subject
 from harness.targets.issuer_calls import IssuerCalls
 from harness.targets.mock_keys import SigningKeys
 from harness.targets.recording import IssuerTraffic
-from mock_issuer.lies import LieKind
-from mock_issuer.records import IntrospectionRecord
+from mock_issuer import IntrospectionRecord, LieKind
 
 IntrospectionFacts = IntrospectionRecord
 """What the mock recorded of one introspection request (facts, never secrets)."""
@@ -179,6 +179,25 @@ class Target(Protocol):
 
     def expected_roles(self, grant: Grant) -> frozenset[str]:
         """Roles the ROLE holder of ``grant`` has; raises NotConfigured when not stated."""
+
+    @property
+    def subject(self) -> Subject | None:
+        """The subject whose API this target checks; None for the samples."""
+
+    def died_during_check(self, dropped: bool) -> str:
+        """Why the API's process died during the last check ('' when it did not, or has none);
+        ``dropped`` says whether a request of the check lost its connection."""
+
+    # The API started afresh, each for a ``with`` block; NotApplicable when the target cannot.
+
+    def fresh_api(self, auth: Mechanism) -> AbstractContextManager[str]:
+        """A new instance of the API (nothing cached, discovery unread); yields its base URL."""
+
+    def odd_secret_api(self, auth: Mechanism) -> AbstractContextManager[str]:
+        """A new instance authenticating as an API app whose secret holds ``:%+ é``."""
+
+    def cached_api(self, auth: Mechanism, ttl: float) -> AbstractContextManager[str]:
+        """A new instance caching introspection answers for ``ttl`` seconds."""
 
     def close(self) -> None:
         """Stop everything the target started."""

@@ -17,10 +17,10 @@ from typing import Any
 
 import httpx
 
-from harness.matrix import Grant, Mechanism
+from harness.model.matrix import Grant, Mechanism
+from harness.model.results import Exchange
+from harness.model.skips import NotApplicable, config_problem
 from harness.redaction import Redactor
-from harness.results import Exchange
-from harness.skips import NotApplicable, config_problem
 from harness.targets.recording import recording_client
 from oauthkit.discovery import discovery_url
 from oauthkit.errors import ConfigError

@@ -13,13 +13,14 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from harness.logcapture import LogCapture
-from harness.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
+from harness.model.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
+from harness.model.routes import Routes
+from harness.model.skips import NotApplicable, NotConfigured
 from harness.redaction import Redactor
-from harness.skips import NotApplicable, NotConfigured
-from harness.subjects.file import Routes
 from harness.targets.apis import ApiFactories, ApiServers, api_client
 from harness.targets.base import Holder, IssuedToken
 from harness.targets.issuer_calls import IssuerCalls
@@ -127,6 +128,27 @@ class LiveTarget:
                 "empty for none), e.g. read:messages",
             )
         return frozenset(r.strip() for r in raw.split(",") if r.strip())
+
+    @property
+    def subject(self) -> None:
+        """The samples are the APIs here, not a subject."""
+        return None
+
+    def died_during_check(self, dropped: bool) -> str:
+        """The samples run in this process: they cannot die alone."""
+        return ""
+
+    def fresh_api(self, auth: Mechanism) -> AbstractContextManager[str]:
+        """Not here: a live issuer's lies cannot be told (the lying-issuer checks are mock-only)."""
+        raise NotApplicable("this target cannot start the API afresh")
+
+    def odd_secret_api(self, auth: Mechanism) -> AbstractContextManager[str]:
+        """Not here: the live issuer has no API app with an odd secret."""
+        raise NotApplicable("this target cannot start the API with an odd-secret app")
+
+    def cached_api(self, auth: Mechanism, ttl: float) -> AbstractContextManager[str]:
+        """Not here: propagation is measured at the mock issuer."""
+        raise NotApplicable("this target cannot start the API with a cache")
 
     def close(self) -> None:
         """Stop the APIs, close the client, detach the log capture."""

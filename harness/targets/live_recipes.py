@@ -14,7 +14,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from harness.matrix import Grant, TokenFormat
+from harness.model.matrix import Grant, TokenFormat
 from harness.targets.base import Holder
 from harness.targets.tokens import Recipe, RecipeKey
 from oauthkit.env import EnvSource

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from harness.matrix import Mechanism
-from harness.skips import NotApplicable
+from harness.model.matrix import Mechanism
+from harness.model.skips import NotApplicable
 from harness.targets.base import IssuedToken
 from harness.targets.issuer_calls import Answer, IssuerCalls
 

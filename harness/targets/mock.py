@@ -20,9 +20,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from harness.logcapture import LogCapture
-from harness.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
+from harness.model.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
+from harness.model.routes import Routes
 from harness.redaction import Redactor
-from harness.subjects.file import Routes
 from harness.targets.apis import ApiFactories, ApiServers, api_client
 from harness.targets.base import Holder, IntrospectionFacts, IssuedToken, IssuerFault
 from harness.targets.issuer_calls import IssuerCalls
@@ -30,13 +30,17 @@ from harness.targets.mock_keys import SigningKeys
 from harness.targets.mock_recipes import mock_recipes
 from harness.targets.recording import IssuerTraffic, record_introspection
 from harness.targets.tokens import TokenBroker, role_recipes
-from mock_issuer.credentials import odd_client_secret
-from mock_issuer.faults import FaultKind
-from mock_issuer.issuer import MockIssuer
-from mock_issuer.lies import LieKind
-from mock_issuer.model import AccessTokenType, ServiceUser
-from mock_issuer.paths import INTROSPECTION
-from mock_issuer.provision import ROLE, Provisioned
+from mock_issuer import (
+    INTROSPECTION,
+    ROLE,
+    AccessTokenType,
+    FaultKind,
+    LieKind,
+    MockIssuer,
+    Provisioned,
+    ServiceUser,
+    odd_client_secret,
+)
 from oauthkit.credentials import ClientSecret
 from oauthkit.env import EnvSource
 from oauthkit.settings import load_client_credentials_settings
@@ -159,6 +163,15 @@ class MockTarget:
     def expected_roles(self, grant: Grant) -> frozenset[str]:
         """Every role holder of the mock holds ``read:messages``."""
         return frozenset({ROLE})
+
+    @property
+    def subject(self) -> None:
+        """The samples are the APIs here, not a subject."""
+        return None
+
+    def died_during_check(self, dropped: bool) -> str:
+        """The samples run in this process: they cannot die alone."""
+        return ""
 
     # -- MockControls -------------------------------------------------------------------
 

@@ -15,10 +15,7 @@ import httpx
 import jwt
 
 from harness.redaction import Redactor
-from mock_issuer.faults import FaultKind
-from mock_issuer.issuer import MockIssuer
-from mock_issuer.model import ServiceUser
-from mock_issuer.provision import audience_scope
+from mock_issuer import FaultKind, MockIssuer, ServiceUser, audience_scope
 
 # Long enough that tokens the harness already holds stay verifiable for the whole run.
 KEEP_OLD_KEY_S = 24 * 3600.0

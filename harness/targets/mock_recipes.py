@@ -11,11 +11,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from harness.matrix import Grant, TokenFormat
+from harness.model.matrix import Grant, TokenFormat
 from harness.targets.base import Holder
 from harness.targets.tokens import Recipe, RecipeKey
-from mock_issuer.model import ServiceUser
-from mock_issuer.provision import Provisioned
+from mock_issuer import Provisioned, ServiceUser
 from oauthkit.credentials import ClientSecret, PersonalAccessToken
 from oauthkit.env import EnvSource
 from oauthkit.keyfile import parse_key_file

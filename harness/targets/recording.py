@@ -16,8 +16,8 @@ from urllib.parse import parse_qsl, urlencode
 import httpx
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from harness.model.results import Exchange, clip_body
 from harness.redaction import Redactor
-from harness.results import Exchange, clip_body
 
 SECRET_FORM_FIELDS = frozenset(
     {"assertion", "client_assertion", "client_secret", "token", "password", "refresh_token"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.matrix import Mode, TokenFormat
+from harness.model.matrix import Mode, TokenFormat
 from harness.subjects.file import Subject
 from harness.targets.apis import ApiFactories
 from harness.targets.base import Target
@@ -31,7 +31,7 @@ class TargetSpec:
         base = self._base()
         if self.subject is None:
             return base
-        from harness.subjects.target import SubjectTarget
+        from harness.targets.subject import SubjectTarget
 
         target = SubjectTarget(base, self.subject)
         try:

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.matrix import Grant, TokenFormat
+from harness.model.matrix import Grant, TokenFormat
+from harness.model.results import Exchange
+from harness.model.skips import NotConfigured, config_problem
 from harness.redaction import Redactor
-from harness.results import Exchange
-from harness.skips import NotConfigured, config_problem
 from harness.targets.base import Holder, IssuedToken
 from harness.targets.recording import recording_client
 from oauthkit.errors import ConfigError

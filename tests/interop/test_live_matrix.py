@@ -19,7 +19,7 @@ from urllib.parse import quote, quote_plus
 import pytest
 
 from harness.checks import ALL_CHECKS
-from harness.matrix import cell_by_number
+from harness.model.matrix import cell_by_number
 
 from .live_run import LiveRun, run_harness
 from .provider_process import OidcProvider

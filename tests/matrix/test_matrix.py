@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from harness.cases import MatrixCase
 from harness.pytest_plugin import case_target, run_case
+from harness.run.cases import MatrixCase
 
 
 def test_the_api_answers_as_the_check_requires(

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from harness.checks import ALL_CHECKS
-from harness.matrix import Grant, cells
-from harness.results import CheckResult, RunResult, Status
-from harness.runner import Plan, run_matrix
+from harness.model.matrix import Grant, cells
+from harness.model.results import CheckResult, RunResult, Status
+from harness.run.runner import Plan, run_matrix
 from harness.subjects.file import Subject, load_subject
 from harness.targets.spec import TargetSpec
 

@@ -6,10 +6,10 @@ import pytest
 
 import api_local_jwt.app
 from harness.checks import check_by_id
-from harness.matrix import Mechanism, cell_by_number
-from harness.report import render_html
-from harness.results import CheckResult, RunInfo, RunResult, Status
-from harness.runner import Plan, run_cells
+from harness.model.matrix import Mechanism, cell_by_number
+from harness.model.results import CheckResult, RunInfo, RunResult, Status
+from harness.report.html import render_html
+from harness.run.runner import Plan, run_cells
 from harness.targets.apis import ApiFactory
 from harness.targets.spec import TargetSpec
 

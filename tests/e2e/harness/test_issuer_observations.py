@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from harness.model.results import ObservationResult
 from harness.observations import observe_all
-from harness.results import ObservationResult
 from harness.targets.mock import MockTarget
 
 pytestmark = pytest.mark.e2e

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 import pytest
 
 from harness.checks import check_by_id
-from harness.execute import execute
-from harness.matrix import TokenFormat, Variant, cell_by_number
-from harness.results import Status
-from harness.skips import NotApplicable
+from harness.model.matrix import TokenFormat, Variant, cell_by_number
+from harness.model.results import Status
+from harness.model.skips import NotApplicable
+from harness.run.execute import execute
 from harness.targets.live import LiveTarget
 from mock_issuer.issuer import MockIssuer
 

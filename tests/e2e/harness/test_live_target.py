@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from harness.checks import check_by_id
-from harness.execute import execute
-from harness.matrix import Grant, Mechanism, TokenFormat, Variant, cell_by_number
-from harness.results import Status
+from harness.model.matrix import Grant, Mechanism, TokenFormat, Variant, cell_by_number
+from harness.model.results import Status
+from harness.run.execute import execute
 from harness.targets.live import LiveTarget, declared_format
 from mock_issuer.issuer import MockIssuer
 

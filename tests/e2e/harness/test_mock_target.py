@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from harness.checks import check_by_id
-from harness.execute import execute
-from harness.matrix import Grant, Mechanism, Mode, TokenFormat, Variant, cell_by_number
-from harness.results import Status
+from harness.model.matrix import Grant, Mechanism, Mode, TokenFormat, Variant, cell_by_number
+from harness.model.results import Status
+from harness.run.execute import execute
 from harness.targets.base import Holder, IssuerFault
 from harness.targets.mock import MockTarget
 

@@ -24,7 +24,7 @@ import pytest
 from fastapi.responses import JSONResponse
 
 import api_basic_auth.app
-from harness.matrix import Mechanism
+from harness.model.matrix import Mechanism
 from harness.targets.spec import TargetSpec
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from harness.checks import check_by_id
-from harness.matrix import cell_by_number
-from harness.results import RunResult, Status, Verdict
-from harness.runner import Plan, RunNotStarted, run_matrix
+from harness.model.matrix import cell_by_number
+from harness.model.results import RunResult, Status, Verdict
+from harness.run.runner import Plan, RunNotStarted, run_matrix
 from harness.subjects.file import load_subject
 from harness.targets.spec import TargetSpec
 
@@ -183,7 +183,7 @@ def test_a_subject_that_dies_on_a_request_fails_that_check_and_is_started_afresh
 
 
 def test_a_subject_runs_against_a_live_issuer_described_by_an_env_file(tmp_path: Path) -> None:
-    from harness.matrix import Mode
+    from harness.model.matrix import Mode
     from mock_issuer.issuer import MockIssuer
 
     issuer = MockIssuer().start()

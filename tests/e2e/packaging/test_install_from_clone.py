@@ -81,7 +81,7 @@ def test_a_fresh_venv_installs_the_clone_and_runs_a_users_suite_with_the_fixture
 
     version = run(venv / "bin" / "mock-issuer", "--version", cwd=tmp_path).stdout
     assert "0.1.0" in version
-    for data_file in ("api_jwt/subject.toml", "harness/templates/matrix.html.j2"):
+    for data_file in ("api_jwt/subject.toml", "harness/report/templates/matrix.html.j2"):
         assert (site / data_file).is_file(), f"{data_file} was not installed"
     suite.mkdir()
     (suite / "test_with_the_mock_issuer.py").write_text(USER_TEST)

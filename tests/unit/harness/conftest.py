@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from harness.matrix import Mode, cells, variants
-from harness.results import CheckResult, Exchange, Level, RunInfo, RunResult, Status
+from harness.model.matrix import Mode, cells, variants
+from harness.model.results import CheckResult, Exchange, Level, RunInfo, RunResult, Status
 
 SECRET_TOKEN = "tok-3f9a1c77e2b04d5c8e6f"
 

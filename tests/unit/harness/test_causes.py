@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from harness.causes import shared_causes
-from harness.results import CheckResult, Exchange, Status
+from harness.model.results import CheckResult, Exchange, Status
+from harness.report.causes import shared_causes
 
 from .conftest import make_result
 

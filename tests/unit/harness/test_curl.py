@@ -5,8 +5,8 @@ from __future__ import annotations
 import shlex
 import subprocess
 
-from harness.curl import curl_line
-from harness.results import Exchange
+from harness.model.results import Exchange
+from harness.report.curl import curl_line
 
 
 def test_a_redacted_bearer_token_becomes_the_token_variable() -> None:

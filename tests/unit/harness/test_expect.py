@@ -16,9 +16,9 @@ from harness.checks.expect import (
     expect_unavailable,
     parse_challenge,
 )
-from harness.matrix import Mode, TokenFormat, Variant, cell_by_number
+from harness.model.matrix import Mode, TokenFormat, Variant, cell_by_number
+from harness.model.results import Level, Status
 from harness.redaction import Redactor
-from harness.results import Level, Status
 
 
 @dataclass

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from harness.compare import compare, diff_text
-from harness.history import run_directory, write_and_keep
-from harness.merge import merge
-from harness.report import render_json
-from harness.results import CheckResult, Level, RunInfo, RunResult, Status, Verdict
+from harness.model.results import CheckResult, Level, RunInfo, RunResult, Status, Verdict
+from harness.report.compare import compare, diff_text
+from harness.report.history import run_directory, write_and_keep
+from harness.report.html import render_json
+from harness.report.merge import merge
 from harness.subcommands import main
 
 from .conftest import make_result

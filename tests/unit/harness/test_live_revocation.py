@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from harness.matrix import Mechanism
-from harness.results import Exchange
-from harness.skips import NotApplicable
+from harness.model.matrix import Mechanism
+from harness.model.results import Exchange
+from harness.model.skips import NotApplicable
 from harness.targets.base import IssuedToken
 from harness.targets.issuer_calls import Answer
 from harness.targets.live_revocation import revoke_and_confirm

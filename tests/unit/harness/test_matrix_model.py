@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.matrix import (
+from harness.model.matrix import (
     Grant,
     Mechanism,
     Mode,

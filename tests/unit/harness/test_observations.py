@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from harness.matrix import Grant, Mechanism, TokenFormat, Variant
+from harness.model.matrix import Grant, Mechanism, TokenFormat, Variant
+from harness.model.results import Exchange
+from harness.model.skips import NotConfigured
 from harness.observations import ALL_OBSERVATIONS, observation_by_id, observe
 from harness.observations.base import Observation, ObserveContext, Observed, said
 from harness.redaction import Redactor
-from harness.results import Exchange
-from harness.skips import NotConfigured
 from harness.targets.base import Holder, IssuedToken
 from harness.targets.issuer_calls import Answer
 from oauthkit.credentials import ClientSecret

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from harness.report import render_html
-from harness.results import CheckResult, Level, RunInfo, RunResult, Status
-from harness.terminal import propagation_text
+from harness.model.results import CheckResult, Level, RunInfo, RunResult, Status
+from harness.report.html import render_html
+from harness.report.terminal import propagation_text
 
 
 def _result(check_id: str, actual: str) -> CheckResult:

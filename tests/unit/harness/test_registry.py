@@ -8,9 +8,9 @@ import pytest
 
 from harness.checks import ALL_CHECKS, Check, check_by_id
 from harness.checks.base import Where
-from harness.matrix import Mode, TokenFormat, Variant, cell_by_number
+from harness.model.matrix import Mode, TokenFormat, Variant, cell_by_number
+from harness.model.results import Level
 from harness.observations import ALL_OBSERVATIONS, observation_by_id
-from harness.results import Level
 
 ID = re.compile(r"^(RFC\d{4}-[\d.]+|ROUTE)-[a-z0-9-]+$")
 

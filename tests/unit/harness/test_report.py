@@ -7,10 +7,10 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from harness.report import read_json, render_html, write_report
-from harness.results import Level, RunInfo, RunResult, Status
-from harness.summary import count
-from harness.terminal import matrix_table
+from harness.model.results import Level, RunInfo, RunResult, Status
+from harness.report.html import read_json, render_html, write_report
+from harness.report.summary import count
+from harness.report.terminal import matrix_table
 
 from .conftest import SECRET_TOKEN, make_result
 

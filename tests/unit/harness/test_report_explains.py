@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from harness.report import render_html, rfc_links
-from harness.results import Exchange, Level, RunInfo, RunResult, Status, clip_body
+from harness.model.results import Exchange, Level, RunInfo, RunResult, Status, clip_body
+from harness.report.html import render_html, rfc_links
 
 from .conftest import make_result
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from harness.report import read_json, render_html, write_report
-from harness.results import ObservationResult, RunResult
-from harness.terminal import observations_text
+from harness.model.results import ObservationResult, RunResult
+from harness.report.html import read_json, render_html, write_report
+from harness.report.terminal import observations_text
 
 from .conftest import SECRET_TOKEN
 

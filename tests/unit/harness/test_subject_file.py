@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.matrix import Mechanism
+from harness.model.matrix import Mechanism
 from harness.subjects.file import (
     Routes,
     SubjectError,

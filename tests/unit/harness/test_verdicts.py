@@ -6,8 +6,7 @@ import json
 
 import pytest
 
-from harness.report import render_json
-from harness.results import (
+from harness.model.results import (
     MAX_BODY,
     TRUNCATED_MARK,
     CheckResult,
@@ -19,8 +18,9 @@ from harness.results import (
     Verdict,
     clip_body,
 )
-from harness.summary import count
-from harness.terminal import causes_text, verdict_text
+from harness.report.html import render_json
+from harness.report.summary import count
+from harness.report.terminal import causes_text, verdict_text
 
 from .conftest import make_result
 

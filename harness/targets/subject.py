@@ -21,11 +21,12 @@ import httpx
 from dotenv import dotenv_values
 
 from harness.logcapture import CapturedRecord, LogMark
-from harness.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
+from harness.model.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
+from harness.model.routes import Routes
+from harness.model.skips import CheckSkipped, NotApplicable, config_problem
 from harness.redaction import Redactor
-from harness.skips import CheckSkipped, NotApplicable, config_problem
 from harness.subjects.credentials import credential_values, write_private
-from harness.subjects.file import Routes, Subject
+from harness.subjects.file import Subject
 from harness.subjects.instances import DownIssuer, SubjectInstances
 from harness.subjects.placeholders import IssuerValues
 from harness.targets.apis import api_client

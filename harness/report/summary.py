@@ -13,8 +13,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from harness.matrix import Cell, Grant, Mechanism, cells
-from harness.results import CheckResult, Level, Status
+from harness.model.matrix import Cell, Grant, Mechanism, cells
+from harness.model.results import CheckResult, Level, Status
 
 # What the report calls results with no subject: the project's own sample APIs.
 BUILT_IN = "built-in samples"

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.report import ReportPaths, write_report
-from harness.results import RunResult
+from harness.model.results import RunResult
+from harness.report.html import ReportPaths, write_report
 
 RUNS = "runs"
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from harness.causes import shared_causes
-from harness.checks.propagation import FIGURE_PREFIX, propagation_figures
-from harness.matrix import Cell, Mechanism
-from harness.results import CheckResult, ObservationResult, RunResult, Verdict, verdict_of
-from harness.summary import BUILT_IN, Counts, by_subject, count, grid, group_of, summarise
+from harness.model.figures import FIGURE_PREFIX, propagation_figures
+from harness.model.matrix import Cell, Mechanism
+from harness.model.results import CheckResult, ObservationResult, RunResult, Verdict, verdict_of
+from harness.report.causes import shared_causes
+from harness.report.summary import BUILT_IN, Counts, by_subject, count, grid, group_of, summarise
 
 _VERDICT_WORDS = {
     "fail_open": "FAIL-OPEN",
@@ -61,7 +61,7 @@ def _where(result: CheckResult) -> str:
 
 
 def causes_text(run: RunResult) -> list[str]:
-    """One paragraph per cause shared by many failures (see ``harness/causes.py``)."""
+    """One paragraph per cause shared by many failures (see ``harness/report/causes.py``)."""
     lines = []
     for cause in shared_causes(run.results):
         lines.append(f"One cause, {len(cause.results)} failures: {cause.title}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.results import CheckResult, Level, RunResult, Status, Verdict
+from harness.model.results import CheckResult, Level, RunResult, Status, Verdict
 
 # Worst first; the index is the rank.
 _ORDER = ("fail-open", "failed (MUST)", "failed (SHOULD)", "not_configured", "not_applicable",

@@ -1,6 +1,6 @@
 """A Markdown table of subjects' results by check family, from a run's ``matrix.json``.
 
-    python -m harness.subjects.table reports/matrix.json
+    python -m harness.report.table reports/matrix.json
 
 Used to write the table of third-party subjects in ``docs/subjects.md`` from a real run. Per
 subject and family (the check modules: RFC 6750 answers, tokens, roles, issuer faults, the
@@ -16,8 +16,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
-from harness.checks import ALL_CHECKS
-from harness.results import CheckResult, RunResult, Status
+from harness.model.results import CheckResult, RunResult, Status
 
 FAMILIES = {
     "rfc6750": "RFC 6750 answers",
@@ -28,12 +27,6 @@ FAMILIES = {
     "local_jwt": "local JWT",
     "leaks": "no secrets leaked",
 }
-_FAMILY_OF = {c.id: c.fn.__module__.rsplit(".", 1)[-1] for c in ALL_CHECKS}
-
-
-def family(check_id: str) -> str:
-    """The family (check module) a check belongs to."""
-    return _FAMILY_OF.get(check_id, "other")
 
 
 def verdicts(results: Sequence[CheckResult]) -> dict[str, str]:
@@ -58,14 +51,15 @@ def table(run: RunResult) -> str:
     by_subject: dict[str, list[CheckResult]] = defaultdict(list)
     for result in run.results:
         by_subject[result.subject or "(samples)"].append(result)
-    used = [f for f in FAMILIES if any(family(r.check_id) == f for r in run.results)]
+    families = {r.check_id: r.family or "other" for r in run.results}
+    used = [f for f in FAMILIES if f in families.values()]
     lines = [
         "| subject | " + " | ".join(FAMILIES[f] for f in used) + " |",
         "|---|" + "---|" * len(used),
     ]
     for subject, results in sorted(by_subject.items()):
         words = verdicts(results)
-        cells = [_cell([w for c, w in words.items() if family(c) == f]) for f in used]
+        cells = [_cell([w for c, w in words.items() if families[c] == f]) for f in used]
         lines.append(f"| `{subject}` | " + " | ".join(cells) + " |")
     lines.append("")
     for subject, results in sorted(by_subject.items()):
@@ -89,6 +83,7 @@ def _cell(words: list[str]) -> str:
 def _wrong(subject: str, results: list[CheckResult]) -> list[str]:
     words = verdicts(results)
     titles = {r.check_id: r.title for r in results}
+    families = {r.check_id: r.family for r in results}
     order = {"fail-open": 0, "MUST": 1, "SHOULD": 2}
     failed = sorted(
         ((w, c) for c, w in words.items() if w in order), key=lambda f: (order[f[0]], f[1])
@@ -97,10 +92,10 @@ def _wrong(subject: str, results: list[CheckResult]) -> list[str]:
         return [f"- `{subject}`: nothing failed.", ""]
     lines = [f"- `{subject}` fails:"]
     for word, check_id in failed:
-        if family(check_id) != "lies":
+        if families[check_id] != "lies":
             lines.append(f"  - {word}: `{check_id}` ({titles[check_id]})")
     for word in order:
-        lies = [c.split("-lie-", 1)[-1] for w, c in failed if w == word and family(c) == "lies"]
+        lies = [c.split("-lie-", 1)[-1] for w, c in failed if w == word and families[c] == "lies"]
         if lies:
             lines.append(f"  - {word}, {len(lies)} lies of the issuer: {', '.join(lies)}")
     return [*lines, ""]
@@ -110,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Print the table for the ``matrix.json`` given."""
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) != 1:
-        print("usage: python -m harness.subjects.table reports/matrix.json", file=sys.stderr)
+        print("usage: python -m harness.report.table reports/matrix.json", file=sys.stderr)
         return 2
     try:
         data = json.loads(Path(args[0]).read_text(encoding="utf-8"))

@@ -18,10 +18,8 @@ from pathlib import Path
 
 import jinja2
 
-from harness.causes import shared_causes
-from harness.checks.propagation import propagation_figures
-from harness.curl import curl_line
-from harness.results import (
+from harness.model.figures import propagation_figures
+from harness.model.results import (
     TRUNCATED_MARK,
     CheckResult,
     Exchange,
@@ -31,7 +29,9 @@ from harness.results import (
     Verdict,
     verdict_of,
 )
-from harness.summary import (
+from harness.report.causes import shared_causes
+from harness.report.curl import curl_line
+from harness.report.summary import (
     BUILT_IN,
     CellSummary,
     Counts,

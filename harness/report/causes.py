@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from harness.results import CheckResult, Status
+from harness.model.results import CheckResult, Status
 
 # A group is worth a banner from this many failures of at least two different checks.
 MIN_FAILURES = 3

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
+
+from harness.model.serial import Serial
 
 # Bodies longer than this are cut in the report, with a visible mark saying so.
 MAX_BODY = 2000
@@ -59,7 +61,7 @@ class Level(enum.StrEnum):
 
 
 @dataclass(frozen=True)
-class Exchange:
+class Exchange(Serial):
     """One HTTP request and its response (or transport error), secrets already redacted."""
 
     method: str
@@ -70,11 +72,6 @@ class Exchange:
     response_headers: dict[str, str] = field(default_factory=dict)
     response_body: str = ""
     error: str = ""
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Exchange:
-        """Rebuild an exchange from its ``asdict`` form."""
-        return cls(**{f.name: data[f.name] for f in fields(cls) if f.name in data})
 
 
 @dataclass(frozen=True)
@@ -94,7 +91,7 @@ class Outcome:
 
 
 @dataclass(frozen=True)
-class CheckResult:
+class CheckResult(Serial):
     """One check run in one variant of one cell: the unit the report is made of."""
 
     cell: int
@@ -105,6 +102,8 @@ class CheckResult:
     rfc: str
     level: Level
     status: Status
+    # The check's family (its module in harness/checks: rfc6750, tokens, lies, ...).
+    family: str = ""
     duration_s: float = 0.0
     order: int = 0
     expected: str = ""
@@ -132,30 +131,9 @@ class CheckResult:
         failed = self.status is Status.FAILED and self.level is Level.MUST
         return failed and not self.known_deviation
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-safe form (enums as strings, tuples as lists)."""
-        data = asdict(self)
-        data["level"] = str(self.level)
-        data["status"] = str(self.status)
-        data["exchanges"] = [asdict(e) for e in self.exchanges]
-        data["issuer_exchanges"] = [asdict(e) for e in self.issuer_exchanges]
-        data["api_log"] = list(self.api_log)
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> CheckResult:
-        """Rebuild a result from ``to_dict`` output."""
-        values = {f.name: data[f.name] for f in fields(cls) if f.name in data}
-        values["level"] = Level(data["level"])
-        values["status"] = Status(data["status"])
-        for name in ("exchanges", "issuer_exchanges"):
-            values[name] = tuple(Exchange.from_dict(e) for e in data.get(name, []))
-        values["api_log"] = tuple(data.get("api_log", ()))
-        return cls(**values)
-
 
 @dataclass(frozen=True)
-class ObservationResult:
+class ObservationResult(Serial):
     """How the issuer behaved on one purpose-made request: informational, never a verdict."""
 
     id: str
@@ -169,22 +147,9 @@ class ObservationResult:
     order: int = 0
     duration_s: float = 0.0
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-safe form."""
-        data = asdict(self)
-        data["exchanges"] = [asdict(e) for e in self.exchanges]
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ObservationResult:
-        """Rebuild an observation from ``to_dict`` output."""
-        values = {f.name: data[f.name] for f in fields(cls) if f.name in data}
-        values["exchanges"] = tuple(Exchange.from_dict(e) for e in data.get("exchanges", []))
-        return cls(**values)
-
 
 @dataclass(frozen=True)
-class RunInfo:
+class RunInfo(Serial):
     """What the report header says about a run."""
 
     mode: str
@@ -201,7 +166,7 @@ class RunInfo:
 
 
 @dataclass(frozen=True)
-class RunResult:
+class RunResult(Serial):
     """A whole run: its header data, every check result (each key once), the observations."""
 
     info: RunInfo
@@ -241,27 +206,6 @@ class RunResult:
     def passed(self) -> bool:
         """True only for a PASSED verdict (a run that left something out did not pass)."""
         return self.verdict is Verdict.PASSED
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-safe form, the content of ``matrix.json``."""
-        return {
-            "info": asdict(self.info),
-            "results": [r.to_dict() for r in self.results],
-            "observations": [o.to_dict() for o in self.observations],
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> RunResult:
-        """Rebuild a run from ``to_dict`` output."""
-        known = {f.name for f in fields(RunInfo)}
-        info = {name: value for name, value in data["info"].items() if name in known}
-        for name in ("notes", "warnings", "problems"):
-            info[name] = tuple(info.get(name, ()))
-        results = tuple(CheckResult.from_dict(r) for r in data["results"])
-        observed = data.get("observations", [])
-        return cls(
-            RunInfo(**info), results, tuple(ObservationResult.from_dict(o) for o in observed)
-        )
 
 
 def verdict_of(results: Iterable[CheckResult], problems: Iterable[str] = ()) -> Verdict:

@@ -13,7 +13,7 @@ import re
 import shlex
 from urllib.parse import parse_qsl
 
-from harness.results import TRUNCATED_MARK, Exchange
+from harness.model.results import TRUNCATED_MARK, Exchange
 
 _REDACTED = re.compile(r"\[REDACTED:[0-9a-f]+\]")
 _SHOWN_HEADERS = frozenset({"authorization", "content-type", "accept"})

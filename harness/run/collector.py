@@ -17,11 +17,11 @@ from typing import Any
 
 import pytest
 
-from harness.history import write_and_keep
-from harness.report import ReportPaths
-from harness.results import CheckResult, Level, ObservationResult, RunInfo, RunResult, Status
-from harness.runinfo import command_line, now_iso, versions
-from harness.terminal import (
+from harness.model.results import CheckResult, Level, ObservationResult, RunInfo, RunResult, Status
+from harness.model.runinfo import command_line, now_iso, versions
+from harness.report.history import write_and_keep
+from harness.report.html import ReportPaths
+from harness.report.terminal import (
     causes_text,
     matrix_table,
     observations_text,

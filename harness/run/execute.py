@@ -14,10 +14,9 @@ from dataclasses import replace
 
 from harness.checks.base import Check, CheckContext
 from harness.logcapture import CapturedRecord, LogMark
-from harness.matrix import Variant
-from harness.results import CheckResult, Level, Outcome, Status
-from harness.skips import NotApplicable, NotConfigured
-from harness.subjects.file import Subject
+from harness.model.matrix import Variant
+from harness.model.results import CheckResult, Level, Outcome, Status
+from harness.model.skips import NotApplicable, NotConfigured
 from harness.targets.base import LogSource, Target
 
 # The last lines and calls of a failed check are the ones that explain it.
@@ -39,8 +38,8 @@ def execute(check: Check, target: Target, variant: Variant, order: int = 0) -> C
     failed = outcome.status is Status.FAILED
     log = _api_log(target, variant, logged) if failed else ()
     calls = target.issuer_traffic.since(mark)[-MAX_ISSUER_EXCHANGES:] if failed else ()
-    subject = getattr(target, "subject", None)
-    known = isinstance(subject, Subject) and check.id in subject.expect_fail
+    subject = target.subject
+    known = subject is not None and check.id in subject.expect_fail
     if known and outcome.status is Status.PASSED:
         note = "listed under [expect] fail in the subject file, but passed: remove it there"
         outcome = replace(outcome, detail=" ".join(filter(None, (outcome.detail, note))))
@@ -51,6 +50,7 @@ def execute(check: Check, target: Target, variant: Variant, order: int = 0) -> C
         check_id=check.id,
         title=check.title,
         rfc=check.rfc,
+        family=check.family,
         level=outcome.level or check.level,
         status=outcome.status,
         duration_s=round(time.perf_counter() - started, 4),
@@ -60,7 +60,7 @@ def execute(check: Check, target: Target, variant: Variant, order: int = 0) -> C
         detail=outcome.detail,
         exchanges=outcome.exchanges,
         fail_open=outcome.fail_open,
-        subject=subject.name if isinstance(subject, Subject) else "",
+        subject=subject.name if subject is not None else "",
         known_deviation=known and outcome.status is Status.FAILED,
         variable=outcome.variable,
         api_log=log,
@@ -107,10 +107,7 @@ def _outcome(check: Check, target: Target, variant: Variant) -> Outcome:
 
 def _subject_death(target: Target, outcome: Outcome) -> Outcome:
     """A check during which the subject died fails (MUST), whatever it saw, with its output."""
-    watch = getattr(target, "died_during_check", None)
-    if watch is None:
-        return outcome
-    note = watch(any(e.error for e in outcome.exchanges))
+    note = target.died_during_check(any(e.error for e in outcome.exchanges))
     if not note:
         return outcome
     return replace(

@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from harness.checks import ALL_CHECKS, Check, check_by_id
-from harness.matrix import Cell, Mode, TokenFormat, Variant, cell_by_number, cells, variants
-from harness.subjects.file import Subject
+from harness.model.matrix import Cell, Mode, TokenFormat, Variant, cell_by_number, cells, variants
+from harness.subjects.file import Subject, check_expectations
 
 
 @dataclass(frozen=True)
@@ -70,3 +70,8 @@ def matrix_cases(
         for variant in variants(cell, mode, live_format)
         for check in (tuple(checks) or ALL_CHECKS)
     ]
+
+
+def with_known_expectations(subjects: tuple[Subject, ...]) -> tuple[Subject, ...]:
+    """The subjects, after checking their ``[expect] fail`` ids against the registry."""
+    return check_expectations(subjects, {check.id for check in ALL_CHECKS})

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from harness.compare import grade, worse
-from harness.results import CheckResult, ObservationResult, RunInfo, RunResult
+from harness.model.results import CheckResult, ObservationResult, RunInfo, RunResult
+from harness.report.compare import grade, worse
 
 
 @dataclass(frozen=True)

@@ -22,13 +22,13 @@ from dataclasses import dataclass, field, replace
 from multiprocessing.queues import Queue
 from typing import Any
 
-from harness.cases import matrix_cases
 from harness.checks import ALL_CHECKS, Check, check_by_id
-from harness.execute import execute
-from harness.matrix import Cell, cell_by_number, cells
+from harness.model.matrix import Cell, cell_by_number, cells
+from harness.model.results import CheckResult, ObservationResult, RunInfo, RunResult, unique
+from harness.model.runinfo import now_iso, versions
 from harness.observations import ALL_OBSERVATIONS, Observation, observation_by_id, observe_all
-from harness.results import CheckResult, ObservationResult, RunInfo, RunResult, unique
-from harness.runinfo import now_iso, versions
+from harness.run.cases import matrix_cases
+from harness.run.execute import execute
 from harness.subjects.file import Subject
 from harness.targets.base import Target
 from harness.targets.spec import TargetSpec
