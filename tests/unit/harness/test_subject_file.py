@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from harness.model.matrix import Mechanism
+from harness.run.cases import with_known_expectations
 from harness.subjects.file import (
     Routes,
     SubjectError,
@@ -64,7 +65,6 @@ def test_ready_defaults_to_the_public_route(tmp_path: Path) -> None:
         (MINIMAL + '[env]\nX = "{nope}"\n', ["env.X", "{nope}", "allowed", "{issuer}"]),
         (MINIMAL + '[env]\nX = "{api_key_file}"\n', ["env.X", "with a secret, not a key"]),
         (MINIMAL + '[env]\nX = "a{b"\n', ["env.X", "unmatched brace"]),
-        (MINIMAL + '[expect]\nfail = ["RFC-nothing"]\n', ["expect.fail", "RFC-nothing"]),
         (MINIMAL + '[routes]\nadmin = "/a"\n', ["routes.admin", "allowed"]),
         ("name = ", ["not valid TOML"]),
     ],
@@ -79,6 +79,18 @@ def test_each_mistake_names_the_file_and_the_key(
     assert message.startswith(f"{path.resolve()}:") or message.startswith(f"{path}:")
     for word in words:
         assert word in message
+
+
+def test_an_unknown_check_id_under_expect_names_the_file_and_the_key(tmp_path: Path) -> None:
+    path = _write(tmp_path, MINIMAL + '[expect]\nfail = ["RFC-nothing"]\n')
+    subjects = (load_subject(path),)  # reading the file loads no check: the caller knows them
+    with pytest.raises(SubjectError) as caught:
+        with_known_expectations(subjects)
+    message = str(caught.value)
+    assert message.startswith(f"{path.resolve()}:")
+    assert "expect.fail" in message and "RFC-nothing" in message
+    listed = _write(tmp_path, MINIMAL + '[expect]\nfail = ["RFC6750-3.1-no-credentials"]\n')
+    assert with_known_expectations((load_subject(listed),))[0].expect_fail
 
 
 def test_a_private_key_jwt_subject_may_not_ask_for_a_secret(tmp_path: Path) -> None:
