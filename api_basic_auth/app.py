@@ -8,7 +8,7 @@ parts form-urlencoded first as RFC 6749 §2.3.1 requires
 that choice (it signs a JWT with a key instead).
 
 It serves `GET /api/public`, `/api/private` (any valid token), `/api/private-scoped` (the role
-`read:messages`) and `/api/healthz`; `oauthkit/messages.py` lists every answer. A wrong
+`read:messages`) and `/api/healthz`; `oauthkit/fastapi/routes.py` lists every answer. A wrong
 API_CLIENT_SECRET shows up as 503 and a log line saying the issuer refused the API's
 credentials, never as a 401 blamed on the caller.
 
@@ -23,12 +23,8 @@ from __future__ import annotations
 import httpx
 from fastapi import FastAPI
 
-from oauthkit.clock import Clock
-from oauthkit.credentials import ClientSecret
-from oauthkit.fastapi import create_api
-from oauthkit.introspection import ClientSecretBasic
-from oauthkit.messages import router
-from oauthkit.settings import ApiSettings, load_basic_api_settings
+from oauthkit import ApiSettings, ClientSecret, ClientSecretBasic, Clock, load_basic_api_settings
+from oauthkit.fastapi import create_api, example_router
 
 load_settings = load_basic_api_settings
 
@@ -41,4 +37,4 @@ def create_app(
 ) -> FastAPI:
     """The API: the example routes, each token introspected with client_secret_basic."""
     client_auth = ClientSecretBasic(settings.credentials)
-    return create_api(settings, client_auth, router, transport=transport, clock=clock)
+    return create_api(settings, client_auth, example_router, transport=transport, clock=clock)

@@ -4,7 +4,7 @@ import os
 import sys
 
 from api_jwt.app import create_app, load_settings
-from oauthkit.serve import run_api
+from oauthkit.fastapi import run_api
 
 VARIABLES = (
     "required: ZITADEL_DOMAIN, PROJECT_ID, API_PRIVATE_KEY_FILE (a key file, type application)"

@@ -5,7 +5,7 @@ The API introspects every token (RFC 7662) and authenticates to the introspectio
 https://www.rfc-editor.org/rfc/rfc7523#section-2.2), with a fresh `jti` each time. No secret
 travels. Its twin, `api_basic_auth`, differs only in that choice.
 
-Routes, from `oauthkit/messages.py` (which lists every answer): `GET /api/public` and
+Routes, from `oauthkit/fastapi/routes.py` (which lists every answer): `GET /api/public` and
 `/api/healthz` for anyone, `/api/private` for any valid token, `/api/private-scoped` for a token
 whose user holds the role `read:messages`. The assertion lives 5 minutes and names this app as
 iss and sub; an expired or deleted key shows up as 503 with a log line, not as a 401.
@@ -21,12 +21,8 @@ from __future__ import annotations
 import httpx
 from fastapi import FastAPI
 
-from oauthkit.clock import Clock
-from oauthkit.fastapi import create_api
-from oauthkit.introspection import PrivateKeyJwt
-from oauthkit.keyfile import ApplicationKey
-from oauthkit.messages import router
-from oauthkit.settings import ApiSettings, load_jwt_api_settings
+from oauthkit import ApiSettings, ApplicationKey, Clock, PrivateKeyJwt, load_jwt_api_settings
+from oauthkit.fastapi import create_api, example_router
 
 load_settings = load_jwt_api_settings
 
@@ -39,4 +35,4 @@ def create_app(
 ) -> FastAPI:
     """The API: the example routes, each token introspected with private_key_jwt."""
     client_auth = PrivateKeyJwt(settings.credentials, settings.assertion)
-    return create_api(settings, client_auth, router, transport=transport, clock=clock)
+    return create_api(settings, client_auth, example_router, transport=transport, clock=clock)

@@ -15,7 +15,7 @@ description saying this API accepts only JWT access tokens. Roles come from the 
 `urn:zitadel:iam:org:project:{PROJECT_ID}:roles` claim (else ROLES_CLAIM): ask ZITADEL for them
 with the scope `urn:zitadel:iam:org:projects:roles`, as the sample clients do.
 
-Routes, from `oauthkit/messages.py`, are those of `api_jwt` and `api_basic_auth`, with the same
+Routes, from `oauthkit/fastapi/routes.py`, are those of `api_jwt` and `api_basic_auth`, with the same
 RFC 6750 answers; when the keys cannot be fetched and the token's key is not cached, 503.
 
 Settings (environment or `.env`): ZITADEL_DOMAIN, PROJECT_ID; optional API_CLIENT_ID,
@@ -28,11 +28,8 @@ from __future__ import annotations
 import httpx
 from fastapi import FastAPI
 
-from oauthkit.clock import Clock
-from oauthkit.fastapi import create_local_jwt_api
-from oauthkit.local_jwt import JwtRules
-from oauthkit.messages import router
-from oauthkit.settings import ApiSettings, load_local_jwt_api_settings
+from oauthkit import ApiSettings, Clock, JwtRules, load_local_jwt_api_settings
+from oauthkit.fastapi import create_local_jwt_api, example_router
 
 load_settings = load_local_jwt_api_settings
 
@@ -44,4 +41,4 @@ def create_app(
     clock: Clock | None = None,
 ) -> FastAPI:
     """The API: the example routes, each JWT access token validated with the issuer's keys."""
-    return create_local_jwt_api(settings, router, transport=transport, clock=clock)
+    return create_local_jwt_api(settings, example_router, transport=transport, clock=clock)

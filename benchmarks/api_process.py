@@ -21,7 +21,7 @@ from types import TracebackType
 from typing import IO, Any
 
 from benchmarks.scenarios import ApiConfig
-from oauthkit.settings import VARIABLES
+from oauthkit import VARIABLES
 
 REPO = Path(__file__).resolve().parents[1]
 START_TIMEOUT_S = 30.0

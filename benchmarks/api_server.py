@@ -3,7 +3,7 @@
 The benchmark runs each API apart from the load driver and the mock issuer, so the API has a
 core and an interpreter lock to itself and its peak RSS is its own. The app is the sample's own
 `create_app`, configured from the `.env` the mock issuer writes, and served by uvicorn with the
-choices `python -m api_jwt` makes (`oauthkit.serve`): uvicorn's automatic event loop and HTTP
+choices `python -m api_jwt` makes (`oauthkit.fastapi.serve`): uvicorn's automatic event loop and HTTP
 parser (uvloop and httptools when installed), lifespan on. Only the access log is off, as at
 `--log-level warning`. It checks tokens by RFC 7662 introspection
 (https://www.rfc-editor.org/rfc/rfc7662#section-2.1).
@@ -35,8 +35,7 @@ from typing import Any
 import uvicorn
 
 from benchmarks.scenarios import SERVED_APIS
-from oauthkit.env import EnvSource
-from oauthkit.errors import ConfigError
+from oauthkit import ConfigError, EnvSource
 
 
 def usage() -> dict[str, float | int]:

@@ -23,7 +23,7 @@ from benchmarks.report import markdown, table, write_json
 from benchmarks.results import failed, run_result
 from benchmarks.runner import run
 from benchmarks.scenarios import ApiName, Load, Scenario, TokenMix, plan
-from oauthkit.commandline import exit_quietly_on_closed_stdout
+from oauthkit.commands import exit_quietly_on_closed_stdout
 
 
 def main(argv: Sequence[str], stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:

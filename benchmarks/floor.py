@@ -27,13 +27,17 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from api_basic_auth.app import load_settings
 from benchmarks.options import positive
 from mock_issuer import MockIssuer
-from oauthkit.bearer import parse_authorization
-from oauthkit.credentials import digest, digest_fingerprint
-from oauthkit.env import EnvSource
+from oauthkit import (
+    ClientSecretBasic,
+    EnvSource,
+    IntrospectionCache,
+    Principal,
+    digest,
+    digest_fingerprint,
+    parse_authorization,
+    validate,
+)
 from oauthkit.fastapi import create_api, require_token
-from oauthkit.introspection import ClientSecretBasic
-from oauthkit.introspection_cache import IntrospectionCache
-from oauthkit.validation import Principal, validate
 
 RUNS = 5
 

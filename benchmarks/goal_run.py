@@ -39,10 +39,7 @@ from benchmarks.stats import rate
 from benchmarks.target import Target, introspection, route
 from benchmarks.tokens import fresh_tokens
 from mock_issuer import LieKind, MockIssuer
-from oauthkit.assertion import client_assertion
-from oauthkit.credentials import basic_authorization
-from oauthkit.env import EnvSource
-from oauthkit.settings import load_jwt_api_settings
+from oauthkit import EnvSource, basic_authorization, client_assertion, load_jwt_api_settings
 
 Progress = Callable[[str], None]
 CACHE_TTL_S = 60.0

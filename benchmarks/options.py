@@ -15,7 +15,7 @@ from typing import Any
 
 from benchmarks.loadgen import CHOICES as GENERATORS
 from benchmarks.scenarios import API_NAMES, TOKEN_MIXES
-from oauthkit.commandline import CLOSED_STDOUT, EXIT_BROKEN_PIPE, add_version, epilog
+from oauthkit.commands import CLOSED_STDOUT, EXIT_BROKEN_PIPE, add_version, epilog
 
 EXAMPLES = """examples:
   python -m benchmarks                      # the 16 default scenarios, about half a minute

@@ -13,15 +13,14 @@ from pathlib import Path
 
 import httpx
 
-from oauthkit.env import EnvSource
-from oauthkit.grants import ClientCredentialsGrant
+from oauthkit import ClientCredentialsGrant, EnvSource, load_client_credentials_settings
 
 GRANT_TIMEOUT_S = 10.0
 
 
 def fresh_tokens(env_file: Path, count: int) -> list[str]:
     """`count` new access tokens of the service user configured in `env_file`."""
-    settings = ClientCredentialsGrant.load_settings(EnvSource.load(env_file, {}, required=True))
+    settings = load_client_credentials_settings(EnvSource.load(env_file, {}, required=True))
     with httpx.Client(timeout=GRANT_TIMEOUT_S) as http:
         grant = ClientCredentialsGrant(settings, http)
         return [grant.fetch(time.time()).access_token for _ in range(count)]

@@ -36,14 +36,14 @@ from harness.run.runner import CellDone, Plan, RunNotStarted, run_matrix
 from harness.subcommands import SUBCOMMANDS
 from harness.subjects.file import Subject, SubjectError, chosen_subjects, sample_subjects
 from harness.targets.spec import TargetSpec
-from oauthkit.commandline import (
+from oauthkit import ConfigError
+from oauthkit.commands import (
     CLOSED_STDOUT,
     EXIT_BROKEN_PIPE,
     add_version,
     epilog,
     exit_quietly_on_closed_stdout,
 )
-from oauthkit.errors import ConfigError
 
 DEFAULT_REPORT = Path("reports") / "matrix.html"
 EXIT_PASSED, EXIT_FAILED, EXIT_UNUSABLE, EXIT_INCOMPLETE = 0, 1, 2, 3

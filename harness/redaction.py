@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterable
 from urllib.parse import quote, quote_plus
 
-from oauthkit.credentials import short_digest as fingerprint
+from oauthkit import short_digest as fingerprint
 
 # Shorter strings are too likely to occur by chance (and are not real secrets).
 MIN_SECRET_LENGTH = 8

@@ -22,7 +22,7 @@ from harness.report.history import write_and_keep
 from harness.report.html import read_json
 from harness.report.merge import merge
 from harness.report.terminal import matrix_table, verdict_text
-from oauthkit.commandline import CLOSED_STDOUT, EXIT_BROKEN_PIPE, epilog
+from oauthkit.commands import CLOSED_STDOUT, EXIT_BROKEN_PIPE, epilog
 
 DEFAULT_REPORT = Path("reports") / "matrix.html"
 EXIT_SAME, EXIT_DIFFERENT, EXIT_UNUSABLE = 0, 1, 2

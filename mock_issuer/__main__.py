@@ -5,7 +5,7 @@ prints the issuer URL, the address it really listens on, the endpoints and the i
 exists. Never prints a secret. A port that cannot be bound or a ``--write-env`` folder that
 cannot be written is one line on stderr and exit status 2. If the reader of stdout goes away
 (``| head -1``), the issuer keeps serving and prints nothing more: a server is not a filter.
-The help follows the other commands' layout (``oauthkit.commandline``), written out here
+The help follows the other commands' layout (``oauthkit.commands.conventions``), written out here
 because the mock imports nothing from ``oauthkit``.
 """
 

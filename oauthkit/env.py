@@ -10,13 +10,16 @@ an example value.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from dotenv import dotenv_values
 
 from oauthkit.errors import ConfigError
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,13 @@ class EnvSource:
             raise self.error(name, f"is {raw!r}, not a non-negative number", example)
         return value
 
+    def positive(self, name: str, default: float) -> float:
+        """A number more than 0; unset means `default`."""
+        value = self.number(name, default, f"{default:g}")
+        if value <= 0:
+            raise self.error(name, "must be more than 0", f"{default:g}")
+        return value
+
     def flag(self, name: str, default: bool) -> bool:
         """A boolean written as true/false (also 1/0, yes/no); unset means `default`."""
         raw = self.values.get(name, "").strip().lower()
@@ -99,3 +109,11 @@ class EnvSource:
                 return candidate
         tried = " and ".join(str(c) for c in candidates)
         raise self.error(name, f"names a file that does not exist (tried {tried})", example)
+
+    def file(self, name: str, example: str, read: Callable[[Path], T]) -> T:
+        """The file `name` names, read by `read`; its `ConfigError` is prefixed with `name`."""
+        path = self.path(name, example)
+        try:
+            return read(path)
+        except ConfigError as exc:
+            raise ConfigError(f"{name}: {exc}") from None

@@ -20,17 +20,11 @@ from typing import Any, ClassVar, Protocol
 import httpx
 
 from oauthkit.assertion import JWT_BEARER_GRANT_TYPE, grant_assertion
+from oauthkit.client_settings import ClientSettings
 from oauthkit.clock import Clock, system_clock
 from oauthkit.credentials import ClientSecret, PersonalAccessToken, basic_authorization
 from oauthkit.discovery import fetch_metadata
-from oauthkit.env import EnvSource
 from oauthkit.keyfile import ServiceAccountKey
-from oauthkit.settings import (
-    ClientSettings,
-    load_client_credentials_settings,
-    load_jwt_client_settings,
-    load_pat_settings,
-)
 from oauthkit.token_response import AccessToken, request_token
 
 
@@ -42,12 +36,9 @@ class TokenFetcher(Protocol):
 
 
 class GrantKind(Protocol):
-    """A grant class: how to load its settings, and how to build it from them."""
+    """A grant class: its name, and how to build it from its settings."""
 
     name: str
-
-    def load_settings(self, env: EnvSource) -> ClientSettings[Any]:
-        """The settings this grant needs, from the environment."""
 
     def __call__(self, settings: Any, http: httpx.Client) -> TokenFetcher:
         """The grant, talking to the issuer through `http`."""
@@ -80,7 +71,6 @@ class JwtProfileGrant(_TokenEndpointGrant):
     """RFC 7523 §2.1: a fresh assertion signed with the service user's key, per request."""
 
     name = "jwt_profile"
-    load_settings = staticmethod(load_jwt_client_settings)
     settings: ClientSettings[ServiceAccountKey]
 
     def fetch(self, now: float) -> AccessToken:
@@ -97,7 +87,6 @@ class ClientCredentialsGrant(_TokenEndpointGrant):
     """RFC 6749 §4.4: the service user's client id and secret."""
 
     name = "client_credentials"
-    load_settings = staticmethod(load_client_credentials_settings)
     settings: ClientSettings[ClientSecret]
 
     def fetch(self, now: float) -> AccessToken:
@@ -115,7 +104,6 @@ class PatGrant:
     """A personal access token: no request; its lifetime is unknown to the client."""
 
     name = "pat"
-    load_settings = staticmethod(load_pat_settings)
 
     def __init__(self, settings: ClientSettings[PersonalAccessToken], http: httpx.Client) -> None:
         self.settings = settings

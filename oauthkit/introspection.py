@@ -1,12 +1,12 @@
 """The RFC 7662 introspection client an API uses to ask the issuer about a token.
 
 RFC 7662 §2.1 (https://www.rfc-editor.org/rfc/rfc7662#section-2.1): POST `token=...` to the
-introspection endpoint, authenticated as the API's own client: `PrivateKeyJwt` (RFC 7523 §2.2
-assertion, a fresh one per request) or `ClientSecretBasic` (RFC 6749 §2.3.1). §2.2: a 200 answer
-is a JSON object whose `active` member, a boolean, decides. Anything else (network failure,
-timeout, 5xx, a redirect, a refusal of our credentials, a body that is not such an object, an
-`active` that is not a boolean, a time or audience member of the wrong type) is an
-`IssuerError`, which the API answers with 503: never 200, never an unhandled 500. The whole
+introspection endpoint, authenticated as the API's own client (`oauthkit.client_auth`:
+`PrivateKeyJwt` or `ClientSecretBasic`). §2.2: a 200 answer is a JSON object whose `active`
+member, a boolean, decides. Anything else (network failure, timeout, 5xx, a redirect, a refusal
+of our credentials, a body that is not such an object, an `active` that is not a boolean, a
+time or audience member of the wrong type) is an `IssuerError`, which the API answers with 503:
+never 200, never an unhandled 500. The whole
 call, discovery included, has one deadline, and the answer one size cap (see `transport`).
 
 One `httpx.AsyncClient` per process is passed in (connection reuse). Concurrent lookups of one
@@ -17,18 +17,16 @@ and never past the token's `exp`, so a revoked token is seen within the TTL at m
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
-from typing import Protocol, Required, TypedDict, cast
+from typing import Required, TypedDict, cast
 
 import httpx
 
-from oauthkit.assertion import CLIENT_ASSERTION_TYPE, AssertionSettings, client_assertion
+from oauthkit.client_auth import ClientAuth
 from oauthkit.clock import Clock, system_clock
-from oauthkit.credentials import ClientSecret, basic_authorization, digest
+from oauthkit.credentials import digest
 from oauthkit.discovery import Discovery
 from oauthkit.errors import IssuerFailed, IssuerRejectedClient
 from oauthkit.introspection_cache import IntrospectionCache
-from oauthkit.keyfile import ApplicationKey
 from oauthkit.transport import (
     DEFAULT_MAX_ANSWER_BYTES,
     deadline,
@@ -60,68 +58,6 @@ class IntrospectionResponse(TypedDict, total=False):
     aud: str | list[str]
     iss: str
     jti: str
-
-
-Authentication = tuple[dict[str, str], dict[str, str]]
-"""Headers and form fields that authenticate a request as the API's client."""
-
-
-class ClientAuth(Protocol):
-    """How the API authenticates itself to the introspection endpoint."""
-
-    @property
-    def client_id(self) -> str:
-        """The API's client id (for logs and error messages)."""
-
-    @property
-    def method(self) -> str:
-        """The RFC 8414 name of the method, e.g. `private_key_jwt`."""
-
-    @property
-    def hint(self) -> str:
-        """What to check when the issuer refuses these credentials."""
-
-    def authenticate(self, issuer: str, now: float) -> Authentication:
-        """Headers and form fields for one request at time `now`."""
-
-
-@dataclass(frozen=True)
-class PrivateKeyJwt:
-    """private_key_jwt: a signed RFC 7523 assertion made with the API app's key file."""
-
-    key: ApplicationKey
-    assertion: AssertionSettings = field(default_factory=AssertionSettings)
-    method: str = "private_key_jwt"
-    hint: str = "check API_PRIVATE_KEY_FILE: the API app's key, not expired or deleted"
-
-    @property
-    def client_id(self) -> str:
-        """The app's client id, the assertion's iss and sub."""
-        return self.key.client_id
-
-    def authenticate(self, issuer: str, now: float) -> Authentication:
-        """A fresh assertion in the form (RFC 7523 §2.2), no headers."""
-        assertion = client_assertion(self.key, issuer, now, self.assertion)
-        return {}, {"client_assertion_type": CLIENT_ASSERTION_TYPE, "client_assertion": assertion}
-
-
-@dataclass(frozen=True)
-class ClientSecretBasic:
-    """client_secret_basic: the API app's client id and secret in an `Authorization` header."""
-
-    secret: ClientSecret
-    method: str = "client_secret_basic"
-    hint: str = "check API_CLIENT_ID and API_CLIENT_SECRET (the API app's, not a user's)"
-
-    @property
-    def client_id(self) -> str:
-        """The app's client id."""
-        return self.secret.client_id
-
-    def authenticate(self, issuer: str, now: float) -> Authentication:
-        """The Basic header, parts form-urlencoded (RFC 6749 §2.3.1), no form fields."""
-        header = basic_authorization(self.secret.client_id, self.secret.client_secret)
-        return {"Authorization": header}, {}
 
 
 class Introspector:

@@ -3,8 +3,8 @@
 import os
 import sys
 
-from oauthkit.cli import run_client
-from oauthkit.grants import JwtProfileGrant
+from oauthkit import JwtProfileGrant
+from oauthkit.commands import run_client
 
 
 def main() -> int:

@@ -7,7 +7,7 @@ obscurely (the variables are those of ``.env.example``; RFC 2119 §1 levels are 
 
 from __future__ import annotations
 
-from oauthkit.errors import ConfigError
+from oauthkit import ConfigError
 
 
 class CheckSkipped(Exception):

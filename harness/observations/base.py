@@ -18,8 +18,7 @@ from harness.model.results import Exchange
 from harness.model.skips import CheckSkipped, NotApplicable
 from harness.targets.base import Holder, IssuedToken, Target
 from harness.targets.issuer_calls import Answer
-from oauthkit.introspection import ClientAuth
-from oauthkit.settings import ClientSettings
+from oauthkit import ClientAuth, ClientSettings
 
 ROLE = "read:messages"
 DESCRIPTION_SHOWN = 80

@@ -17,8 +17,7 @@ from harness.model.skips import NotApplicable, NotConfigured
 from harness.observations.base import ROLE, ObserveContext, Observed, error_data, said
 from harness.targets.base import Holder
 from harness.targets.issuer_calls import Answer
-from oauthkit.credentials import ClientSecret
-from oauthkit.introspection import ClientSecretBasic
+from oauthkit import ClientSecret, ClientSecretBasic
 
 
 def bad_api_secret(ctx: ObserveContext) -> Observed:

@@ -15,7 +15,7 @@ import secrets
 from harness.model.matrix import Grant
 from harness.model.skips import NotApplicable
 from harness.observations.base import ObserveContext, Observed, error_data, said
-from oauthkit.credentials import basic_authorization
+from oauthkit import basic_authorization
 
 CLIENT_CREDENTIALS = "client_credentials"
 

@@ -16,9 +16,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 
 from harness.redaction import Redactor
-from oauthkit.credentials import ClientSecret
-from oauthkit.keyfile import ApplicationKey
-from oauthkit.settings import ApiSettings
+from oauthkit import ApiSettings, ApplicationKey, ClientSecret
 
 KEY_FILE = "api-key-file.json"
 PEM_FILE = "api-key.pem"

@@ -24,11 +24,11 @@ from harness.model.matrix import Mechanism
 from harness.model.skips import config_problem
 from harness.subjects.instances import closed_port_url
 from mock_issuer import BackgroundServer
-from oauthkit.env import EnvSource
-from oauthkit.errors import ConfigError
-from oauthkit.keyfile import ApplicationKey
-from oauthkit.settings import (
+from oauthkit import (
     ApiSettings,
+    ApplicationKey,
+    ConfigError,
+    EnvSource,
     load_basic_api_settings,
     load_jwt_api_settings,
     load_local_jwt_api_settings,

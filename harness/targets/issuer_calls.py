@@ -22,11 +22,16 @@ from harness.model.results import Exchange
 from harness.model.skips import NotApplicable, config_problem
 from harness.redaction import Redactor
 from harness.targets.recording import recording_client
-from oauthkit.discovery import discovery_url
-from oauthkit.errors import ConfigError
-from oauthkit.introspection import ClientAuth, ClientSecretBasic, PrivateKeyJwt
-from oauthkit.keyfile import ApplicationKey
-from oauthkit.settings import ApiSettings, ClientSettings
+from oauthkit import (
+    ApiSettings,
+    ApplicationKey,
+    ClientAuth,
+    ClientSecretBasic,
+    ClientSettings,
+    ConfigError,
+    PrivateKeyJwt,
+    discovery_url,
+)
 
 ClientRecipe = Callable[[], ClientSettings[Any]]
 

@@ -28,8 +28,7 @@ from harness.targets.live_recipes import live_recipes
 from harness.targets.live_revocation import revoke_and_confirm
 from harness.targets.recording import IssuerTraffic, RecordingTransport
 from harness.targets.tokens import TokenBroker, role_recipes
-from oauthkit.env import EnvSource
-from oauthkit.errors import ConfigError
+from oauthkit import ConfigError, EnvSource
 
 API_TIMEOUT_S = 30.0
 SECRET_VARIABLES = ("API_CLIENT_SECRET", "CLIENT_SECRET", "PERSONAL_ACCESS_TOKEN")

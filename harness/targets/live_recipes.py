@@ -17,9 +17,9 @@ from typing import Any
 from harness.model.matrix import Grant, TokenFormat
 from harness.targets.base import Holder
 from harness.targets.tokens import Recipe, RecipeKey
-from oauthkit.env import EnvSource
-from oauthkit.settings import (
+from oauthkit import (
     ClientSettings,
+    EnvSource,
     load_client_credentials_settings,
     load_jwt_client_settings,
     load_pat_settings,

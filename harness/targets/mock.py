@@ -41,9 +41,7 @@ from mock_issuer import (
     ServiceUser,
     odd_client_secret,
 )
-from oauthkit.credentials import ClientSecret
-from oauthkit.env import EnvSource
-from oauthkit.settings import load_client_credentials_settings
+from oauthkit import ClientSecret, EnvSource, load_client_credentials_settings
 
 # Short, so "slower than the timeout" costs a second per check, not five; it is a total deadline
 # (discovery included), so not shorter, or a busy machine turns valid tokens into 503s.

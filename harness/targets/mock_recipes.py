@@ -15,15 +15,16 @@ from harness.model.matrix import Grant, TokenFormat
 from harness.targets.base import Holder
 from harness.targets.tokens import Recipe, RecipeKey
 from mock_issuer import Provisioned, ServiceUser
-from oauthkit.credentials import ClientSecret, PersonalAccessToken
-from oauthkit.env import EnvSource
-from oauthkit.keyfile import parse_key_file
-from oauthkit.settings import (
+from oauthkit import (
+    ClientSecret,
     ClientSettings,
+    EnvSource,
+    PersonalAccessToken,
     audience_scope,
     load_client_credentials_settings,
     load_jwt_client_settings,
     load_pat_settings,
+    parse_key_file,
 )
 
 OPAQUE, JWT = TokenFormat.OPAQUE, TokenFormat.JWT

@@ -33,8 +33,7 @@ from harness.targets.apis import api_client
 from harness.targets.base import Holder, IssuedToken, MockControls, Target
 from harness.targets.issuer_calls import IssuerCalls
 from harness.targets.recording import IssuerTraffic
-from oauthkit.env import EnvSource
-from oauthkit.errors import ConfigError
+from oauthkit import ConfigError, EnvSource
 
 # The harness waits this much longer for a subject than the subject waits for its issuer.
 ANSWER_MARGIN_S = 10.0

@@ -18,9 +18,7 @@ from harness.model.skips import NotConfigured, config_problem
 from harness.redaction import Redactor
 from harness.targets.base import Holder, IssuedToken
 from harness.targets.recording import recording_client
-from oauthkit.errors import ConfigError
-from oauthkit.grants import ClientCredentialsGrant, JwtProfileGrant, PatGrant
-from oauthkit.settings import ClientSettings
+from oauthkit import ClientCredentialsGrant, ClientSettings, ConfigError, JwtProfileGrant, PatGrant
 
 Recipe = Callable[[], ClientSettings[Any]]
 RecipeKey = tuple[Grant, Holder, TokenFormat]

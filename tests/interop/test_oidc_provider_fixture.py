@@ -13,9 +13,7 @@ import httpx
 import jwt
 import pytest
 
-from oauthkit.env import EnvSource
-from oauthkit.grants import ClientCredentialsGrant
-from oauthkit.settings import load_client_credentials_settings
+from oauthkit import ClientCredentialsGrant, EnvSource, load_client_credentials_settings
 
 from .provider_process import OidcProvider
 from .raw_client import RawClient

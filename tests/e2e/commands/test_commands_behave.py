@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 import harness
-from oauthkit.commandline import EXIT_BROKEN_PIPE
+from oauthkit.commands import EXIT_BROKEN_PIPE
 
 pytestmark = pytest.mark.e2e
 REPO = Path(harness.__file__).resolve().parent.parent

@@ -23,15 +23,19 @@ from starlette.types import ASGIApp
 import api_basic_auth.app
 import api_jwt.app
 import api_local_jwt.app
-from oauthkit.clock import system_clock
-from oauthkit.discovery import Discovery
-from oauthkit.fastapi import Guard, LocalJwtGuard, build_api
-from oauthkit.jwks import JwksCache, PublicKey
-from oauthkit.keyfile import ApplicationKey
-from oauthkit.local_jwt import JwtRules, LocalJwtValidator
-from oauthkit.messages import router
-from oauthkit.settings import ApiSettings
-from oauthkit.validation import Principal, validate
+from oauthkit import (
+    ApiSettings,
+    ApplicationKey,
+    Discovery,
+    JwksCache,
+    JwtRules,
+    LocalJwtValidator,
+    Principal,
+    PublicKey,
+    system_clock,
+    validate,
+)
+from oauthkit.fastapi import Guard, LocalJwtGuard, build_api, example_router
 
 
 def _create(settings: ApiSettings[Any], **kwargs: Any) -> FastAPI:
@@ -131,7 +135,7 @@ def _local_jwt_api(settings: ApiSettings[JwtRules], validator: type[LocalJwtVali
         keys = JwksCache(http, discovery, cooldown=rules.jwks_refresh_cooldown)
         return LocalJwtGuard(validator(settings.issuer, keys, settings.policy, rules), system_clock)
 
-    return build_api(settings.realm, router, guard, rules.jwks_timeout, lambda: None)
+    return build_api(settings.realm, example_router, guard, rules.jwks_timeout, lambda: None)
 
 
 def skips_signature(settings: ApiSettings[Any]) -> ASGIApp:

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, unquote_plus, urlencode
 import httpx
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from oauthkit.settings import ApiSettings
+from oauthkit import ApiSettings
 
 from .broken_apis import _create
 

@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 import httpx
 import pytest
 
-from oauthkit.transport import issuer_client
+from oauthkit import issuer_client
 
 pytestmark = [pytest.mark.e2e, pytest.mark.anyio]
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]

@@ -19,8 +19,7 @@ import pytest
 
 from mock_issuer import MockIssuer, Provisioned
 from mock_issuer.server import BackgroundServer
-from oauthkit.env import EnvSource
-from oauthkit.settings import VARIABLES
+from oauthkit import VARIABLES, EnvSource
 
 REPO = Path(__file__).resolve().parents[3]
 APPS = ("api_jwt", "api_basic_auth")

@@ -17,11 +17,16 @@ import httpx
 import pytest
 
 from mock_issuer import MockIssuer, Provisioned
-from oauthkit.credentials import ClientSecret
-from oauthkit.env import EnvSource
-from oauthkit.grants import ClientCredentialsGrant, JwtProfileGrant
-from oauthkit.keyfile import ServiceAccountKey, parse_key_file
-from oauthkit.settings import ClientSettings, audience_scope
+from oauthkit import (
+    ClientCredentialsGrant,
+    ClientSecret,
+    ClientSettings,
+    EnvSource,
+    JwtProfileGrant,
+    ServiceAccountKey,
+    audience_scope,
+    parse_key_file,
+)
 
 from .sync_asgi import SyncASGITransport
 

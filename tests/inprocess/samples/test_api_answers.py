@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from mock_issuer import MockIssuer
-from oauthkit.settings import audience_scope
+from oauthkit import audience_scope
 
 from .conftest import Api, World, open_api
 

@@ -15,10 +15,13 @@ import pytest
 
 from api_local_jwt.app import create_app, load_settings
 from mock_issuer import FaultKind, MockIssuer, Provisioned, SettableClock
-from oauthkit.credentials import ClientSecret
-from oauthkit.env import EnvSource
-from oauthkit.grants import ClientCredentialsGrant
-from oauthkit.settings import ClientSettings, load_client_credentials_settings
+from oauthkit import (
+    ClientCredentialsGrant,
+    ClientSecret,
+    ClientSettings,
+    EnvSource,
+    load_client_credentials_settings,
+)
 
 from .sync_asgi import SyncASGITransport
 

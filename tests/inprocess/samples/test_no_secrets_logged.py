@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from mock_issuer import FaultKind, MockIssuer
-from oauthkit.credentials import fingerprint
+from oauthkit import fingerprint
 
 from .conftest import Api, World
 

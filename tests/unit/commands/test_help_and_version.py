@@ -11,9 +11,9 @@ import oauthkit
 from benchmarks.options import parser as benchmarks_parser
 from harness.cli import parser as harness_parser
 from mock_issuer.__main__ import parse_args as mock_issuer_args
-from oauthkit.cli import client_parser
-from oauthkit.grants import ClientCredentialsGrant, JwtProfileGrant, PatGrant
-from oauthkit.serve import api_parser
+from oauthkit import ClientCredentialsGrant, JwtProfileGrant, PatGrant
+from oauthkit.commands import client_parser
+from oauthkit.fastapi import api_parser
 
 COMMANDS: dict[str, Callable[[list[str]], object]] = {
     "harness": harness_parser().parse_args,

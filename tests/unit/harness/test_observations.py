@@ -15,8 +15,7 @@ from harness.observations.base import Observation, ObserveContext, Observed, sai
 from harness.redaction import Redactor
 from harness.targets.base import Holder, IssuedToken
 from harness.targets.issuer_calls import Answer
-from oauthkit.credentials import ClientSecret
-from oauthkit.settings import ApiSettings, ClientSettings
+from oauthkit import ApiSettings, ClientSecret, ClientSettings
 
 OPAQUE_TOKEN = "opaque-token-value-1234567890"
 JWT_TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from harness.model.results import CheckResult, Level, RunInfo, RunResult, Status
 from harness.report.table import table, verdicts
 
-
 # What harness.run.execute records from each check's module.
 _FAMILY = {"RFC6750-3.1-no-credentials": "rfc6750", "RFC6750-3.1-garbage-token": "rfc6750",
            "RFC9110-15.6.4-issuer-5xx": "faults"}  # fmt: skip

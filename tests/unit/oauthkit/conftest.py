@@ -6,7 +6,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from oauthkit.keyfile import ApplicationKey, ServiceAccountKey, parse_key_file
+from oauthkit import ApplicationKey, ServiceAccountKey, parse_key_file
 
 from .fakes import FakeIssuer, pem
 

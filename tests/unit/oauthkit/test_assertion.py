@@ -5,8 +5,13 @@ from __future__ import annotations
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from oauthkit.assertion import AssertionSettings, client_assertion, grant_assertion
-from oauthkit.keyfile import ApplicationKey, ServiceAccountKey
+from oauthkit import (
+    ApplicationKey,
+    AssertionSettings,
+    ServiceAccountKey,
+    client_assertion,
+    grant_assertion,
+)
 
 from .fakes import ISSUER
 

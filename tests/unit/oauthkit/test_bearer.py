@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from oauthkit.bearer import implausible, parse_authorization, parse_request
-from oauthkit.errors import InvalidRequest, MissingToken
+from oauthkit import InvalidRequest, MissingToken, parse_authorization, parse_request
+from oauthkit.bearer import implausible
 
 VALID = [
     ("Bearer abc", "abc"),

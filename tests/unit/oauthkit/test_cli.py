@@ -9,8 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from oauthkit.cli import run_client
-from oauthkit.grants import ClientCredentialsGrant, GrantKind, JwtProfileGrant, PatGrant
+from oauthkit import ClientCredentialsGrant, GrantKind, JwtProfileGrant, PatGrant
+from oauthkit.commands import run_client
 
 from .fakes import ISSUER, FakeIssuer, json_response, write_json
 

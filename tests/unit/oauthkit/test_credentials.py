@@ -8,7 +8,7 @@ from urllib.parse import unquote_plus
 
 import pytest
 
-from oauthkit.credentials import (
+from oauthkit import (
     ClientSecret,
     PersonalAccessToken,
     basic_authorization,

@@ -7,8 +7,14 @@ import asyncio
 import httpx
 import pytest
 
-from oauthkit.discovery import Discovery, ProviderMetadata, discovery_url, fetch_metadata
-from oauthkit.errors import IssuerFailed, IssuerUnreachable
+from oauthkit import (
+    Discovery,
+    IssuerFailed,
+    IssuerUnreachable,
+    ProviderMetadata,
+    discovery_url,
+    fetch_metadata,
+)
 
 from .fakes import ISSUER, FakeIssuer, json_response
 

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from oauthkit.env import EnvSource
-from oauthkit.errors import ConfigError
+from oauthkit import ConfigError, EnvSource
 
 
 def env_file(tmp_path: Path, text: str) -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from oauthkit.errors import (
+from oauthkit import (
     InsufficientScope,
     InvalidRequest,
     InvalidToken,
@@ -13,8 +13,8 @@ from oauthkit.errors import (
     IssuerUnreachable,
     MissingToken,
     ResourceError,
-    challenge,
 )
+from oauthkit.errors import challenge
 
 RENDERED = [
     (MissingToken(), 401, None, 'Bearer realm="api"'),

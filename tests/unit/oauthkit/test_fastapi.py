@@ -8,12 +8,8 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from oauthkit.credentials import ClientSecret, fingerprint
-from oauthkit.fastapi import create_api
-from oauthkit.introspection import ClientSecretBasic
-from oauthkit.messages import router
-from oauthkit.settings import ApiSettings
-from oauthkit.validation import TokenPolicy
+from oauthkit import ApiSettings, ClientSecret, ClientSecretBasic, TokenPolicy, fingerprint
+from oauthkit.fastapi import create_api, example_router
 
 from .fakes import ISSUER, FakeIssuer, json_response
 
@@ -28,7 +24,9 @@ SETTINGS = ApiSettings(
 @pytest.fixture
 async def api(fake_issuer: FakeIssuer) -> AsyncIterator[httpx.AsyncClient]:
     auth = ClientSecretBasic(SETTINGS.credentials)
-    app = create_api(SETTINGS, auth, router, transport=fake_issuer.transport(), clock=lambda: 0.0)
+    app = create_api(
+        SETTINGS, auth, example_router, transport=fake_issuer.transport(), clock=lambda: 0.0
+    )
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app)
         async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
@@ -117,7 +115,7 @@ async def test_openapi_documents_the_bearer_scheme(api: httpx.AsyncClient) -> No
 
 
 async def test_route_used_without_lifespan_fails_loudly(fake_issuer: FakeIssuer) -> None:
-    app = create_api(SETTINGS, ClientSecretBasic(SETTINGS.credentials), router)
+    app = create_api(SETTINGS, ClientSecretBasic(SETTINGS.credentials), example_router)
     transport = httpx.ASGITransport(app)
     async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
         with pytest.raises(RuntimeError, match="lifespan has not run"):

@@ -10,18 +10,19 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from oauthkit.credentials import ClientSecret, PersonalAccessToken
-from oauthkit.errors import GrantError
-from oauthkit.grants import (
+from oauthkit import (
+    AccessToken,
     BearerAuth,
     ClientCredentialsGrant,
+    ClientSecret,
+    ClientSettings,
+    GrantError,
     JwtProfileGrant,
     PatGrant,
+    PersonalAccessToken,
+    ServiceAccountKey,
     TokenSource,
 )
-from oauthkit.keyfile import ServiceAccountKey
-from oauthkit.settings import ClientSettings
-from oauthkit.token_response import AccessToken
 
 from .fakes import ISSUER, FakeIssuer, form_of, json_response
 

@@ -11,15 +11,18 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from oauthkit.credentials import ClientSecret, digest
-from oauthkit.errors import IssuerFailed, IssuerRejectedClient, IssuerUnreachable
-from oauthkit.introspection import (
+from oauthkit import (
+    ApplicationKey,
     ClientAuth,
+    ClientSecret,
     ClientSecretBasic,
     Introspector,
+    IssuerFailed,
+    IssuerRejectedClient,
+    IssuerUnreachable,
     PrivateKeyJwt,
+    digest,
 )
-from oauthkit.keyfile import ApplicationKey
 
 from .fakes import ISSUER, FakeIssuer, form_of, json_response
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from oauthkit.introspection_cache import IntrospectionCache
+from oauthkit import IntrospectionCache
 
 ACTIVE = {"active": True}
 

@@ -10,9 +10,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from oauthkit.discovery import Discovery
-from oauthkit.errors import InvalidToken, IssuerError
-from oauthkit.jwks import JwksCache
+from oauthkit import Discovery, InvalidToken, IssuerError, JwksCache
 
 from .fakes import ISSUER, FakeIssuer, json_response
 

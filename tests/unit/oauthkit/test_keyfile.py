@@ -8,9 +8,9 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
-from oauthkit.errors import ConfigError
-from oauthkit.keyfile import (
+from oauthkit import (
     ApplicationKey,
+    ConfigError,
     ServiceAccountKey,
     parse_key_file,
     read_application_key,

@@ -14,11 +14,16 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from oauthkit.discovery import Discovery
-from oauthkit.errors import ConfigError, InvalidToken
-from oauthkit.jwks import JwksCache
-from oauthkit.local_jwt import JwtRules, LocalJwtValidator, TypPolicy
-from oauthkit.validation import TokenPolicy
+from oauthkit import (
+    ConfigError,
+    Discovery,
+    InvalidToken,
+    JwksCache,
+    JwtRules,
+    LocalJwtValidator,
+    TokenPolicy,
+)
+from oauthkit.local_jwt import TypPolicy
 
 from .fakes import ISSUER, FakeIssuer, json_response
 

@@ -13,13 +13,14 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 
-from oauthkit.credentials import ClientSecret
-from oauthkit.env import EnvSource
-from oauthkit.errors import ConfigError
-from oauthkit.grants import ClientCredentialsGrant, JwtProfileGrant
-from oauthkit.keyfile import ServiceAccountKey
-from oauthkit.settings import (
+from oauthkit import (
+    ClientCredentialsGrant,
+    ClientSecret,
     ClientSettings,
+    ConfigError,
+    EnvSource,
+    JwtProfileGrant,
+    ServiceAccountKey,
     load_client_credentials_settings,
     load_jwt_client_settings,
 )

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
-from oauthkit.serve import api_parser, run_api
-from oauthkit.settings import load_basic_api_settings
+from oauthkit import load_basic_api_settings
+from oauthkit.fastapi import api_parser, run_api
 
 
 def never_built(settings: Any) -> FastAPI:

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
+import oauthkit.client_settings
 import oauthkit.settings
-from oauthkit.env import EnvSource
-from oauthkit.errors import ConfigError
-from oauthkit.settings import (
+from oauthkit import (
     VARIABLES,
+    ZITADEL_ROLES_CLAIM,
+    ConfigError,
+    EnvSource,
     load_basic_api_settings,
     load_client_credentials_settings,
     load_jwt_api_settings,
@@ -20,7 +22,6 @@ from oauthkit.settings import (
     load_local_jwt_api_settings,
     load_pat_settings,
 )
-from oauthkit.validation import ZITADEL_ROLES_CLAIM
 
 from .fakes import ISSUER, write_json
 
@@ -228,8 +229,8 @@ def test_missing_pat_is_named(tmp_path: Path) -> None:
 
 
 def test_variables_lists_exactly_the_variables_the_loaders_read() -> None:
-    source = inspect.getsource(oauthkit.settings)
-    read = set(re.findall(r'env(?:\.\w+\(|, )"([A-Z][A-Z_]+)"', source))
+    source = inspect.getsource(oauthkit.settings) + inspect.getsource(oauthkit.client_settings)
+    read = set(re.findall(r'env(?:\.\w+\(\s*|, )"([A-Z][A-Z_]+)"', source))
     assert read == set(VARIABLES)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from oauthkit.errors import GrantError, IssuerFailed
-from oauthkit.token_response import AccessToken, hint_for, request_token
+from oauthkit import AccessToken, GrantError, IssuerFailed
+from oauthkit.token_response import hint_for, request_token
 
 from .fakes import ISSUER
 

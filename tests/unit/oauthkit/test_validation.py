@@ -6,14 +6,15 @@ from typing import Any
 
 import pytest
 
-from oauthkit.errors import InsufficientScope, InvalidToken
-from oauthkit.validation import (
+from oauthkit import (
+    InsufficientScope,
+    InvalidToken,
     Principal,
     TokenPolicy,
     require_roles,
-    roles_of,
     validate,
 )
+from oauthkit.validation import roles_of
 
 NOW = 1_760_000_000.0
 POLICY = TokenPolicy(audiences=("P1", "api-client"))

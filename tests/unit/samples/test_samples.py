@@ -12,10 +12,7 @@ from fastapi import FastAPI
 
 import api_basic_auth.app
 import api_jwt.app
-from oauthkit.credentials import ClientSecret
-from oauthkit.keyfile import ApplicationKey
-from oauthkit.settings import ApiSettings
-from oauthkit.validation import TokenPolicy
+from oauthkit import ApiSettings, ApplicationKey, ClientSecret, TokenPolicy
 
 ISSUER = "http://issuer.test"
 ROUTES = {"/api/public", "/api/private", "/api/private-scoped", "/api/healthz"}

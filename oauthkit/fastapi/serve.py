@@ -1,4 +1,4 @@
-"""The command line the two sample APIs share: load settings, build the app, serve it.
+"""The command line the sample APIs share: load settings, build the app, serve it.
 
     python -m api_jwt [--env-file PATH] [--host HOST] [--port PORT] [--log-level LEVEL]
 
@@ -20,8 +20,13 @@ from typing import Any, TextIO
 import uvicorn
 from fastapi import FastAPI
 
-from oauthkit.cli import env_file_argument, load_env
-from oauthkit.commandline import add_version, epilog, port_number
+from oauthkit.commands.conventions import (
+    add_version,
+    env_file_argument,
+    epilog,
+    load_env,
+    port_number,
+)
 from oauthkit.env import EnvSource
 from oauthkit.errors import ConfigError
 from oauthkit.settings import ApiSettings

@@ -1,114 +1,42 @@
-"""FastAPI glue: the `require_token(roles=...)` dependency and the one handler for its errors.
+"""The sample APIs as FastAPI apps: the lifespan, the guard, and the one handler for errors.
 
-RFC 6750 §2.1 and §3 (https://www.rfc-editor.org/rfc/rfc6750#section-3): the dependency reads
-the bearer token, introspects it (RFC 7662) and validates the answer; every refusal is a
+RFC 6750 §3 (https://www.rfc-editor.org/rfc/rfc6750#section-3): every refusal is a
 `ResourceError` that the handler renders as JSON with its status and `WWW-Authenticate`
 challenge, and logs in one line with the reason and the token's fingerprint, never the token.
 
 `create_api()` builds an introspecting app, `create_local_jwt_api()` one that validates JWT
 access tokens itself (`oauthkit.local_jwt`); both through `build_api()`: one `httpx.AsyncClient`
 for the process, opened in the lifespan and closed on shutdown (tests inject a transport and a
-clock). The OpenAPI page shows the bearer scheme; the parsing is oauthkit's own, so the answers
-are RFC 6750's, not FastAPI's.
+clock), and the guard (`oauthkit.fastapi.guard`) that `require_token` asks. The OpenAPI page
+shows the bearer scheme; the parsing is oauthkit's own, so the answers are RFC 6750's, not
+FastAPI's.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import httpx
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
-from oauthkit import bearer_docs
-from oauthkit.bearer import QUERY_PARAMETER, implausible, parse_request
+from oauthkit.client_auth import ClientAuth
 from oauthkit.clock import Clock, system_clock
-from oauthkit.credentials import digest, digest_fingerprint, fingerprint
 from oauthkit.discovery import Discovery
-from oauthkit.errors import InvalidToken, IssuerError, ResourceError
-from oauthkit.introspection import ClientAuth, Introspector
+from oauthkit.errors import IssuerError, ResourceError
+from oauthkit.fastapi.bearer_docs import document_bearer_scheme
+from oauthkit.fastapi.guard import Guard, GuardFactory, LocalJwtGuard, TokenGuard
+from oauthkit.fastapi.openapi_page import add_openapi_page
+from oauthkit.introspection import Introspector
 from oauthkit.jwks import JwksCache
 from oauthkit.local_jwt import JwtRules, LocalJwtValidator
-from oauthkit.openapi_page import add_openapi_page
 from oauthkit.settings import ApiSettings
 from oauthkit.transport import issuer_client
-from oauthkit.validation import Principal, TokenPolicy, require_roles, validate
 
 logger = logging.getLogger("oauthkit.api")
-
-
-class Guard(Protocol):
-    """Decides whether a request's token is good."""
-
-    async def principal(self, request: Request) -> Principal:
-        """The principal of the request's token, or a `ResourceError` saying why not."""
-
-
-GuardFactory = Callable[[httpx.AsyncClient], Guard]
-
-
-@dataclass(frozen=True)
-class TokenGuard:
-    """Decides whether a request's token is good: parse, introspect, validate."""
-
-    introspector: Introspector
-    policy: TokenPolicy
-    clock: Clock
-
-    async def principal(self, request: Request) -> Principal:
-        """The principal of the request's token, or a `ResourceError` saying why not."""
-        token = request_token(request)
-        problem = implausible(token)
-        if problem:  # not worth the issuer's time
-            raise InvalidToken(problem)
-        token_digest = digest(token)  # hashed once: the cache key and the log fingerprint
-        request.state.token_fingerprint = digest_fingerprint(token_digest)
-        answer = await self.introspector.introspect(token, token_digest)
-        return validate(answer, self.policy, self.clock())
-
-
-@dataclass(frozen=True)
-class LocalJwtGuard:
-    """Decides whether a request's token is good: parse, validate the JWT with the issuer's keys."""
-
-    validator: LocalJwtValidator
-    clock: Clock
-
-    async def principal(self, request: Request) -> Principal:
-        """The principal of the request's JWT, or a `ResourceError` saying why not."""
-        token = request_token(request)
-        request.state.token_fingerprint = fingerprint(token)
-        return await self.validator.validate(token, self.clock())
-
-
-def request_token(request: Request) -> str:
-    """The request's bearer token (RFC 6750 §2.1: the header only; see `parse_request`)."""
-    query_tokens = len(request.query_params.getlist(QUERY_PARAMETER))
-    return parse_request(request.headers.getlist("authorization"), query_tokens)
-
-
-def require_token(roles: Sequence[str] = ()) -> Callable[..., Awaitable[Principal]]:
-    """A dependency giving the request's `Principal`; it must hold every role in `roles`."""
-    needed = tuple(roles)
-
-    # Only `request`: each parameter FastAPI resolves costs every request (see bearer_docs).
-    async def dependency(request: Request) -> Principal:
-        guard: Guard | None = getattr(request.app.state, "token_guard", None)
-        if guard is None:
-            raise RuntimeError(
-                "the app's lifespan has not run, so it has no HTTP client for the issuer: serve "
-                "it with lifespan events on (uvicorn's default, lifespan='auto' or 'on')"
-            )
-        principal = await guard.principal(request)
-        require_roles(principal, needed)
-        return principal
-
-    bearer_docs.mark(dependency)
-    return dependency
 
 
 async def render_error(request: Request, exc: Exception) -> Response:
@@ -211,7 +139,7 @@ def build_api(
     app.state.realm = realm
     app.add_exception_handler(ResourceError, render_error)
     app.include_router(router)
-    bearer_docs.document(app, router)
+    document_bearer_scheme(app, router)
     return app
 
 

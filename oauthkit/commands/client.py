@@ -15,25 +15,31 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any, TextIO
 
 import httpx
 
+from oauthkit.client_settings import (
+    ClientSettings,
+    load_client_credentials_settings,
+    load_jwt_client_settings,
+    load_pat_settings,
+)
 from oauthkit.clock import Clock, system_clock
-from oauthkit.commandline import (
+from oauthkit.commands.conventions import (
     CLOSED_STDOUT,
     EXIT_BROKEN_PIPE,
     add_version,
+    env_file_argument,
     epilog,
     exit_quietly_on_closed_stdout,
+    load_env,
 )
 from oauthkit.env import EnvSource
 from oauthkit.errors import ConfigError, GrantError, IssuerError
 from oauthkit.grants import BearerAuth, GrantKind, TokenSource
-from oauthkit.settings import ClientSettings
 from oauthkit.transport import timeout
 
 AUD_SCOPE_HINT = (
@@ -43,34 +49,25 @@ AUD_SCOPE_HINT = (
 )
 
 
-def env_file_argument(parser: argparse.ArgumentParser) -> None:
-    """Add `--env-file`, shared by every sample's command line."""
-    parser.add_argument(
-        "--env-file",
-        type=Path,
-        default=None,
-        metavar="PATH",
-        help="the .env file to read (default: .env in the working directory, if it exists); "
-        "variables set in the process environment take precedence",
-    )
-
-
-def load_env(env_file: Path | None, environ: Mapping[str, str]) -> EnvSource:
-    """The `EnvSource` for `--env-file`: an explicit file must exist, the default may not."""
-    return EnvSource.load(env_file or Path(".env"), environ, required=env_file is not None)
-
-
 EXIT_CODES = {
     0: "the token was obtained (and the API, with --call, answered 2xx or 3xx)",
     1: "the issuer or the API refused, or could not be reached",
     2: "a configuration error or a bad option",
     EXIT_BROKEN_PIPE: CLOSED_STDOUT,
 }
-REQUIRED_VARIABLES = {
-    "jwt_profile": "ZITADEL_DOMAIN, CLIENT_PRIVATE_KEY_FILE_PATH (a key file, type serviceaccount)",
-    "client_credentials": "ZITADEL_DOMAIN, CLIENT_ID, CLIENT_SECRET",
-    "pat": "PERSONAL_ACCESS_TOKEN",
+SettingsLoader = Callable[[EnvSource], ClientSettings[Any]]
+SETTINGS: dict[str, tuple[SettingsLoader, str]] = {
+    "jwt_profile": (
+        load_jwt_client_settings,
+        "ZITADEL_DOMAIN, CLIENT_PRIVATE_KEY_FILE_PATH (a key file, type serviceaccount)",
+    ),
+    "client_credentials": (
+        load_client_credentials_settings,
+        "ZITADEL_DOMAIN, CLIENT_ID, CLIENT_SECRET",
+    ),
+    "pat": (load_pat_settings, "PERSONAL_ACCESS_TOKEN"),
 }
+"""Per grant (`GrantKind.name`): the loader of its settings, and the variables it requires."""
 OPTIONAL_VARIABLES = """optional: PROJECT_ID (asks for ZITADEL's audience scope), TOKEN_SCOPES
     and the others in .env.example
   read from the process environment first, then the .env file; never from the command line"""
@@ -78,7 +75,7 @@ OPTIONAL_VARIABLES = """optional: PROJECT_ID (asks for ZITADEL's audience scope)
 
 def client_parser(prog: str, kind: GrantKind) -> argparse.ArgumentParser:
     """The argument parser of a service-user client."""
-    required = f"required: {REQUIRED_VARIABLES.get(kind.name, 'ZITADEL_DOMAIN')}"
+    required = f"required: {SETTINGS[kind.name][1]}"
     parser = argparse.ArgumentParser(
         prog=f"python -m {prog}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -123,7 +120,8 @@ def _run(
 ) -> int:
     out = _Output(prog, args.json, stdout or sys.stdout, stderr or sys.stderr)
     try:
-        settings = kind.load_settings(load_env(args.env_file, environ))
+        load = SETTINGS[kind.name][0]
+        settings = load(load_env(args.env_file, environ))
         for warning in settings.warnings:
             out.warn(warning)
         with httpx.Client(transport=transport, timeout=timeout(settings.timeout)) as http:

@@ -1,4 +1,4 @@
-"""The example resource both sample APIs serve, as in ZITADEL's examples.
+"""The example resource the sample APIs serve, as in ZITADEL's examples.
 
 | route | needs | answer |
 |---|---|---|
@@ -8,7 +8,7 @@
 | `GET /api/healthz` | nothing | 200 `{"status": "ok"}` |
 
 The refusals, as RFC 6750 §3.1 (https://www.rfc-editor.org/rfc/rfc6750#section-3.1) defines
-them and `oauthkit.fastapi` renders them (JSON `{"error", "error_description"}`):
+them and `oauthkit.fastapi.app` renders them (JSON `{"error", "error_description"}`):
 
 | request | answer |
 |---|---|
@@ -18,8 +18,8 @@ them and `oauthkit.fastapi` renders them (JSON `{"error", "error_description"}`)
 | `/api/private-scoped` without the role `read:messages` | 403 `insufficient_scope` |
 | issuer down, slow, 5xx, bad JSON, or refusing the API's credentials | 503 |
 
-The routes live here, once, because the two sample APIs differ only in how they authenticate
-to the introspection endpoint.
+The routes live here, once, because the three sample APIs differ only in how they check a
+token (private_key_jwt or client_secret_basic introspection, or a local JWT validation).
 """
 
 from __future__ import annotations
@@ -28,20 +28,21 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from oauthkit.fastapi import require_token
+from oauthkit.fastapi.guard import require_token
 from oauthkit.validation import Principal
 
 READ_MESSAGES = "read:messages"
-router = APIRouter(prefix="/api")
+example_router = APIRouter(prefix="/api")
+"""The example routes, for `create_api` and `create_local_jwt_api`."""
 
 
-@router.get("/public")
+@example_router.get("/public")
 async def public() -> dict[str, str]:
     """Anyone may read this."""
     return {"message": "Public: no token needed."}
 
 
-@router.get("/private")
+@example_router.get("/private")
 async def private(
     principal: Annotated[Principal, Depends(require_token())],
 ) -> dict[str, str | None]:
@@ -49,7 +50,7 @@ async def private(
     return {"message": "Private: your token is valid.", "sub": principal.sub}
 
 
-@router.get("/private-scoped")
+@example_router.get("/private-scoped")
 async def private_scoped(
     principal: Annotated[Principal, Depends(require_token(roles=[READ_MESSAGES]))],
 ) -> dict[str, str | None]:
@@ -57,7 +58,7 @@ async def private_scoped(
     return {"message": f"Private and scoped: you hold {READ_MESSAGES}.", "sub": principal.sub}
 
 
-@router.get("/healthz")
+@example_router.get("/healthz")
 async def healthz() -> dict[str, str]:
     """Liveness: the process serves requests (the issuer is not asked)."""
     return {"status": "ok"}

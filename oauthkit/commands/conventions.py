@@ -1,4 +1,5 @@
-"""What every command here shares: `--version`, one help layout, ports, a closed stdout.
+"""What every command here shares: `--version`, `--env-file`, one help layout, ports, a closed
+stdout.
 
 Every `--help` states each default as `(default: X)`, then lists the exit statuses and the
 environment variables the command reads (`epilog`). A closed stdout (`python -m harness | head`)
@@ -13,8 +14,10 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
 from oauthkit import __version__
+from oauthkit.env import EnvSource
 
 EXIT_BROKEN_PIPE = 141
 """Status when stdout was closed by the reader (128 + SIGPIPE, as shells report it)."""
@@ -38,6 +41,23 @@ def add_version(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--version", action="version", version=f"%(prog)s {__version__}", help="print the version"
     )
+
+
+def env_file_argument(parser: argparse.ArgumentParser) -> None:
+    """Add `--env-file`, shared by every sample's command line."""
+    parser.add_argument(
+        "--env-file",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="the .env file to read (default: .env in the working directory, if it exists); "
+        "variables set in the process environment take precedence",
+    )
+
+
+def load_env(env_file: Path | None, environ: Mapping[str, str]) -> EnvSource:
+    """The `EnvSource` for `--env-file`: an explicit file must exist, the default may not."""
+    return EnvSource.load(env_file or Path(".env"), environ, required=env_file is not None)
 
 
 def port_number(text: str) -> int:

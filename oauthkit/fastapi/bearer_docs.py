@@ -5,8 +5,8 @@ RFC 6750 §2.1 (https://www.rfc-editor.org/rfc/rfc6750#section-2.1): the protect
 `Security(HTTPBearer())` parameter, which it then resolves on every request (a sub-dependency
 whose answer oauthkit never reads: it parses the header itself, and answers per RFC 6750).
 Here the scheme is added to the document when it is built, to every operation whose route
-depends on a dependency marked with `mark()`: the page is the same, the requests do not pay
-for it.
+depends on a dependency marked with `mark_token_dependency()`: the page is the same, the
+requests do not pay for it.
 """
 
 from __future__ import annotations
@@ -24,12 +24,12 @@ DESCRIPTION = "An access token, checked by introspection (RFC 7662)."
 _token_dependencies: WeakSet[Callable[..., Any]] = WeakSet()
 
 
-def mark(dependency: Callable[..., Any]) -> None:
+def mark_token_dependency(dependency: Callable[..., Any]) -> None:
     """Record `dependency` as one that reads the bearer token (for the OpenAPI document)."""
     _token_dependencies.add(dependency)
 
 
-def document(app: FastAPI, router: APIRouter) -> None:
+def document_bearer_scheme(app: FastAPI, router: APIRouter) -> None:
     """Make `app.openapi()` add the bearer scheme to each operation of `router` (included in
     `app` without a prefix) that needs a token."""
     build = app.openapi
