@@ -15,8 +15,9 @@ description saying this API accepts only JWT access tokens. Roles come from the 
 `urn:zitadel:iam:org:project:{PROJECT_ID}:roles` claim (else ROLES_CLAIM): ask ZITADEL for them
 with the scope `urn:zitadel:iam:org:projects:roles`, as the sample clients do.
 
-Routes, from `oauthkit/fastapi/routes.py`, are those of `api_jwt` and `api_basic_auth`, with the same
-RFC 6750 answers; when the keys cannot be fetched and the token's key is not cached, 503.
+Routes, from `oauthkit/fastapi/routes.py`, are those of `api_jwt` and `api_basic_auth`, with
+the same RFC 6750 answers; when the keys cannot be fetched and the token's key is not cached,
+503.
 
 Settings (environment or `.env`): ZITADEL_DOMAIN, PROJECT_ID; optional API_CLIENT_ID,
 API_AUDIENCE, ROLES_CLAIM, API_REALM, JWT_ALGORITHMS, JWT_TYP, JWT_REQUIRED_CLAIMS,

@@ -3,9 +3,9 @@
 The benchmark runs each API apart from the load driver and the mock issuer, so the API has a
 core and an interpreter lock to itself and its peak RSS is its own. The app is the sample's own
 `create_app`, configured from the `.env` the mock issuer writes, and served by uvicorn with the
-choices `python -m api_jwt` makes (`oauthkit.fastapi.serve`): uvicorn's automatic event loop and HTTP
-parser (uvloop and httptools when installed), lifespan on. Only the access log is off, as at
-`--log-level warning`. It checks tokens by RFC 7662 introspection
+choices `python -m api_jwt` makes (`oauthkit.fastapi.serve`): uvicorn's automatic event loop
+and HTTP parser (uvloop and httptools when installed), lifespan on. Only the access log is
+off, as at `--log-level warning`. It checks tokens by RFC 7662 introspection
 (https://www.rfc-editor.org/rfc/rfc7662#section-2.1).
 
 Protocol on the pipes: once serving, one JSON line `{"url": ...}` on stdout; each line `usage`
