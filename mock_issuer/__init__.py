@@ -55,7 +55,9 @@ The facade :class:`MockIssuer`:
   ``exp`` in the past or as a string/``NaN``/``1e400``/hundreds of digits, foreign ``aud`` or
   ``iss``, ``token_type`` ``refresh_token``, roles of the wrong type, deep nesting, 30 MB, a
   gzip bomb, ``text/html``, UTF-16, an empty 200, 429, a 302 elsewhere, a dripped body or
-  head; ``DISCOVERY_*`` bend the discovery document;
+  head; ``DISCOVERY_*`` bend the discovery document. Each lie carries the refusal an API owes
+  it, ``LieKind.X.refusal`` (:class:`Refusal`: ``slug``, ``title``, ``rfc``, ``status`` 401,
+  403 or 503, ``needs_role``): the harness derives its lie checks from the enum alone;
 * records: ``introspections`` (:class:`mock_issuer.records.IntrospectionLog`) holds facts of
   each introspection request (auth methods, Basic form-urlencoding, the client assertion's
   ``iss``/``sub``/``aud``/``jti``/lifetime), never a secret.
@@ -65,10 +67,13 @@ The facade :class:`MockIssuer`:
 ``pat_user`` (each with ``read:messages``) and ``norole_user`` (key, secret and PAT, no role);
 ``write_env(directory) -> Path`` writes ``.env`` and the key files (mode 0600).
 
-Layout: ``issuer.py`` (the facade), ``server.py`` (the background uvicorn server), ``app.py``
-(routes), ``endpoints/`` (discovery, token, introspect, revoke, keys, and client authentication),
-``grants/`` (jwt-bearer, client_credentials), ``store.py`` (all state; every write goes through
-it), ``admin.py`` and ``provision.py`` (creating resources), ``faults.py``, ``clock.py``.
+Layout (the README's table has every file): ``issuer.py`` (the facade; its methods by concern
+in ``issuer_serving.py``, ``issuer_resources.py`` and ``issuer_state.py``), ``server.py`` (the
+background uvicorn server), ``app.py`` (routes), ``endpoints/`` (discovery, token, introspect,
+revoke, keys, and client authentication), ``grants/`` (jwt-bearer, client_credentials),
+``store.py`` (all state; every write goes through it), ``admin.py`` and ``provision.py``
+(creating resources), ``faults.py``, ``lies.py`` (with ``lie_answers.py`` and
+``lie_layer.py``), ``clock.py``. Other packages import only the names of ``__all__``.
 """
 
 from __future__ import annotations
@@ -77,7 +82,7 @@ from mock_issuer.clock import SettableClock
 from mock_issuer.credentials import odd_client_secret
 from mock_issuer.faults import FaultKind, FaultRule, Faults
 from mock_issuer.issuer import MockIssuer
-from mock_issuer.lies import LieKind
+from mock_issuer.lies import LieKind, Refusal
 from mock_issuer.model import AccessTokenType, ApiApp, Org, Project, ServiceUser
 from mock_issuer.paths import INTROSPECTION
 from mock_issuer.provision import ROLE, Provisioned, audience_scope
@@ -103,6 +108,7 @@ __all__ = [
     "Org",
     "Project",
     "Provisioned",
+    "Refusal",
     "ServiceUser",
     "SettableClock",
     "audience_scope",

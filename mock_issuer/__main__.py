@@ -19,6 +19,7 @@ import sys
 import threading
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from mock_issuer import __version__
 from mock_issuer.issuer import MockIssuer
@@ -41,47 +42,36 @@ def port_number(text: str) -> int:
     return port
 
 
+OPTIONS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("--version", {"action": "version", "version": f"%(prog)s {__version__}",
+                   "help": "print the version"}),
+    ("--host", {"default": "127.0.0.1", "help": "address to listen on (default: %(default)s)"}),
+    ("--port", {"type": port_number, "default": 8080,
+                "help": "port; 0 picks a free one (default: %(default)s)"}),
+    ("--write-env", {"metavar": "DIR", "type": Path,
+                     "help": "write DIR/.env and the key files the samples need (mode 0600)"}),
+    ("--issuer-url", {"help": "issuer URL to put in 'iss', e.g. behind a proxy "
+                              "(default: http://HOST:PORT)"}),
+    ("--access-token-type", {"choices": ("bearer", "jwt"), "default": "bearer",
+                             "help": "access token type of the provisioned service users, "
+                                     "bearer = opaque (default: %(default)s)"}),
+    ("--log-level", {"default": "info", "choices": ("debug", "info", "warning", "error"),
+                     "help": "log level (default: %(default)s)"}),
+)  # fmt: skip
+"""A data table: each option of the command line and its ``add_argument`` keywords, in order."""
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    """The command line options."""
+    """The command line options (:data:`OPTIONS`)."""
     parser = argparse.ArgumentParser(
         prog="python -m mock_issuer",
         description="Run a ZITADEL-shaped mock OAuth 2.0 issuer on loopback.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    add = parser.add_argument
-    add("--version", action="version", version=f"%(prog)s {__version__}", help="print the version")
-    add("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
-    add(
-        "--port",
-        type=port_number,
-        default=8080,
-        help="port; 0 picks a free one (default: %(default)s)",
-    )
-    add(
-        "--write-env",
-        metavar="DIR",
-        type=Path,
-        help="write DIR/.env and the key files the samples need (mode 0600)",
-    )
-    add(
-        "--issuer-url",
-        help="issuer URL to put in 'iss', e.g. behind a proxy (default: http://HOST:PORT)",
-    )
-    add(
-        "--access-token-type",
-        choices=("bearer", "jwt"),
-        default="bearer",
-        help="access token type of the provisioned service users, bearer = opaque "
-        "(default: %(default)s)",
-    )
-    add(
-        "--log-level",
-        default="info",
-        choices=("debug", "info", "warning", "error"),
-        help="log level (default: %(default)s)",
-    )
-    return parser.parse_args(argv)  # fmt: skip
+    for flag, options in OPTIONS:
+        parser.add_argument(flag, **options)
+    return parser.parse_args(argv)
 
 
 def summary(issuer: MockIssuer, world: Provisioned, env_path: Path | None) -> str:

@@ -23,7 +23,7 @@ from mock_issuer.endpoints import token as token_endpoint
 from mock_issuer.errors import OAuthError, handle_http_exception, render
 from mock_issuer.faults import FaultLayer
 from mock_issuer.instance import Instance
-from mock_issuer.lies import LieLayer
+from mock_issuer.lie_layer import LieLayer
 
 logger = logging.getLogger("mock_issuer")
 

@@ -9,7 +9,8 @@ from urllib.parse import quote_plus
 import pytest
 
 from mock_issuer import MockIssuer
-from mock_issuer.lies import BOMB_EXPANDED_BYTES, ELSEWHERE_PATH, LieKind, _bomb
+from mock_issuer.lie_answers import BOMB_EXPANDED_BYTES, ELSEWHERE_PATH, _bomb
+from mock_issuer.lies import LieKind
 
 from .support import aud_scope, client, introspect, user_token
 

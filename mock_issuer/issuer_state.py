@@ -1,0 +1,120 @@
+"""The facade's state part: time, counters, signing keys, and the fault and lie switches.
+
+A mixin of :class:`mock_issuer.issuer.MockIssuer`; everything here reads or switches the
+:class:`mock_issuer.instance.Instance` it wraps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from mock_issuer.clock import SettableClock
+from mock_issuer.faults import FaultKind, FaultRule, Faults
+from mock_issuer.instance import Instance
+from mock_issuer.keyring import DEFAULT_KEEP_OLD_FOR
+from mock_issuer.lies import LieKind, Lies
+from mock_issuer.model import Org
+from mock_issuer.records import IntrospectionLog
+
+
+class State:
+    """The clock, token lifetime, counters, signing keys, faults, lies and records."""
+
+    _instance: Instance
+
+    @property
+    def instance(self) -> Instance:
+        """The underlying state (for tests that need to look inside)."""
+        return self._instance
+
+    @property
+    def clock(self) -> SettableClock:
+        """The clock every time rule reads."""
+        return self._instance.clock
+
+    @property
+    def org(self) -> Org:
+        """The instance's organisation (every service user belongs to it)."""
+        return self._instance.org
+
+    @property
+    def access_token_lifetime(self) -> float:
+        """Lifetime of new access tokens in seconds (default 43200, ZITADEL's 12 h)."""
+        return self._instance.access_token_lifetime
+
+    @access_token_lifetime.setter
+    def access_token_lifetime(self, seconds: float) -> None:
+        if seconds <= 0:
+            raise ValueError(f"access_token_lifetime must be positive, got {seconds}.")
+        self._instance.access_token_lifetime = seconds
+
+    @property
+    def introspection_calls(self) -> int:
+        """Requests that reached ``POST /oauth/v2/introspect`` (a dropped one does not)."""
+        return self._instance.introspection_calls
+
+    @property
+    def jwks_calls(self) -> int:
+        """Requests that reached ``GET /oauth/v2/keys`` (a dropped one does not)."""
+        return self._instance.jwks_calls
+
+    @property
+    def signing_kid(self) -> str:
+        """The ``kid`` of the key that signs tokens now."""
+        return self._instance.signing_key().kid
+
+    def rotate_signing_key(
+        self, *, keep_old_for: float = DEFAULT_KEEP_OLD_FOR, publish_after: float = 0.0
+    ) -> str:
+        """Sign with a new key from now on; return its ``kid``.
+
+        The old key stays in the JWKS for ``keep_old_for`` seconds by :attr:`clock`; the new
+        one is published only ``publish_after`` seconds from now (ZITADEL may use a key it made
+        on demand before its JWKS shows it).
+        """
+        key = self._instance.keys.rotate(keep_old_for=keep_old_for, publish_after=publish_after)
+        return key.kid
+
+    @property
+    def faults(self) -> Faults:
+        """The fault switches (``set``, ``remove``, ``clear``)."""
+        return self._instance.faults
+
+    @contextmanager
+    def fault(
+        self,
+        kind: FaultKind,
+        *,
+        endpoint: str | None = None,
+        seconds: float = 0.0,
+        status: int = 503,
+        client_id: str | None = None,
+    ) -> Iterator[FaultRule]:
+        """Switch a fault on for the ``with`` block."""
+        fault = self.faults.set(
+            kind, endpoint=endpoint, seconds=seconds, status=status, client_id=client_id
+        )
+        try:
+            yield fault
+        finally:
+            self.faults.remove(fault)
+
+    @property
+    def lies(self) -> Lies:
+        """The lie switches (``set``, ``remove``, ``clear``): wrong answers, well-formed HTTP."""
+        return self._instance.lies
+
+    @contextmanager
+    def lie(self, kind: LieKind) -> Iterator[LieKind]:
+        """Switch a lie on for the ``with`` block."""
+        self.lies.set(kind)
+        try:
+            yield kind
+        finally:
+            self.lies.remove(kind)
+
+    @property
+    def introspections(self) -> IntrospectionLog:
+        """What each client sent to the introspection endpoint (facts, never secrets)."""
+        return self._instance.introspections

@@ -1,0 +1,111 @@
+"""The lie layer: ASGI middleware that sends the active lie instead of the true answer.
+
+It sits inside the fault layer (:mod:`mock_issuer.faults`). The true answer is computed first;
+a request the issuer refuses is never lied about. A dripped body goes out a piece at a time; a
+dripped head is written to the socket directly (:data:`mock_issuer.server.RAW_WRITE`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mock_issuer.lie_answers import CHUNK, ELSEWHERE_PATH, Reply, reply_for
+from mock_issuer.lies import LieKind, Lies
+from mock_issuer.server import RAW_WRITE, RawResponseSent
+
+DRIP_SECONDS = 3.0
+DRIP_STEP_SECONDS = 0.1
+
+
+class LieLayer:
+    """ASGI middleware: computes the true answer, then sends the active lie instead."""
+
+    def __init__(
+        self, app: ASGIApp, lies: Lies, now: Callable[[], float], issuer: Callable[[], str]
+    ) -> None:
+        self.app = app
+        self.lies = lies
+        self.now = now
+        self.issuer = issuer
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve one request, lying where a lie is switched on."""
+        if scope["type"] == "http" and scope["path"] == ELSEWHERE_PATH:
+            self.lies.count_redirect_followed()
+            body = b'{"active": true, "sub": "elsewhere"}'
+            await _send(send, Reply(200, body))
+            return
+        kind = self.lies.for_path(scope["path"]) if scope["type"] == "http" else None
+        if kind is None:
+            await self.app(scope, receive, send)
+            return
+        status, real = await _capture(self.app, scope, receive)
+        if status != 200:  # the request itself was refused: no lie about a refusal
+            await _send(send, Reply(status, real))
+            return
+        # Off the event loop: a 30 MB body takes a while to build, and the loop serves everyone.
+        reply = await asyncio.to_thread(reply_for, kind, real, self.now(), self.issuer())
+        raw_write = scope.get("extensions", {}).get(RAW_WRITE)
+        if kind is LieKind.DRIP_HEADERS and raw_write is not None:
+            await _drip_raw(raw_write, reply)
+            raise RawResponseSent()
+        await _send(send, reply)
+
+
+async def _capture(app: ASGIApp, scope: Scope, receive: Receive) -> tuple[int, bytes]:
+    status = 500
+    body = bytearray()
+
+    async def keep(message: Message) -> None:
+        nonlocal status
+        if message["type"] == "http.response.start":
+            status = message["status"]
+        elif message["type"] == "http.response.body":
+            body.extend(message.get("body", b""))
+
+    await app(scope, receive, keep)
+    return status, bytes(body)
+
+
+def _head(reply: Reply) -> list[tuple[bytes, bytes]]:
+    headers = [(b"content-type", reply.content_type.encode())]
+    headers.append((b"content-length", str(len(reply.body)).encode()))
+    return headers + [(k.encode(), v.encode()) for k, v in reply.headers]
+
+
+async def _send(send: Send, reply: Reply) -> None:
+    await send({"type": "http.response.start", "status": reply.status, "headers": _head(reply)})
+    if reply.drip:
+        await _drip(send, reply.body)
+        return
+    for start in range(0, max(len(reply.body), 1), CHUNK):
+        more = start + CHUNK < len(reply.body)
+        chunk = reply.body[start : start + CHUNK]
+        await send({"type": "http.response.body", "body": chunk, "more_body": more})
+
+
+def _drip_pieces(body: bytes) -> list[bytes]:
+    steps = int(DRIP_SECONDS / DRIP_STEP_SECONDS)
+    size = max(1, -(-len(body) // steps))
+    return [body[i : i + size] for i in range(0, len(body), size)]
+
+
+async def _drip(send: Send, body: bytes) -> None:
+    pieces = _drip_pieces(body)
+    for index, piece in enumerate(pieces):
+        more = index < len(pieces) - 1
+        await send({"type": "http.response.body", "body": piece, "more_body": more})
+        if more:
+            await asyncio.sleep(DRIP_STEP_SECONDS)
+
+
+async def _drip_raw(write: Callable[[bytes], None], reply: Reply) -> None:
+    """Write the status line and headers a few bytes at a time, then the body at once."""
+    head = b"HTTP/1.1 200 OK\r\n" + b"".join(k + b": " + v + b"\r\n" for k, v in _head(reply))
+    for piece in _drip_pieces(head + b"\r\n"):
+        write(piece)
+        await asyncio.sleep(DRIP_STEP_SECONDS)
+    write(reply.body)
