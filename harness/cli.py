@@ -15,22 +15,14 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from harness import subcommands
 from harness.model.matrix import Cell, Mode
 from harness.model.results import CheckResult, Verdict
 from harness.model.runinfo import python_module_command
 from harness.report.history import write_and_keep
-from harness.report.terminal import (
-    causes_text,
-    failures_text,
-    matrix_table,
-    observations_text,
-    progress_line,
-    propagation_text,
-    verdict_text,
-)
+from harness.report.terminal import ending, progress_line
 from harness.run.cases import select_cells, select_checks, with_known_expectations
 from harness.run.runner import CellDone, Plan, RunNotStarted, run_matrix
 from harness.subcommands import SUBCOMMANDS
@@ -65,72 +57,52 @@ ENVIRONMENT = """mock mode reads none; live mode reads the .env variables (ZITAD
     .env.example), from the process environment first, then the --env-file"""
 
 
+# The options, in --help order: flags and argparse's keywords (a data table).
+OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
+    (("--env-file",), {"type": Path, "metavar": "PATH",
+        "help": "a .env describing a live issuer (see .env.example); implies --issuer live"}),
+    (("--issuer",), {"choices": [m.value for m in Mode],
+        "help": "mock or live (default: mock, or live when --env-file is given; live reads "
+                "./.env if no file is given)"}),
+    (("--report",), {"type": Path, "default": DEFAULT_REPORT, "metavar": "PATH",
+        "help": "where to write the HTML report; the JSON goes beside it "
+                f"(default: {DEFAULT_REPORT})"}),
+    (("-n", "--workers"), {"default": "auto", "metavar": "N",
+        "help": "worker processes, each with its own issuer and APIs (default: auto, one per "
+                "CPU)"}),
+    (("--cells",), {"metavar": "N,N", "help": "only these cells, e.g. 1,4 (default: all)"}),
+    (("--checks",), {"metavar": "ID,ID", "help": "only these check ids (default: all)"}),
+    (("--subject",), {"action": "append", "type": Path, "default": [], "metavar": "FILE",
+        "help": "check the API this subject file describes (repeatable; see docs/subjects.md) "
+                "(default: the sample APIs' own subject files)"}),
+    (("--subject-dir",), {"action": "append", "type": Path, "default": [], "metavar": "DIR",
+        "help": "check every subject file (*.toml) under DIR (repeatable)"}),
+    (("--in-process",), {"action": "store_true",
+        "help": "serve the sample APIs inside the harness instead of as subjects"}),
+)  # fmt: skip
+DESCRIPTION = """\
+Run the token-checking matrix (3 grants x 3 mechanisms: introspection with
+private_key_jwt or client_secret_basic, local JWT validation) against the embedded
+mock issuer or a live one, print it, and write an HTML report with a JSON twin
+(the latest at --report, each run also under runs/<timestamp>/ beside it).
+
+Kept runs: 'python -m harness diff A.json B.json' shows what changed between two
+runs; 'python -m harness merge A.json B.json ... [--report PATH]' joins shards
+into one report (see their --help)."""
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line, with help for every option."""
     p = argparse.ArgumentParser(
         prog="python -m harness",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Run the token-checking matrix (3 grants x 3 mechanisms: introspection with\n"
-        "private_key_jwt or client_secret_basic, local JWT validation) against the embedded\n"
-        "mock issuer or a live one, print it, and write an HTML report with a JSON twin\n"
-        "(the latest at --report, each run also under runs/<timestamp>/ beside it).\n\n"
-        "Kept runs: 'python -m harness diff A.json B.json' shows what changed between two\n"
-        "runs; 'python -m harness merge A.json B.json ... [--report PATH]' joins shards\n"
-        "into one report (see their --help).",
+        description=DESCRIPTION,
         epilog=epilog(EXIT_CODES, ENVIRONMENT),
     )
     add_version(p)
-    p.add_argument(
-        "--env-file",
-        type=Path,
-        metavar="PATH",
-        help="a .env describing a live issuer (see .env.example); implies --issuer live",
-    )
-    p.add_argument(
-        "--issuer",
-        choices=[m.value for m in Mode],
-        help="mock or live (default: mock, or live when --env-file is given; live reads ./.env "
-        "if no file is given)",
-    )
-    p.add_argument(
-        "--report",
-        type=Path,
-        default=DEFAULT_REPORT,
-        metavar="PATH",
-        help=f"where to write the HTML report; the JSON goes beside it (default: {DEFAULT_REPORT})",
-    )
-    p.add_argument(
-        "-n",
-        "--workers",
-        default="auto",
-        metavar="N",
-        help="worker processes, each with its own issuer and APIs (default: auto, one per CPU)",
-    )
-    p.add_argument("--cells", metavar="N,N", help="only these cells, e.g. 1,4 (default: all)")
-    p.add_argument("--checks", metavar="ID,ID", help="only these check ids (default: all)")
-    p.add_argument(
-        "--subject",
-        action="append",
-        type=Path,
-        default=[],
-        metavar="FILE",
-        help="check the API this subject file describes (repeatable; see "
-        "docs/subjects.md) (default: the sample APIs' own subject files)",
-    )
-    p.add_argument(
-        "--subject-dir",
-        action="append",
-        type=Path,
-        default=[],
-        metavar="DIR",
-        help="check every subject file (*.toml) under DIR (repeatable)",
-    )
-    p.add_argument(
-        "--in-process",
-        action="store_true",
-        help="serve the sample APIs inside the harness instead of as subjects",
-    )
-    return p  # fmt: skip
+    for flags, keywords in OPTIONS:
+        p.add_argument(*flags, **keywords)
+    return p
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
@@ -164,23 +136,7 @@ def _run(args: argparse.Namespace, argv: Sequence[str] | None, out: TextIO) -> i
         print(f"error: cannot write the report {args.report}: {exc.strerror or exc}",
               file=sys.stderr)  # fmt: skip
         return EXIT_UNUSABLE
-    print("\n" + matrix_table(run), file=out)
-    if run.observations:
-        print("\nIssuer behaviour (recorded, not judged):", *observations_text(run), sep="\n",
-              file=out)  # fmt: skip
-    figures = propagation_text(run)
-    if figures:
-        print("\nPropagation (time until the API noticed):", *figures, sep="\n", file=out)
-    failures = failures_text(run)
-    if failures:
-        print("\nFailed checks:", *failures, sep="\n", file=out)
-    causes = causes_text(run)
-    if causes:
-        print("", *causes, sep="\n", file=out)
-    if not run.checks_ran:
-        print("\nNo check ran: every cell is not applicable or not configured (see above).",
-              file=out)  # fmt: skip
-    print("", *verdict_text(run), sep="\n", file=out)
+    print(*ending(run), sep="\n", file=out)
     print(f"\nreport: {paths.html}\n  json: {paths.json}\n  kept: {kept.html.parent}", file=out)
     return EXIT_STATUS[run.verdict]
 

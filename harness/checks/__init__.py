@@ -21,9 +21,10 @@ from harness.checks import (
     tokens,
 )
 from harness.checks.base import Check, CheckContext, Where
-from harness.model.registry import by_id
+from harness.model.registry import Registry
 
-ALL_CHECKS: tuple[Check, ...] = (
+ALL_CHECKS: Registry[Check] = Registry(
+    "check",
     tokens.CHECKS[:2]
     + rfc6750.CHECKS
     + tokens.CHECKS[2:]
@@ -34,13 +35,13 @@ ALL_CHECKS: tuple[Check, ...] = (
     + odd_requests.CHECKS
     + issuer_lint.CHECKS
     + propagation.CHECKS
-    + leaks.CHECKS
+    + leaks.CHECKS,
 )
 
 
 def check_by_id(check_id: str) -> Check:
     """The registered check with ``check_id``."""
-    return by_id(ALL_CHECKS, check_id, "check")
+    return ALL_CHECKS.by_id(check_id)
 
 
 __all__ = ["ALL_CHECKS", "Check", "CheckContext", "Where", "check_by_id"]

@@ -154,7 +154,7 @@ class Check:
     @property
     def family(self) -> str:
         """The check's family: the name of its module in ``harness/checks`` (``rfc6750``, ...)."""
-        return self.fn.__module__.rsplit(".", 1)[-1]
+        return self.fn.__module__.removeprefix("harness.checks.").split(".")[0]
 
     def not_applicable_because(self, variant: Variant, mode: Mode) -> str | None:
         """Why the check does not apply to ``variant`` against a ``mode`` target, or None."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from harness.model.registry import by_id
+from harness.model.registry import Registry
 from harness.model.results import ObservationResult
 from harness.model.skips import CheckSkipped
 from harness.observations import introspection, token_endpoint
@@ -19,7 +19,7 @@ from harness.observations.base import Observation, ObserveContext, Observed
 from harness.redaction import Redactor
 from harness.targets.base import Target
 
-ALL_OBSERVATIONS: tuple[Observation, ...] = (
+ALL_OBSERVATIONS: Registry[Observation] = Registry("observation", (
     Observation("token-unknown-client",
                 "Token endpoint: client credentials for a client that does not exist",
                 "RFC 6749 §5.2", token_endpoint.unknown_client),
@@ -45,12 +45,12 @@ ALL_OBSERVATIONS: tuple[Observation, ...] = (
     Observation("introspection-jwt-access-token",
                 "Introspection: a JWT access token",
                 "RFC 7662 §2.1; RFC 9068 §2", introspection.jwt_access_token),
-)  # fmt: skip
+))  # fmt: skip
 
 
 def observation_by_id(observation_id: str) -> Observation:
     """The registered observation with ``observation_id``."""
-    return by_id(ALL_OBSERVATIONS, observation_id, "observation")
+    return ALL_OBSERVATIONS.by_id(observation_id)
 
 
 def observe(observation: Observation, target: Target, order: int = 0) -> ObservationResult:
@@ -76,21 +76,11 @@ def observe(observation: Observation, target: Target, order: int = 0) -> Observa
     )  # fmt: skip
 
 
-def _seen(observation: Observation, context: ObserveContext) -> tuple[Observed, bool]:
-    try:
-        return observation.fn(context), True
-    except CheckSkipped as exc:
-        return Observed("", detail=exc.reason), False
-    except Exception as exc:
-        return Observed("", detail=f"could not observe: {type(exc).__name__}: {exc}"), False
-
-
 def observe_all(
     target: Target, observations: tuple[Observation, ...] = ALL_OBSERVATIONS
 ) -> list[ObservationResult]:
     """Every observation, in registry order."""
-    order = {o.id: n for n, o in enumerate(ALL_OBSERVATIONS)}
-    return [observe(o, target, order.get(o.id, 0)) for o in observations]
+    return [observe(o, target, ALL_OBSERVATIONS.order_of(o.id)) for o in observations]
 
 
 def _redacted(value: Any, redactor: Redactor) -> Any:

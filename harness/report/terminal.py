@@ -168,3 +168,19 @@ def propagation_text(run: RunResult) -> list[str]:
         who = f"{result.subject}: " if result.subject else ""
         lines.append(f"  {who}{result.variant} {what}: {result.actual}")
     return lines
+
+
+def ending(run: RunResult) -> list[str]:
+    """What ``python -m harness`` prints after the run: the matrix, what failed, the verdict."""
+    lines = ["", matrix_table(run)]
+    if run.observations:
+        lines += ["", "Issuer behaviour (recorded, not judged):", *observations_text(run)]
+    if figures := propagation_text(run):
+        lines += ["", "Propagation (time until the API noticed):", *figures]
+    if failures := failures_text(run):
+        lines += ["", "Failed checks:", *failures]
+    if causes := causes_text(run):
+        lines += ["", *causes]
+    if not run.checks_ran:
+        lines += ["", "No check ran: every cell is not applicable or not configured (see above)."]
+    return [*lines, "", *verdict_text(run)]

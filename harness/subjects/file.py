@@ -11,8 +11,6 @@ traceback. The contract is public (`docs/subjects.md`): keep it stable.
 from __future__ import annotations
 
 import importlib.util
-import math
-import re
 import tomllib
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -21,12 +19,22 @@ from typing import Any
 
 from harness.model.matrix import Mechanism
 from harness.model.routes import Routes
+from harness.subjects.keys import Keys, SubjectError
 from harness.subjects.placeholders import check_templates
+
+__all__ = [
+    "Subject",
+    "SubjectError",
+    "check_expectations",
+    "chosen_subjects",
+    "load_subject",
+    "load_subject_dir",
+    "sample_subjects",
+    "unique_names",
+]
 
 SUBJECT_SUFFIX = ".toml"
 DEFAULT_STARTUP_TIMEOUT_S = 30.0
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _TOP_KEYS = frozenset(
     {"name", "description", "mechanism", "command", "cwd", "ready", "startup_timeout",
      "issuer_timeout", "routes", "env", "expect"}
@@ -38,10 +46,6 @@ _DEFAULT_ROUTES = {
     "scoped": "/api/private-scoped",
     "role": "read:messages",
 }
-
-
-class SubjectError(Exception):
-    """A subject file that cannot be used; the message names the file, the key and the fix."""
 
 
 @dataclass(frozen=True)
@@ -115,7 +119,7 @@ def _is_subject(path: Path, directory: Path) -> bool:
 
 
 def _subject(path: Path, data: dict[str, Any]) -> Subject:
-    keys = _Keys(path)
+    keys = Keys(path)
     keys.only(data, _TOP_KEYS, "")
     mechanism = keys.choice(data, "mechanism", [m.value for m in Mechanism])
     routes = _routes(keys, data.get("routes", {}))
@@ -141,7 +145,7 @@ def _subject(path: Path, data: dict[str, Any]) -> Subject:
     return subject
 
 
-def _routes(keys: _Keys, table: object) -> Routes:
+def _routes(keys: Keys, table: object) -> Routes:
     if not isinstance(table, dict):
         raise keys.error("routes", "must be a table ([routes])")
     keys.only(table, frozenset(_ROUTE_KEYS), "routes.")
@@ -154,91 +158,6 @@ def _routes(keys: _Keys, table: object) -> Routes:
         scoped=keys.route(merged, "scoped", "", prefix="routes.") if scoped_given else None,
         role=keys.text(merged, "role", "", prefix="routes.") or _DEFAULT_ROUTES["role"],
     )
-
-
-@dataclass(frozen=True)
-class _Keys:
-    """Typed getters that turn a bad value into a `SubjectError` naming file and key."""
-
-    path: Path
-
-    def error(self, key: str, problem: str) -> SubjectError:
-        return SubjectError(f"{self.path}: {key} {problem}")
-
-    def only(self, table: Mapping[str, Any], allowed: frozenset[str], prefix: str) -> None:
-        for key in table:
-            if key not in allowed:
-                names = ", ".join(sorted(allowed))
-                raise self.error(f"{prefix}{key}", f"is not a known key; allowed: {names}")
-
-    def text(self, table: Mapping[str, Any], key: str, default: str, prefix: str = "") -> str:
-        value = table.get(key, default)
-        if not isinstance(value, str):
-            raise self.error(prefix + key, f"must be a string, not {type(value).__name__}")
-        return value
-
-    def name(self, table: Mapping[str, Any]) -> str:
-        if "name" not in table:
-            raise self.error("name", 'is missing: the id in reports, e.g. name = "my-api"')
-        value = self.text(table, "name", "")
-        if not _NAME.match(value):
-            raise self.error(
-                "name", f"is {value!r}: use letters, digits, '.', '_' or '-' (at most 64)"
-            )
-        return value
-
-    def choice(self, table: Mapping[str, Any], key: str, allowed: list[str]) -> str:
-        if key not in table:
-            raise self.error(key, f"is missing; allowed: {' | '.join(allowed)}")
-        value = self.text(table, key, "")
-        if value not in allowed:
-            raise self.error(key, f"is {value!r}; allowed: {' | '.join(allowed)}")
-        return value
-
-    def command(self, table: Mapping[str, Any]) -> tuple[str, ...]:
-        value = table.get("command")
-        example = 'e.g. command = ["python", "app.py", "--port", "{port}"]'
-        if value is None:
-            raise self.error("command", f"is missing: how to start the API, {example}")
-        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-            raise self.error("command", f"must be a non-empty list of strings, {example}")
-        return tuple(value)
-
-    def route(
-        self, table: Mapping[str, Any], key: str, default: str, prefix: str = ""
-    ) -> str:  # fmt: skip
-        value = self.text(table, key, default, prefix)
-        if not value.startswith("/"):
-            raise self.error(prefix + key, f"is {value!r}: a path starting with '/', e.g. /api/x")
-        return value
-
-    def seconds(self, table: Mapping[str, Any], key: str, default: float | None) -> Any:
-        value = table.get(key, default)
-        if value is None:
-            return None
-        ok = isinstance(value, int | float) and not isinstance(value, bool)
-        if not ok or not math.isfinite(value) or not 0 < value <= 600:
-            raise self.error(key, f"is {value!r}: a number of seconds, more than 0, at most 600")
-        return float(value)
-
-    def env(self, table: object) -> dict[str, str]:
-        if not isinstance(table, dict):
-            raise self.error("env", 'must be a table ([env]) of NAME = "value"')
-        for name, value in table.items():
-            if not _ENV_NAME.match(name):
-                raise self.error(f"env.{name}", "is not a valid environment variable name")
-            if not isinstance(value, str):
-                raise self.error(f"env.{name}", 'must be a string (quote numbers: "8080")')
-        return dict(table)
-
-    def expect(self, table: object) -> frozenset[str]:
-        if not isinstance(table, dict):
-            raise self.error("expect", "must be a table ([expect]) with fail = [check ids]")
-        self.only(table, frozenset({"fail"}), "expect.")
-        ids = table.get("fail", [])
-        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-            raise self.error("expect.fail", "must be a list of check ids")
-        return frozenset(ids)
 
 
 def check_expectations(

@@ -33,12 +33,16 @@ DYING_S = 1.0
 Values = Callable[[bool], Mapping[str, str]]
 
 
-def closed_port_url() -> str:
-    """A loopback URL where nothing listens: the port was free a moment ago and is closed."""
+def free_port() -> int:
+    """A loopback port that was free a moment ago (a subject binds it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
+        return int(probe.getsockname()[1])
+
+
+def closed_port_url() -> str:
+    """A loopback URL where nothing listens: the port was free a moment ago and is closed."""
+    return f"http://127.0.0.1:{free_port()}"
 
 
 class SubjectInstances:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
 import httpx
@@ -68,6 +69,50 @@ class IssuerTraffic:
 MAX_EXCHANGES = 50_000
 
 
+@dataclass
+class _Tap:
+    """What passed through the wrapped app for one request: the body each way, the status."""
+
+    body: bytearray = field(default_factory=bytearray)
+    answer: bytearray = field(default_factory=bytearray)
+    status: int = 0
+    headers: list[tuple[bytes, bytes]] = field(default_factory=list)
+
+    def receiving(self, receive: Receive) -> Receive:
+        async def reading() -> Message:
+            message = await receive()
+            self.body.extend(message.get("body", b""))
+            return message
+
+        return reading
+
+    def sending(self, send: Send) -> Send:
+        async def sent(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                self.status = message["status"]
+                self.headers.extend(message.get("headers", []))
+            elif message["type"] == "http.response.body":
+                self.answer.extend(message.get("body", b""))
+            await send(message)
+
+        return sent
+
+    def response(self, scope: Scope, path: str) -> httpx.Response:
+        """The request and its answer, as httpx would have seen them."""
+        request = httpx.Request(
+            scope["method"],
+            f"{scope.get('scheme', 'http')}://{_host(scope)}{path}",
+            headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]],
+            content=bytes(self.body),
+        )
+        return httpx.Response(
+            self.status,
+            headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in self.headers],
+            content=bytes(self.answer),
+            request=request,
+        )
+
+
 def record_introspection(
     app: ASGIApp, path: str, redactor: Redactor, sink: Callable[[Exchange], None]
 ) -> ASGIApp:
@@ -77,36 +122,9 @@ def record_introspection(
         if scope["type"] != "http" or scope["path"] != path:
             await app(scope, receive, send)
             return
-        body, answer, status = bytearray(), bytearray(), [0]
-        answer_headers: list[tuple[bytes, bytes]] = []
-
-        async def reading() -> Message:
-            message = await receive()
-            body.extend(message.get("body", b""))
-            return message
-
-        async def sending(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status[0] = message["status"]
-                answer_headers.extend(message.get("headers", []))
-            elif message["type"] == "http.response.body":
-                answer.extend(message.get("body", b""))
-            await send(message)
-
-        await app(scope, reading, sending)
-        request = httpx.Request(
-            scope["method"],
-            f"{scope.get('scheme', 'http')}://{_host(scope)}{path}",
-            headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]],
-            content=bytes(body),
-        )
-        response = httpx.Response(
-            status[0],
-            headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in answer_headers],
-            content=bytes(answer),
-            request=request,
-        )
-        sink(exchange_of(response, redactor))
+        tap = _Tap()
+        await app(scope, tap.receiving(receive), tap.sending(send))
+        sink(exchange_of(tap.response(scope, path), redactor))
 
     return recording
 

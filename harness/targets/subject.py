@@ -9,31 +9,26 @@ endpoints; the API app's settings for the credentials).
 from __future__ import annotations
 
 import contextlib
-import socket
-import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import httpx
-from dotenv import dotenv_values
 
 from harness.logcapture import CapturedRecord, LogMark
 from harness.model.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
 from harness.model.routes import Routes
-from harness.model.skips import CheckSkipped, NotApplicable, config_problem
+from harness.model.skips import CheckSkipped, NotApplicable
 from harness.redaction import Redactor
-from harness.subjects.credentials import credential_values, write_private
+from harness.subjects.credentials import write_private
 from harness.subjects.file import Subject
-from harness.subjects.instances import DownIssuer, SubjectInstances
-from harness.subjects.placeholders import IssuerValues
+from harness.subjects.instances import SubjectInstances
 from harness.targets.apis import api_client
 from harness.targets.base import Holder, IssuedToken, MockControls, Target
 from harness.targets.issuer_calls import IssuerCalls
 from harness.targets.recording import IssuerTraffic
-from oauthkit import ConfigError, EnvSource
+from harness.targets.subject_values import SubjectValues
 
 # The harness waits this much longer for a subject than the subject waits for its issuer.
 ANSWER_MARGIN_S = 10.0
@@ -69,9 +64,8 @@ class SubjectTarget:
         self.redactor: Redactor = base.redactor
         self.http: httpx.Client = api_client((subject.issuer_timeout or 0) + ANSWER_MARGIN_S)
         self._workdir = tempfile.TemporaryDirectory(prefix="harness-subject-")
-        self._down: DownIssuer | None = None
-        self._values: dict[str, str] | None = None
-        self.instances = SubjectInstances(subject, self._placeholder_values, self.redactor.redact)
+        self._values = SubjectValues(base, subject, Path(self._workdir.name))
+        self.instances = SubjectInstances(subject, self._values.values, self.redactor.redact)
         self.logs = SubjectLog(self.instances)
 
     # -- what the subject changes --------------------------------------------------------
@@ -125,7 +119,7 @@ class SubjectTarget:
     @contextmanager
     def cached_api(self, auth: Mechanism, ttl: float) -> Iterator[str]:
         """A new instance whose .env sets INTROSPECTION_CACHE_TTL (our samples read it)."""
-        values = self._placeholder_values(False)
+        values = self._values.values(False)
         env_file = Path(values["env_file"]) if values.get("env_file") else None
         if env_file is None:
             raise NotApplicable("the subject reads no .env from the harness")
@@ -140,7 +134,7 @@ class SubjectTarget:
         self._only(auth)
 
         def values(down: bool) -> Mapping[str, str]:
-            return {**self._placeholder_values(down), **changes}
+            return {**self._values.values(down), **changes}
 
         extra = SubjectInstances(self.subject, values, self.redactor.redact)
         try:
@@ -161,8 +155,7 @@ class SubjectTarget:
         """Stop the subject, the stand-in issuer, then the base target."""
         try:
             self.instances.stop()
-            if self._down is not None:
-                self._down.stop()
+            self._values.stop()
             self.http.close()
             self._workdir.cleanup()
         finally:
@@ -227,94 +220,3 @@ class SubjectTarget:
         if auth is not self.subject.mechanism:
             raise NotApplicable(f"subject {self.subject.name} checks tokens by "
                                 f"{self.subject.mechanism}, not {auth}")  # fmt: skip
-
-    def _placeholder_values(self, down: bool) -> Mapping[str, str]:
-        if self._values is None:
-            self._values = self._common_values()
-        values = {**self._values, "port": str(free_port())}
-        if down:
-            values.update(self._down_values())
-        return values
-
-    def _common_values(self) -> dict[str, str]:
-        metadata = self.issuer_calls.metadata()
-        issuer = IssuerValues(
-            issuer=self.issuer,
-            introspection_endpoint=str(metadata.get("introspection_endpoint", "")),
-            token_endpoint=str(metadata.get("token_endpoint", "")),
-            jwks_uri=str(metadata.get("jwks_uri", "")),
-            project_id=project_id(self.base),
-        )
-        workdir = Path(self._workdir.name)
-        credentials = credential_values(self._api_settings(), workdir, self.redactor)
-        return {
-            **issuer.values(),
-            **credentials,
-            "role": self.subject.routes.role,
-            "python": sys.executable,
-            "env_file": self._env_file(workdir),
-        }
-
-    def _env_file(self, workdir: Path) -> str:
-        """The base target's variables as a .env (0600): all of the mock's, the file's live."""
-        env: EnvSource | None = getattr(self.base, "env", None)
-        if env is None:
-            return ""
-        names = list(env.values) if self.mode is Mode.MOCK else _names_in(env.env_file)
-        lines = [f"{n}={_quoted(env.values[n])}" for n in names if n in env.values]
-        return str(write_private(workdir / ".env", "\n".join(lines) + "\n"))
-
-    def _down_values(self) -> dict[str, str]:
-        if self._down is None:
-            self._down = DownIssuer(self.issuer_calls.metadata(), self.issuer)
-        down = self._down
-        assert self._values is not None
-        return {
-            **IssuerValues(
-                issuer=down.url,
-                introspection_endpoint=down.moved(self._values["introspection_endpoint"]),
-                token_endpoint=down.moved(self._values["token_endpoint"]),
-                jwks_uri=down.moved(self._values["jwks_uri"]),
-                project_id=self._values["project_id"],
-            ).values()
-        }
-
-    def _api_settings(self) -> Any:
-        """The settings of the API app for the subject's mechanism (None for local JWT)."""
-        apis = getattr(self.base, "apis", None)
-        mechanism = self.subject.mechanism
-        if apis is None or mechanism not in (
-            Mechanism.PRIVATE_KEY_JWT,
-            Mechanism.CLIENT_SECRET_BASIC,
-        ):
-            return None
-        if mechanism in apis.problems:
-            raise config_problem(apis.problems[mechanism])
-        if mechanism not in apis.settings:
-            raise config_problem(ConfigError(f"the {mechanism} API app is not configured"))
-        return apis.settings[mechanism]
-
-
-def project_id(base: Target) -> str:
-    """The project the tokens are for: the mock's provisioned one, or PROJECT_ID."""
-    world = getattr(base, "world", None)
-    if world is not None:
-        return str(world.project.id)
-    env = getattr(base, "env", None)
-    return str(env.get("PROJECT_ID") or "") if env is not None else ""
-
-
-def free_port() -> int:
-    """A loopback port that was free a moment ago (the subject binds it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _names_in(env_file: Path) -> list[str]:
-    return list(dotenv_values(env_file, interpolate=False)) if env_file.is_file() else []
-
-
-def _quoted(value: str) -> str:
-    """A double-quoted .env value (python-dotenv unescapes backslash and quote)."""
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -96,9 +96,9 @@ def test_observation_ids_are_unique_and_each_names_an_rfc() -> None:
     assert all(o.rfc.startswith("RFC ") for o in ALL_OBSERVATIONS)
 
 
-def test_an_unknown_observation_id_is_an_error_listing_the_known_ones() -> None:
+def test_an_unknown_observation_id_is_an_error_naming_the_closest_ones() -> None:
     with pytest.raises(KeyError, match="introspection-inactive-shape"):
-        observation_by_id("nope")
+        observation_by_id("introspection-inactive-shap")
 
 
 @pytest.mark.parametrize(

@@ -108,11 +108,6 @@ def test_opaque_live_tokens_make_the_local_jwt_column_not_applicable() -> None:
     assert reason and "INTROSPECT_JWT_ACCESS_TOKENS" in reason
 
 
-def test_an_unknown_check_id_is_refused_with_the_known_ids() -> None:
-    with pytest.raises(KeyError, match=re.escape("RFC6750-3.1-no-credentials")):
-        check_by_id("nope")
-
-
 def test_mock_only_checks_are_not_applicable_against_a_live_issuer() -> None:
     check = check_by_id("RFC7662-2.2-expired-token")
     assert check.where is Where.MOCK
@@ -135,5 +130,13 @@ def test_there_are_must_should_and_informational_checks() -> None:
 def test_observations_are_found_by_id_and_an_unknown_one_is_refused_with_the_known_ids() -> None:
     first = ALL_OBSERVATIONS[0]
     assert observation_by_id(first.id) is first
-    with pytest.raises(KeyError, match=f"No observation has the id 'nope'.*{first.id}"):
+    with pytest.raises(KeyError, match=r"No observation has the id 'nope'\. Did you mean"):
         observation_by_id("nope")
+
+
+def test_a_misspelt_check_id_gets_the_closest_ids_not_all_of_them() -> None:
+    with pytest.raises(KeyError) as caught:
+        check_by_id("RFC6750-3.1-no-credential")
+    message = str(caught.value)
+    assert "Did you mean RFC6750-3.1-no-credentials" in message
+    assert message.count("RFC") < 10 and f"{len(ALL_CHECKS)} check ids in all" in message

@@ -1,0 +1,139 @@
+"""The key set (RFC 7517 §5) as issuers run it: rotated without notice, sometimes down.
+
+A flood of made-up ``kid`` values must not become a flood of JWKS fetches; a rotated key is
+accepted without a restart (within the API's refresh cooldown); with the JWKS endpoint down a
+cached key still passes and an unknown one gets 503, since the API cannot know.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+import time
+from collections.abc import Callable
+
+import httpx
+import jwt
+
+from harness.checks.base import CheckContext, Reply
+from harness.checks.expect import describe, expect_status
+from harness.checks.local_jwt.tokens import (
+    FLOOD_MAX_FETCHES,
+    FLOOD_REQUESTS,
+    KEY_CHANGE_DEADLINE_S,
+    POLL_S,
+    bearer,
+    claims_of,
+    header_of,
+    signing_keys,
+    stranger_key,
+    valid_jwt,
+)
+from harness.model.results import Outcome, Status
+
+
+def _warm(ctx: CheckContext, token: str) -> Outcome | None:
+    """Let the API fetch the keys with a valid token; a failed outcome if it refuses it."""
+    reply = ctx.get(ctx.routes.private, bearer(token))
+    return None if reply.status == 200 else expect_status(ctx, reply, 200)
+
+
+def unknown_kid_flood(ctx: CheckContext) -> Outcome:
+    """Tokens with made-up kids cause at most a few JWKS fetches, not one each."""
+    keys, token = signing_keys(ctx), valid_jwt(ctx)
+    if (refused := _warm(ctx, token)) is not None:
+        return refused
+    claims, header = claims_of(token), header_of(token)
+    before = keys.jwks_calls
+    statuses: set[int | None] = set()
+    for _ in range(FLOOD_REQUESTS):
+        forged = jwt.encode(
+            claims, stranger_key(), algorithm="RS256",
+            headers={**header, "kid": "random-" + secrets.token_hex(8)},
+        )  # fmt: skip
+        statuses.add(_status(ctx, forged))
+    fetched = keys.jwks_calls - before
+    expected = f"at most {FLOOD_MAX_FETCHES} JWKS fetches for {FLOOD_REQUESTS} unknown kids"
+    actual = f"{fetched} JWKS fetch(es); answers {sorted(s or 0 for s in statuses)}"
+    opened = any(s is not None and 200 <= s < 300 for s in statuses)
+    ok = fetched <= FLOOD_MAX_FETCHES and not opened
+    return dataclasses.replace(
+        ctx.outcome(Status.PASSED if ok else Status.FAILED, expected, actual), fail_open=opened
+    )
+
+
+def _status(ctx: CheckContext, token: str) -> int | None:
+    """The API's status for ``token``, not recorded (many requests, one shape)."""
+    try:
+        url = ctx.api_url + ctx.routes.private
+        return ctx.target.http.get(url, headers={"Authorization": bearer(token)}).status_code
+    except httpx.HTTPError:
+        return None
+
+
+def _poll_status(ctx: CheckContext, token: str, done: Callable[[int | None], bool]) -> float:
+    """GET with ``token`` until ``done(status)`` or the deadline; the seconds waited."""
+    started = time.monotonic()
+    while not done(_status(ctx, token)):
+        if time.monotonic() - started >= KEY_CHANGE_DEADLINE_S:
+            break
+        time.sleep(POLL_S)
+    return time.monotonic() - started
+
+
+def _poll(ctx: CheckContext, token: str, done: Callable[[int | None], bool]) -> tuple[Reply, float]:
+    """Poll as `_poll_status`, then GET once more, recorded: the reply and the wait."""
+    waited = _poll_status(ctx, token, done)
+    return ctx.get(ctx.routes.private, bearer(token)), waited
+
+
+def _settle(ctx: CheckContext, token: str) -> None:
+    """Wait until the API accepts ``token`` again, so later checks find it as before."""
+    _poll_status(ctx, token, lambda status: status == 200)
+
+
+def key_rotation(ctx: CheckContext) -> Outcome:
+    """After the issuer rotates its key, new tokens are accepted without a restart, old ones too."""
+    keys, old = signing_keys(ctx), valid_jwt(ctx)
+    if (refused := _warm(ctx, old)) is not None:
+        return refused
+    kid = keys.rotate()
+    new = ctx.target.fresh_token(ctx.variant).access_token
+    reply, waited = _poll(ctx, new, lambda status: status == 200)
+    expected = (
+        f"HTTP 200 for a token signed with the new key {kid} within {KEY_CHANGE_DEADLINE_S:g} s"
+    )
+    if reply.status != 200:
+        return ctx.outcome(Status.FAILED, expected, describe(reply))
+    still = ctx.get(ctx.routes.private, bearer(old))
+    if still.status != 200:
+        return ctx.outcome(
+            Status.FAILED, "HTTP 200 for a token of the old key, still published", describe(still)
+        )
+    return ctx.outcome(Status.PASSED, expected, f"HTTP 200 after {waited:.1f} s; old key too")
+
+
+def jwks_down_cached_key(ctx: CheckContext) -> Outcome:
+    """With the JWKS endpoint down, a token signed with a key the API has cached: 200."""
+    keys, token = signing_keys(ctx), valid_jwt(ctx)
+    if (refused := _warm(ctx, token)) is not None:
+        return refused
+    with keys.jwks_down():
+        return expect_status(ctx, ctx.get(ctx.routes.private, bearer(token)), 200)
+
+
+def jwks_down_unknown_key(ctx: CheckContext) -> Outcome:
+    """With the JWKS endpoint down, a token signed with a key the API has not seen: 503."""
+    keys, token = signing_keys(ctx), valid_jwt(ctx)
+    if (refused := _warm(ctx, token)) is not None:
+        return refused
+    kid = keys.rotate()
+    new = ctx.target.fresh_token(ctx.variant).access_token
+    with keys.jwks_down():
+        # Within its refresh cooldown an API may still call the kid unknown (401); wait it out.
+        reply, _ = _poll(ctx, new, lambda status: status != 401)
+    _settle(ctx, new)
+    expected = f"HTTP 503 for a token of the unseen key {kid} (never 200, never 401 for good)"
+    opened = reply.status is not None and 200 <= reply.status < 300
+    status = Status.PASSED if reply.status == 503 else Status.FAILED
+    return dataclasses.replace(ctx.outcome(status, expected, describe(reply)), fail_open=opened)

@@ -1,0 +1,92 @@
+"""What a run is made of: the plan, its jobs (a target and cells each), what they send back.
+
+A job is a subject (or the samples) and the cells of its mechanism, split further when there
+are more workers than subjects; each job builds its own target, so each subject runs with a
+fresh issuer behind it. `Gathered` collects what the jobs report, in this process or from
+worker processes (``workers.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+
+from harness.checks import ALL_CHECKS, Check
+from harness.model.matrix import Cell, cells
+from harness.model.results import CheckResult, ObservationResult
+from harness.observations import ALL_OBSERVATIONS, Observation
+from harness.run.cases import matrix_cases
+from harness.run.execute import execute
+from harness.subjects.file import Subject
+from harness.targets.base import Target
+from harness.targets.spec import TargetSpec
+
+CellDone = Callable[[Cell, list[CheckResult]], None]
+
+
+@dataclass
+class Gathered:
+    """What the run's jobs sent back."""
+
+    issuers: list[str] = field(default_factory=list)
+    notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    problems: list[str] = field(default_factory=list)
+    results: list[CheckResult] = field(default_factory=list)
+    observed: list[ObservationResult] = field(default_factory=list)
+
+    def ready(self, issuer: str, notes: tuple[str, ...], warnings: tuple[str, ...]) -> None:
+        """A job's target started."""
+        self.issuers.append(issuer)
+        self.notes = tuple(dict.fromkeys(self.notes + notes))
+        self.warnings = tuple(dict.fromkeys(self.warnings + warnings))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to run: the target, the cells, the checks and the observations."""
+
+    spec: TargetSpec = field(default_factory=TargetSpec)
+    cells: tuple[Cell, ...] = field(default_factory=cells)
+    checks: tuple[Check, ...] = ALL_CHECKS
+    observations: tuple[Observation, ...] = ALL_OBSERVATIONS
+    subjects: tuple[Subject, ...] = ()
+
+
+@dataclass(frozen=True)
+class Job:
+    """Cells to run against one target: the spec's (with its subject, if any)."""
+
+    spec: TargetSpec
+    cells: tuple[Cell, ...]
+
+
+def jobs(plan: Plan, workers: int = 1) -> list[Job]:
+    """The plan cut into jobs: per subject, the chosen cells of its mechanism."""
+    if not plan.subjects:
+        return _split(Job(plan.spec, plan.cells), max(1, workers))
+    found: list[Job] = []
+    pieces = max(1, workers // len(plan.subjects))
+    for subject in plan.subjects:
+        own = tuple(c for c in plan.cells if c.mechanism is subject.mechanism)
+        if own:
+            found += _split(Job(replace(plan.spec, subject=subject), own), pieces)
+    return found
+
+
+def _split(job: Job, pieces: int) -> list[Job]:
+    count = max(1, min(pieces, len(job.cells)))
+    return [Job(job.spec, job.cells[i::count]) for i in range(count)]
+
+
+def run_cells(target: Target, plan: Plan) -> Iterator[tuple[Cell, list[CheckResult]]]:
+    """Each cell with its results, every check in every variant, in order."""
+    for cell in plan.cells:
+        cases = matrix_cases(target.mode, (cell,), plan.checks, target.live_format)
+        yield cell, [execute(c.check, target, c.variant, c.order) for c in cases]
+
+
+def stopped(job: Job, exc: Exception) -> str:
+    subject = f"subject {job.spec.subject.name}, " if job.spec.subject else ""
+    cells = ", ".join(str(c.number) for c in job.cells)
+    return f"{subject}cell(s) {cells} could not run: {type(exc).__name__}: {exc}"

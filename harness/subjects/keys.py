@@ -1,0 +1,106 @@
+"""Typed getters for a subject file's TOML values: a bad value is an error naming file and key.
+
+Every getter raises `SubjectError` with the file's path, the key (``routes.private``,
+``env.PORT``, ...) and what is allowed, so a user's mistake never ends in a traceback.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class SubjectError(Exception):
+    """A subject file that cannot be used; the message names the file, the key and the fix."""
+
+
+@dataclass(frozen=True)
+class Keys:
+    """Typed getters that turn a bad value into a `SubjectError` naming file and key."""
+
+    path: Path
+
+    def error(self, key: str, problem: str) -> SubjectError:
+        return SubjectError(f"{self.path}: {key} {problem}")
+
+    def only(self, table: Mapping[str, Any], allowed: frozenset[str], prefix: str) -> None:
+        for key in table:
+            if key not in allowed:
+                names = ", ".join(sorted(allowed))
+                raise self.error(f"{prefix}{key}", f"is not a known key; allowed: {names}")
+
+    def text(self, table: Mapping[str, Any], key: str, default: str, prefix: str = "") -> str:
+        value = table.get(key, default)
+        if not isinstance(value, str):
+            raise self.error(prefix + key, f"must be a string, not {type(value).__name__}")
+        return value
+
+    def name(self, table: Mapping[str, Any]) -> str:
+        if "name" not in table:
+            raise self.error("name", 'is missing: the id in reports, e.g. name = "my-api"')
+        value = self.text(table, "name", "")
+        if not _NAME.match(value):
+            raise self.error(
+                "name", f"is {value!r}: use letters, digits, '.', '_' or '-' (at most 64)"
+            )
+        return value
+
+    def choice(self, table: Mapping[str, Any], key: str, allowed: list[str]) -> str:
+        if key not in table:
+            raise self.error(key, f"is missing; allowed: {' | '.join(allowed)}")
+        value = self.text(table, key, "")
+        if value not in allowed:
+            raise self.error(key, f"is {value!r}; allowed: {' | '.join(allowed)}")
+        return value
+
+    def command(self, table: Mapping[str, Any]) -> tuple[str, ...]:
+        value = table.get("command")
+        example = 'e.g. command = ["python", "app.py", "--port", "{port}"]'
+        if value is None:
+            raise self.error("command", f"is missing: how to start the API, {example}")
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            raise self.error("command", f"must be a non-empty list of strings, {example}")
+        return tuple(value)
+
+    def route(
+        self, table: Mapping[str, Any], key: str, default: str, prefix: str = ""
+    ) -> str:  # fmt: skip
+        value = self.text(table, key, default, prefix)
+        if not value.startswith("/"):
+            raise self.error(prefix + key, f"is {value!r}: a path starting with '/', e.g. /api/x")
+        return value
+
+    def seconds(self, table: Mapping[str, Any], key: str, default: float | None) -> Any:
+        value = table.get(key, default)
+        if value is None:
+            return None
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if not ok or not math.isfinite(value) or not 0 < value <= 600:
+            raise self.error(key, f"is {value!r}: a number of seconds, more than 0, at most 600")
+        return float(value)
+
+    def env(self, table: object) -> dict[str, str]:
+        if not isinstance(table, dict):
+            raise self.error("env", 'must be a table ([env]) of NAME = "value"')
+        for name, value in table.items():
+            if not _ENV_NAME.match(name):
+                raise self.error(f"env.{name}", "is not a valid environment variable name")
+            if not isinstance(value, str):
+                raise self.error(f"env.{name}", 'must be a string (quote numbers: "8080")')
+        return dict(table)
+
+    def expect(self, table: object) -> frozenset[str]:
+        if not isinstance(table, dict):
+            raise self.error("expect", "must be a table ([expect]) with fail = [check ids]")
+        self.only(table, frozenset({"fail"}), "expect.")
+        ids = table.get("fail", [])
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise self.error("expect.fail", "must be a list of check ids")
+        return frozenset(ids)
