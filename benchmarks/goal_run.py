@@ -28,11 +28,16 @@ from typing import Any, cast
 
 from benchmarks import machine
 from benchmarks.api_process import ApiProcess
-from benchmarks.goals import ProbeKind, ProbeRun, evaluate, goals_markdown, probes_markdown
+from benchmarks.goals import (
+    SIGNATURES,
+    ProbeKind,
+    ProbeRun,
+    answered_as_owed,
+    report,
+)
 from benchmarks.load import drive
 from benchmarks.loadgen import CHOICES, Generator, choose, generate
 from benchmarks.options import listed, positive
-from benchmarks.results import OK_STATUSES
 from benchmarks.runner import own_cpu_s
 from benchmarks.scenarios import SERVED_APIS, ApiConfig, ApiName, Load
 from benchmarks.stats import rate
@@ -45,7 +50,6 @@ Progress = Callable[[str], None]
 CACHE_TTL_S = 60.0
 HOSTILE = (LieKind.HUGE_BODY, LieKind.COMPRESSED_BOMB)
 """Answers that test the API's memory: 30 MiB of JSON, and gzip that expands to 200 MiB."""
-SIGNATURES = 300
 
 
 class Bench:
@@ -173,27 +177,6 @@ def run(args: argparse.Namespace, workdir: Path, progress: Progress) -> dict[str
     }  # fmt: skip
 
 
-def report(document: dict[str, Any]) -> str:
-    """The Markdown the command prints: where, how, the probes and the goals."""
-    host, load = document["machine"], document["load"]
-    packages = ", ".join(f"{k} {v}" for k, v in host["packages"].items() if v)
-    lines = [
-        f"Machine: {host['cpus']} x {host['cpu_model']}, {host['platform']}, Python "
-        f"{host['python']}; load average (1/5/15 min) {host['loadavg']} before, "
-        f"{document['loadavg_after']} after.",
-        f"Packages: {packages}. Load: {load['generator']} ({host['wrk'] or 'wrk not installed'}),"
-        f" {load['concurrency']} connections, {load['duration_s']:g} s per run, "
-        f"{load['repeat']} runs per probe, {load['pool']} distinct tokens.",
-        f"One RS256 client assertion: {document['signature']['assertion_ms']:.3f} ms (median "
-        f"of {SIGNATURES}).",
-        "",
-        probes_markdown(document["runs"]),
-        "",
-        goals_markdown(evaluate(document["runs"], document["signature"]["assertion_ms"])),
-    ]
-    return "\n".join(lines)
-
-
 def parser() -> argparse.ArgumentParser:
     """The command line."""
     p = argparse.ArgumentParser(prog="python -m benchmarks.goal_run", description=__doc__,
@@ -232,14 +215,6 @@ def main(argv: Sequence[str], stdout: Any = None, stderr: Any = None) -> int:
     for failure in failures:
         print(f"{failure['api']} {failure['kind']}: answers {failure['statuses']}", file=err)
     return 1 if failures else 0
-
-
-def answered_as_owed(run: ProbeRun) -> bool:
-    """Every answer a success, or, under a hostile issuer, every answer a refusal (never 2xx)."""
-    ok = set(run["statuses"]) & OK_STATUSES
-    if run["kind"] == "hostile":
-        return not ok
-    return not set(run["statuses"]) - OK_STATUSES
 
 
 def _warm(url: str, tokens: list[str], concurrency: int) -> None:

@@ -14,7 +14,12 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal, TypedDict
+from typing import Any, Literal, TypedDict
+
+from benchmarks.results import OK_STATUSES
+
+# Client assertions signed to time one (the median is reported).
+SIGNATURES = 300
 
 ProbeKind = Literal["public", "private", "cached", "hostile", "introspection"]
 PUBLIC_CPU_MS = 0.4
@@ -124,37 +129,44 @@ def evaluate(runs: Sequence[ProbeRun], sign_ms: float) -> list[GoalResult]:
         ),
     ]
     for api in sorted({r["api"] for r in runs if r["kind"] == "public"}):
-        public = metric(runs, api, "public", _cpu)
-        results.append(GoalResult(f"{api}: public route (CPU ms/req)", PUBLIC_CPU_MS, public))
-        if any(r["api"] == api and r["kind"] == "cached" for r in runs):
-            cached = metric(runs, api, "cached", _cpu)
-            results.append(
-                GoalResult(
-                    f"{api}: cached request / public route (CPU)",
-                    CACHED_VS_PUBLIC,
-                    _ratio(cached, public),
-                    unit="x",
-                )
-            )
-            p99 = _ratio(metric(runs, api, "cached", _p99), metric(runs, api, "public", _p99))
-            results.append(
-                GoalResult(
-                    f"{api}: p99 latency, cached request / public route",
-                    P99_CACHED_VS_PUBLIC,
-                    p99,
-                    unit="x",
-                )
-            )
-        rss = [r["rss_mib"] for r in runs if r["api"] == api and r["rss_mib"] is not None]
+        results += _api_goals(runs, api)
+    return results
+
+
+def _api_goals(runs: Sequence[ProbeRun], api: str) -> list[GoalResult]:
+    """The goals one API's runs judge: public CPU, cached vs public (CPU, p99), peak RSS."""
+    results: list[GoalResult] = []
+    public = metric(runs, api, "public", _cpu)
+    results.append(GoalResult(f"{api}: public route (CPU ms/req)", PUBLIC_CPU_MS, public))
+    if any(r["api"] == api and r["kind"] == "cached" for r in runs):
+        cached = metric(runs, api, "cached", _cpu)
         results.append(
             GoalResult(
-                f"{api}: peak resident size under load and hostile answers, highest run (MiB)",
-                RSS_MIB,
-                spread(rss) if rss else None,
-                unit="MiB",
-                judged_on="high",
+                f"{api}: cached request / public route (CPU)",
+                CACHED_VS_PUBLIC,
+                _ratio(cached, public),
+                unit="x",
             )
         )
+        p99 = _ratio(metric(runs, api, "cached", _p99), metric(runs, api, "public", _p99))
+        results.append(
+            GoalResult(
+                f"{api}: p99 latency, cached request / public route",
+                P99_CACHED_VS_PUBLIC,
+                p99,
+                unit="x",
+            )
+        )
+    rss = [r["rss_mib"] for r in runs if r["api"] == api and r["rss_mib"] is not None]
+    results.append(
+        GoalResult(
+            f"{api}: peak resident size under load and hostile answers, highest run (MiB)",
+            RSS_MIB,
+            spread(rss) if rss else None,
+            unit="MiB",
+            judged_on="high",
+        )
+    )
     return results
 
 
@@ -206,3 +218,32 @@ def probes_markdown(runs: Sequence[ProbeRun]) -> str:
 def _short(value: Spread) -> str:
     digits = 0 if value["median"] >= 100 else 2
     return f"{value['median']:.{digits}f} ({value['low']:.{digits}f}-{value['high']:.{digits}f})"
+
+
+def answered_as_owed(run: ProbeRun) -> bool:
+    """Every answer a success, or, under a hostile issuer, every answer a refusal (never 2xx)."""
+    ok = set(run["statuses"]) & OK_STATUSES
+    if run["kind"] == "hostile":
+        return not ok
+    return not set(run["statuses"]) - OK_STATUSES
+
+
+def report(document: dict[str, Any]) -> str:
+    """The Markdown the command prints: where, how, the probes and the goals."""
+    host, load = document["machine"], document["load"]
+    packages = ", ".join(f"{k} {v}" for k, v in host["packages"].items() if v)
+    lines = [
+        f"Machine: {host['cpus']} x {host['cpu_model']}, {host['platform']}, Python "
+        f"{host['python']}; load average (1/5/15 min) {host['loadavg']} before, "
+        f"{document['loadavg_after']} after.",
+        f"Packages: {packages}. Load: {load['generator']} ({host['wrk'] or 'wrk not installed'}),"
+        f" {load['concurrency']} connections, {load['duration_s']:g} s per run, "
+        f"{load['repeat']} runs per probe, {load['pool']} distinct tokens.",
+        f"One RS256 client assertion: {document['signature']['assertion_ms']:.3f} ms (median "
+        f"of {SIGNATURES}).",
+        "",
+        probes_markdown(document["runs"]),
+        "",
+        goals_markdown(evaluate(document["runs"], document["signature"]["assertion_ms"])),
+    ]
+    return "\n".join(lines)

@@ -6,14 +6,15 @@ from typing import Any
 
 import pytest
 
-from benchmarks.goal_run import answered_as_owed, report
 from benchmarks.goals import (
     ProbeKind,
     ProbeRun,
+    answered_as_owed,
     evaluate,
     goals_markdown,
     metric,
     probes_markdown,
+    report,
     spread,
 )
 
