@@ -2,8 +2,8 @@
 
 Behaves as ZITADEL does (sources and differences: this folder's README): discovery, the token
 endpoint (jwt-bearer and client_credentials grants for service users), introspection for API apps
-(client_secret_basic and private_key_jwt), revocation and the JWKS; opaque and JWT access
-tokens, PATs, projects, roles, audience by scope. One deliberate difference: a bad jwt-bearer
+(client_secret_basic and private_key_jwt), revocation, the JWKS and userinfo; opaque and JWT
+access tokens, PATs, projects, roles, audience by scope. One deliberate difference: a bad jwt-bearer
 assertion gets ``400 invalid_grant`` (RFC 7523 §3.1), where ZITADEL answers 500 (zitadel#12692).
 Error bodies also carry an ``error_description`` where ZITADEL sends none.
 
@@ -21,7 +21,7 @@ The facade :class:`MockIssuer`:
 
 * serving: ``start(host="127.0.0.1", port=0, *, issuer_url=None) -> MockIssuer``, ``stop()``,
   context manager; ``app`` (ASGI); URLs ``issuer``, ``discovery_url``, ``token_endpoint``,
-  ``introspection_endpoint``, ``revocation_endpoint``, ``jwks_uri``;
+  ``introspection_endpoint``, ``revocation_endpoint``, ``userinfo_endpoint``, ``jwks_uri``;
 * counters: ``introspection_calls`` (requests that reached the introspection endpoint),
   ``jwks_calls`` (requests that reached ``/oauth/v2/keys``);
 * signing keys: ``signing_kid``, ``rotate_signing_key(*, keep_old_for=86400,
@@ -41,13 +41,14 @@ The facade :class:`MockIssuer`:
   ``revoke_token(token) -> bool``, ``deactivate_user(user_id)``, ``reactivate_user(user_id)``;
   expiry dates may lie in the past (ZITADEL refuses that; tests find it handy);
 * faults: ``faults.set(FaultKind.X, endpoint=None|"token"|"introspect"|"revoke"|"keys"|
-  "discovery", seconds=, status=, client_id=)``, ``faults.remove(fault)``, ``faults.clear()``,
-  and ``with issuer.fault(FaultKind.X, ...):``. ``LATENCY`` waits ``seconds`` then answers;
-  ``SERVER_ERROR`` answers ``status`` (5xx) with a JSON ``server_error``; ``MALFORMED_JSON``
-  answers 200 with truncated JSON; ``DROP_CONNECTION`` closes the socket without an answer
-  (real server: the client gets a connection error; in-process the request raises
-  :class:`mock_issuer.server.DropConnection`); ``REJECT_CLIENT`` (``client_id=`` an API app)
-  makes introspection answer 400 ``unauthorized_client`` for that app.
+  "discovery"|"userinfo", seconds=, status=, client_id=)``, ``faults.remove(fault)``,
+  ``faults.clear()``, and ``with issuer.fault(FaultKind.X, ...):``. ``LATENCY`` waits
+  ``seconds`` then answers; ``SERVER_ERROR`` answers ``status`` (5xx) with a JSON
+  ``server_error``; ``MALFORMED_JSON`` answers 200 with truncated JSON; ``DROP_CONNECTION``
+  closes the socket without an answer (real server: the client gets a connection error;
+  in-process the request raises :class:`mock_issuer.server.DropConnection`);
+  ``REJECT_CLIENT`` (``client_id=`` an API app) makes introspection answer 400
+  ``unauthorized_client`` for that app.
 
 * lies (well-formed, wrong answers; ``mock_issuer/lies.py``): ``lies.set(LieKind.X)``,
   ``lies.remove``, ``lies.clear``, and ``with issuer.lie(LieKind.X):``. The true answer is
@@ -70,7 +71,7 @@ The facade :class:`MockIssuer`:
 Layout (the README's table has every file): ``issuer.py`` (the facade; its methods by concern
 in ``issuer_serving.py``, ``issuer_resources.py`` and ``issuer_state.py``), ``server.py`` (the
 background uvicorn server), ``app.py`` (routes), ``endpoints/`` (discovery, token, introspect,
-revoke, keys, and client authentication), ``grants/`` (jwt-bearer, client_credentials),
+revoke, keys, userinfo, and client authentication), ``grants/`` (jwt-bearer, client_credentials),
 ``store.py`` (all state; every write goes through it), ``admin.py`` and ``provision.py``
 (creating resources), ``faults.py``, ``lies.py`` (with ``lie_answers.py`` and
 ``lie_layer.py``), ``clock.py``. Other packages import only the names of ``__all__``.

@@ -83,6 +83,7 @@ def summary(issuer: MockIssuer, world: Provisioned, env_path: Path | None) -> st
         f"  token:         {issuer.token_endpoint}",
         f"  introspection: {issuer.introspection_endpoint}",
         f"  revocation:    {issuer.revocation_endpoint}",
+        f"  userinfo:      {issuer.userinfo_endpoint}",
         f"  jwks:          {issuer.jwks_uri}",
         f"organisation {world.org.id} ({world.org.primary_domain})",
         f"project {world.project.id} ({world.project.name}, roles {' '.join(world.project.roles)})",

@@ -1,5 +1,5 @@
-"""Claims as ZITADEL builds them: introspection answers (RFC 7662 §2.2, spec §3.4) and the extra
-claims of JWT access tokens (RFC 9068 §2.2).
+"""Claims as ZITADEL builds them: introspection answers (RFC 7662 §2.2, spec §3.4), the extra
+claims of JWT access tokens (RFC 9068 §2.2) and userinfo answers (OpenID Connect Core §5.3).
 
 Pure functions: given a token record, its user and organisation, and the introspecting API app,
 produce the JSON object. Roles are those the user holds *now* in the introspecting app's project,
@@ -142,3 +142,17 @@ def access_token_claims(record: TokenRecord, user: UserRecord, org: Org) -> dict
             claims.setdefault(ROLES_CLAIM, found[ROLES_CLAIM])
             claims[specific] = found[specific]
     return claims
+
+
+def userinfo_claims(record: TokenRecord, user: UserRecord, org: Org) -> dict[str, Any]:
+    """The userinfo answer for a token (OpenID Connect Core 1.0 §5.3.2), as ZITADEL builds it.
+
+    ``sub``; with ``profile`` a machine user's ``name``, ``preferred_username`` and
+    ``updated_at`` (its email and phone are empty, so ``email``/``phone`` add nothing); the org
+    and role claims as a JWT access token gets them, with the roles held now.
+    """
+    claims: dict[str, Any] = {"sub": record.user_id}
+    if "profile" in record.scopes:
+        profile = _profile_claims(user)
+        claims |= {k: profile[k] for k in ("name", "preferred_username", "updated_at")}
+    return claims | access_token_claims(record, user, org)

@@ -17,13 +17,21 @@ from starlette.responses import JSONResponse, Response
 
 
 class OAuthError(Exception):
-    """An RFC 6749 §5.2 error: ``error`` code, optional description, HTTP status."""
+    """An RFC 6749 §5.2 error: ``error`` code, optional description, HTTP status, and headers
+    the answer carries (a ``WWW-Authenticate`` challenge, RFC 6750 §3)."""
 
-    def __init__(self, error: str, description: str | None = None, status: int = 400) -> None:
+    def __init__(
+        self,
+        error: str,
+        description: str | None = None,
+        status: int = 400,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(f"{error}: {description}" if description else error)
         self.error = error
         self.description = description
         self.status = status
+        self.headers = dict(headers or {})
 
     def body(self) -> dict[str, str]:
         """The JSON body; ``error_description`` is left out when there is none (as ZITADEL)."""
@@ -40,7 +48,7 @@ def invalid_request(description: str) -> OAuthError:
 
 def render(error: OAuthError, headers: Mapping[str, str] | None = None) -> JSONResponse:
     """The response for an :class:`OAuthError`; no caching (RFC 6749 §5.1)."""
-    all_headers = {"Cache-Control": "no-store", **(headers or {})}
+    all_headers = {"Cache-Control": "no-store", **error.headers, **(headers or {})}
     return JSONResponse(error.body(), status_code=error.status, headers=all_headers)
 
 

@@ -88,6 +88,11 @@ class Serving:
         return self.issuer + paths.REVOCATION
 
     @property
+    def userinfo_endpoint(self) -> str:
+        """``{issuer}/oidc/v1/userinfo``."""
+        return self.issuer + paths.USERINFO
+
+    @property
     def jwks_uri(self) -> str:
         """``{issuer}/oauth/v2/keys``."""
         return self.issuer + paths.JWKS

@@ -24,4 +24,5 @@ ENDPOINT_NAMES: Final[dict[str, str]] = {
     INTROSPECTION: "introspect",
     REVOCATION: "revoke",
     JWKS: "keys",
+    USERINFO: "userinfo",
 }

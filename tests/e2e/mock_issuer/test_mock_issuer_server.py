@@ -133,3 +133,24 @@ def test_issuer_url_override_goes_into_iss_and_discovery() -> None:
     with MockIssuer().start(issuer_url="http://mock.example:9999/") as issuer:
         assert issuer.issuer == "http://mock.example:9999"
         assert issuer.token_endpoint == "http://mock.example:9999/oauth/v2/token"
+
+
+def test_the_userinfo_endpoint_discovery_lists_answers_over_the_network(
+    running: tuple[MockIssuer, Provisioned],
+) -> None:
+    issuer, world = running
+    listed = httpx.get(issuer.discovery_url, timeout=5).json()["userinfo_endpoint"]
+    assert listed == issuer.userinfo_endpoint
+    auth = {"Authorization": f"Bearer {_cc_token(issuer, world)}"}
+    assert httpx.get(listed, headers=auth, timeout=5).json() == {"sub": world.cc_user.user_id}
+    refused = httpx.get(listed, timeout=5)
+    assert (refused.status_code, refused.headers["www-authenticate"]) == (401, "Bearer")
+
+
+def test_a_redirect_names_the_configured_issuer_whatever_host_was_sent() -> None:
+    with MockIssuer().start(issuer_url="https://issuer.example/") as issuer:
+        response = httpx.get(
+            issuer.listen_url + "/oauth/v2/keys/", headers={"Host": "evil.example"}, timeout=5
+        )
+    assert response.status_code == 307
+    assert response.headers["location"] == "https://issuer.example/oauth/v2/keys"

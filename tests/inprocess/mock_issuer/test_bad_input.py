@@ -82,3 +82,20 @@ async def test_an_unexpected_failure_is_a_500_server_error_without_a_traceback(
         )
     assert response.status_code == 500
     assert response.json() == {"error": "server_error", "error_description": "Errors.Internal"}
+
+
+@pytest.mark.parametrize(
+    ("path", "target"),
+    [
+        ("/oauth/v2/token/", "/oauth/v2/token"),
+        ("/oauth/v2/introspect/?x=1", "/oauth/v2/introspect?x=1"),
+        ("/.well-known/openid-configuration/", "/.well-known/openid-configuration"),
+    ],
+)
+async def test_a_trailing_slash_redirects_under_the_issuer_never_the_requests_host(
+    shared: MockIssuer, path: str, target: str
+) -> None:
+    async with client(shared) as c:
+        response = await c.get(path, headers={"Host": "evil.example:666"})
+    assert response.status_code == 307
+    assert response.headers["location"] == "http://issuer.test" + target

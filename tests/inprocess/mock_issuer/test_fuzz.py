@@ -1,4 +1,4 @@
-"""A bounded, seeded fuzz of the token, introspection and revocation endpoints: never a 500.
+"""A bounded, seeded fuzz of the token, introspection, revocation and userinfo endpoints: no 500.
 
 Thousands of requests built from pieces that broke the issuer before (bytes outside ASCII in
 headers, numbers out of range in assertions, malformed forms), mixed at random with a fixed
@@ -21,7 +21,7 @@ from .support import ASSERTION_TYPE, JWT_BEARER, client
 pytestmark = pytest.mark.anyio
 SEED = 20261201
 REQUESTS_PER_ENDPOINT = 1000
-ENDPOINTS = ["/oauth/v2/token", "/oauth/v2/introspect", "/oauth/v2/revoke"]
+ENDPOINTS = ["/oauth/v2/token", "/oauth/v2/introspect", "/oauth/v2/revoke", "/oidc/v1/userinfo"]
 FORM = "application/x-www-form-urlencoded"
 WEIRD_NUMBERS: list[Any] = [10**400, -(10**300), 1e308, -1, 0, 2**63, "1800000000", None, [1]]
 WEIRD_TEXT = ["", " ", "é", "\u0000", "a" * 300, "%", "+", ":", "=", "..", "{}", "null"]
@@ -65,6 +65,7 @@ def _authorization(rng: random.Random, subjects: list[str]) -> bytes | None:
 def _request(rng: random.Random, subjects: list[str], issuer: str) -> dict[str, Any]:
     names = ["token", "grant_type", "scope", "assertion", "client_assertion"]
     names += ["client_assertion_type", "client_id", "client_secret", "token_type_hint"]
+    names += ["access_token"]
     values = {
         "grant_type": [JWT_BEARER, "client_credentials", "password", ""],
         "client_assertion_type": [ASSERTION_TYPE, "x"],
@@ -88,7 +89,7 @@ async def test_a_few_thousand_random_requests_never_get_a_500(shared: MockIssuer
     world = shared.provision()
     subjects = [
         world.api_basic_app.client_id, world.api_jwt_app.client_id, world.jwt_user.user_id,
-        world.cc_user.username,
+        world.cc_user.username, world.pat_user.pat or "",
     ]  # fmt: skip
     rng = random.Random(SEED)
     failures: list[str] = []
