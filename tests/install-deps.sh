@@ -3,8 +3,8 @@
 # - oidc-provider (tests/interop), the third-party issuer the interop tests run the harness against;
 # - the third-party subjects (tests/subjects, see docs/subjects.md), each in its own folder:
 #   Authlib on Flask and fastapi-zitadel-auth in virtual environments of their own, passport-zitadel
-#   and express-oauth2-jwt-bearer from their lock files, and the Go API built with its module and
-#   build caches inside the clone.
+#   and express-oauth2-jwt-bearer from their lock files, and the Go APIs (zitadel/oidc's resource
+#   server, the zitadel-go SDK) built with their module and build caches inside the clone.
 # A missing toolchain (no npm, no go) is reported and its part left out: those tests then skip with
 # the reason (under CI=true they fail instead).
 set -euo pipefail
@@ -24,12 +24,24 @@ for subject in authlib_flask fastapi_zitadel_auth; do
     -r "tests/subjects/$subject/requirements.txt"
 done
 
-if command -v go >/dev/null; then
+# Each Go subject is built with its module and build caches inside its own folder.
+go_build() {
   (
-    cd tests/subjects/zitadel_oidc_go
+    cd "tests/subjects/$1"
     GOMODCACHE="$PWD/.cache/mod" GOCACHE="$PWD/.cache/build" GOFLAGS="-modcacherw -buildvcs=false" \
       go build -o bin/api .
   )
+}
+
+if command -v go >/dev/null; then
+  go_build zitadel_oidc_go
+  # The zitadel-go SDK is no module the proxy serves: its go.mod replaces it with the unmodified
+  # source beside the repository (../shared/third_party/zitadel-go, see docs/subjects.md).
+  if [ -f ../shared/third_party/zitadel-go/go.mod ]; then
+    go_build zitadel_go_sdk
+  else
+    echo "install-deps: ../shared/third_party/zitadel-go not found; the zitadel-go SDK subjects will skip" >&2
+  fi
 else
-  echo "install-deps: go not found; the Go subject will skip" >&2
+  echo "install-deps: go not found; the Go subjects will skip" >&2
 fi

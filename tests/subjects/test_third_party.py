@@ -74,6 +74,19 @@ LOCAL_JWT_COMMON = {
     "RFC9110-15.6.4-issuer-down": SHOULD,
     "RFC9110-15.6.4-jwks-down-unknown-key": MUST,
 }
+# The zitadel-go SDK's Authorizer and net/http middleware, whichever verifier is behind them.
+ZITADEL_GO = {
+    "RFC6750-3.1-no-credentials": MUST,  # 401 without any WWW-Authenticate
+    "RFC6750-3.1-other-scheme": MUST,
+    "RFC6750-3.1-malformed-header": SHOULD,  # 401 instead of 400 invalid_request
+    "RFC9110-11.1-scheme-case-insensitive": MUST,  # "bearer" refused: prefix "Bearer "
+    "RFC6750-3.1-garbage-token": MUST,
+    "RFC6750-3-error-body-json": SHOULD,
+    "RFC7662-4-wrong-audience": MUST,  # refused, but without a challenge
+    "RFC6750-3.1-role-present": PASSED,
+    "RFC6750-3.1-insufficient-scope": MUST,  # 403 without a challenge
+    "RFC6750-3-challenge-names-scope": PASSED,
+}
 EXPECTED: dict[str, dict[str, str]] = {
     "fastapi_zitadel_auth/subject.toml": {
         **LOCAL_JWT_COMMON,
@@ -137,6 +150,53 @@ EXPECTED: dict[str, dict[str, str]] = {
         "RFC6749-2.3-one-client-auth-method": PASSED,
         "RFC6749-2.3.1-basic-form-urlencoded": MUST,  # raw id:secret in the Basic header
         "RFC7662-4-propagation-revocation": PASSED,
+    },
+    # The zitadel-go SDK's middleware answers every refusal with http.Error: plain text, no
+    # WWW-Authenticate (pkg/http/middleware/authz.go); docs/findings/zitadel-go.md has each line.
+    "zitadel_go_sdk/introspection.toml": {
+        **COMMON,
+        **ZITADEL_GO,
+        "RFC7662-2.2-revoked-token": MUST,
+        "RFC7662-2.2-expired-token": MUST,
+        "RFC9110-15.6.4-issuer-malformed-json": SHOULD,  # 401: an outage taken for a bad token
+        "RFC7662-2.1-issuer-rejects-api-credentials": SHOULD,
+        "RFC6750-3.1-inactive-token-no-reason": MUST,
+        "RFC6750-3-no-issuer-details": SHOULD,  # the issuer's error text is the body
+        # zitadel/oidc's rs (v3.45.5) parses strictly but trusts an active answer's claims.
+        "RFC7662-2.2-lie-active-string": SHOULD,  # refused, as a bad token (401)
+        "RFC7662-2.2-lie-active-missing": SHOULD,
+        "RFC7662-2.2-lie-expired": "fail-open",  # exp and nbf of an active answer unread
+        "RFC7662-4-lie-foreign-audience": "fail-open",  # aud unread
+        "RFC7662-2.2-lie-302-elsewhere": "fail-open",  # net/http follows the redirect
+        "RFC8259-4-lie-active-duplicate": "fail-open",
+        "RFC9110-15.6.4-lie-drip-body": "fail-open",
+        "RFC6750-2-header-and-query-400": "fail-open",
+        "RFC9110-5.3-two-authorization-headers-400": "fail-open",
+        "RFC6750-2.3-query-token-not-accepted": PASSED,
+        "RFC7662-2.1-degenerate-token-not-introspected": SHOULD,
+        "RFC6749-2.3-one-client-auth-method": PASSED,
+        "RFC7523-3-assertion-iss-equals-sub": PASSED,
+        "RFC7523-3-assertion-aud-issuer": PASSED,
+        "RFC7523-3-assertion-jti": SHOULD,  # zitadel/oidc signs no jti
+        "RFC7523-3-assertion-short-lifetime": SHOULD,  # an hour
+        "RFC7662-4-propagation-revocation": PASSED,
+    },
+    "zitadel_go_sdk/jwt.toml": {
+        **LOCAL_JWT_COMMON,
+        **ZITADEL_GO,
+        "RFC7517-5-unknown-kid-flood": SHOULD,  # one JWKS fetch per unknown kid
+        "RFC7515-5.2-foreign-key-known-kid": MUST,
+        "RFC7519-4.1.4-expired-jwt": MUST,
+        "RFC7519-4.1.5-not-yet-valid": "fail-open",  # nbf not checked
+        "RFC8725-2.1-hs256-public-key": MUST,
+        "RFC8725-3.1-alg-none": MUST,
+        "RFC9068-4-opaque-token": MUST,
+        "RFC9068-4-wrong-audience": MUST,
+        "RFC9068-4-wrong-issuer": MUST,
+        "RFC9068-4-id-token": "fail-open",  # typ not checked (RFC 9068 §4: at+jwt)
+        "RFC6750-2-header-and-query-400": "fail-open",
+        "RFC9110-5.3-two-authorization-headers-400": "fail-open",
+        "RFC6750-5.3-no-secrets-leaked": PASSED,
     },
     "passport_zitadel/passport-basic.toml": PASSPORT,
     "passport_zitadel/passport-jwt.toml": PASSPORT,
