@@ -1,12 +1,10 @@
-// Glue: a small API of the shape of ZITADEL's Go guide (/api/healthz, /api/tasks,
-// /api/add-task with a role), checking tokens by introspection with the JWT profile through
-// github.com/zitadel/oidc/v3's resource server, the library zitadel-go's introspection is built
-// on (zitadel-go itself is not served by the Go module proxy here). The decisions follow
-// zitadel-go v3.29.0's authorization.Authorizer and its net/http RequireAuthorization, read
-// there and written anew: the header, trimmed, must start with "Bearer "; an introspection
-// error whose text names a 5xx status is "service unavailable", which that middleware answers
-// 403 (it maps only unauthorized errors to 401); any other failure or an inactive token is
-// 401; a missing role is 403; the error's text is the plain body.
+// Glue: zitadel/oidc's resource server (github.com/zitadel/oidc/v3/pkg/client/rs) used directly,
+// at its newest version, in an API of the shape of ZITADEL's Go guide (/api/healthz, /api/tasks,
+// /api/add-task with a role), introspecting with the JWT profile (the API app's key file). The
+// glue answers as RFC 6750 §3 says (a Bearer challenge with the error code; 400 for a malformed
+// header; 503 when introspection fails; 403 insufficient_scope for a missing role), so what is
+// left to judge is what rs decides: how it calls the issuer and what it makes of the answer. The
+// zitadel-go SDK, which builds on rs, is a subject of its own (tests/subjects/zitadel_go_sdk).
 package main
 
 import (
@@ -25,8 +23,8 @@ import (
 
 const rolesClaim = "urn:zitadel:iam:org:project:roles"
 
-// An error text naming a 5xx status marks the issuer as failing, as zitadel-go decides it.
-var serverError = regexp.MustCompile(`\b5\d{2}\b`)
+// RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+var b64token = regexp.MustCompile(`^[A-Za-z0-9._~+/-]+=*$`)
 
 func main() {
 	ctx := context.Background()
@@ -52,31 +50,43 @@ func main() {
 
 func authorized(server rs.ResourceServer, role string, next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token, found := strings.CutPrefix(strings.TrimSpace(r.Header.Get("Authorization")), "Bearer ")
-		token = strings.TrimSpace(token)
-		if !found || token == "" {
-			http.Error(w, "unauthorized: no bearer token", http.StatusUnauthorized)
+		scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		switch {
+		case r.Header.Get("Authorization") == "" || !strings.EqualFold(scheme, "Bearer"):
+			refuse(w, http.StatusUnauthorized, "", "")
+			return
+		case !b64token.MatchString(token):
+			refuse(w, http.StatusBadRequest, "invalid_request", "malformed Authorization header")
 			return
 		}
 		resp, err := rs.Introspect[*oidc.IntrospectionResponse](r.Context(), server, token)
 		if err != nil {
-			if serverError.MatchString(err.Error()) {
-				http.Error(w, fmt.Sprintf("service unavailable: %v", err), http.StatusForbidden)
-				return
-			}
-			http.Error(w, fmt.Sprintf("unauthorized: %v", err), http.StatusUnauthorized)
+			log.Printf("introspection failed: %v", err)
+			refuse(w, http.StatusServiceUnavailable, "temporarily_unavailable", "the issuer gave no answer")
 			return
 		}
 		if !resp.Active {
-			http.Error(w, "unauthorized: token is not active", http.StatusUnauthorized)
+			refuse(w, http.StatusUnauthorized, "invalid_token", "the token is not valid")
 			return
 		}
 		if role != "" && !hasRole(resp.Claims[rolesClaim], role) {
-			http.Error(w, "permission denied: missing role "+role, http.StatusForbidden)
+			refuse(w, http.StatusForbidden, "insufficient_scope", "the token lacks the role")
 			return
 		}
 		next(w, r)
 	})
+}
+
+// refuse answers with a Bearer challenge (RFC 6750 §3) and the same error as JSON.
+func refuse(w http.ResponseWriter, status int, code, description string) {
+	challenge := "Bearer"
+	if code != "" {
+		challenge = fmt.Sprintf(`Bearer error="%s", error_description="%s"`, code, description)
+	}
+	w.Header().Set("WWW-Authenticate", challenge)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]string{"error": code, "error_description": description})
 }
 
 func hasRole(claim any, role string) bool {
