@@ -46,6 +46,7 @@ class LieLayer:
         if status != 200:  # the request itself was refused: no lie about a refusal
             await _send(send, Reply(status, real))
             return
+        self.lies.count_told(kind)
         # Off the event loop: a 30 MB body takes a while to build, and the loop serves everyone.
         reply = await asyncio.to_thread(reply_for, kind, real, self.now(), self.issuer())
         raw_write = scope.get("extensions", {}).get(RAW_WRITE)

@@ -133,6 +133,7 @@ class Lies:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._active: list[LieKind] = []
+        self._told: dict[LieKind, int] = {}
         self.redirects_followed = 0
 
     def set(self, kind: LieKind) -> LieKind:
@@ -155,6 +156,16 @@ class Lies:
         """The lie about the answer at ``path``, if any."""
         with self._lock:
             return next((k for k in self._active if k.path == path), None)
+
+    def count_told(self, kind: LieKind) -> None:
+        """The lie was sent to a caller once more."""
+        with self._lock:
+            self._told[kind] = self._told.get(kind, 0) + 1
+
+    def told(self, kind: LieKind) -> int:
+        """How often the lie has been sent (0: nobody asked for the answer it bends)."""
+        with self._lock:
+            return self._told.get(kind, 0)
 
     def count_redirect_followed(self) -> None:
         """Someone followed the 302 to ``lie_answers.ELSEWHERE_PATH``."""

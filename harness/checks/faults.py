@@ -62,6 +62,12 @@ def _waited(ctx: CheckContext, reply: Reply) -> Outcome:
     return graded(failed, Level.SHOULD, why)
 
 
+# A local validator is given the stand-in (or closed port) as its issuer, so every real token's
+# iss is foreign to it, and RFC 9068 §4 has it check iss before it needs the keys: a right 401.
+LOCAL_JWT_DOWN = (
+    "a local-JWT API pointed at another issuer rightly refuses every token's iss before it needs "
+    "the keys; its issuer outage is RFC9110-15.6.4-jwks-down-unknown-key"
+)
 _INTROSPECTION: dict[str, Any] = {
     "mechanisms": INTROSPECTING,
     "other_mechanisms_reason": ONLY_INTROSPECTION
@@ -69,7 +75,8 @@ _INTROSPECTION: dict[str, Any] = {
 }
 CHECKS = (
     Check("RFC9110-15.6.4-issuer-down", "Issuer unreachable (closed port): 503",
-          RFC, Level.MUST, Where.BOTH, issuer_down),
+          RFC, Level.MUST, Where.BOTH, issuer_down, mechanisms=INTROSPECTING,
+          other_mechanisms_reason=LOCAL_JWT_DOWN),
     Check("RFC9110-15.6.4-issuer-slow", "Issuer slower than the API's timeout: 503",
           RFC, Level.MUST, Where.MOCK, _with_fault(IssuerFault.SLOW), **_INTROSPECTION),
     Check("RFC9110-15.6.4-issuer-5xx", "Issuer answers 500: 503",

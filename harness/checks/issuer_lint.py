@@ -5,8 +5,10 @@ itself); these checks judge the ones the API made while answering one request. R
 a client MUST NOT use more than one authentication method. RFC 6749 §2.3.1: the client id and
 secret are form-urlencoded before they go into the Basic header (an app whose secret holds
 ``:%+ é`` proves it; zitadel-go #578). RFC 7523 §3 for ``private_key_jwt``: ``iss`` and ``sub``
-are the client id, ``aud`` names the issuer, the assertion expires soon, and a ``jti`` lets the
-issuer refuse a replay (zitadel/oidc #873).
+are the client id, ``aud`` names the issuer, the assertion expires soon (§3 lets the issuer
+refuse an ``exp`` unreasonably far ahead), and a ``jti`` lets the issuer refuse a replay (a MAY
+in RFC 7523 §3, REQUIRED for ``private_key_jwt`` by OpenID Connect Core 1.0 §9; zitadel/oidc
+#873).
 """
 
 from __future__ import annotations
@@ -140,7 +142,8 @@ CHECKS = (
     _check("RFC7523-3-assertion-aud-issuer", "Client assertion: aud names the issuer",
            "RFC 7523 §3", Level.MUST, _assertion_rule(_audience, "aud contains the issuer")),
     _check("RFC7523-3-assertion-jti", "Client assertion: a jti (replays can be refused)",
-           "RFC 7523 §3", Level.SHOULD, _assertion_rule(_jti, "a jti")),
+           "RFC 7523 §3; OpenID Connect Core 1.0 §9", Level.SHOULD,
+           _assertion_rule(_jti, "a jti")),
     _check("RFC7523-3-assertion-short-lifetime",
            f"Client assertion: expires within {MAX_ASSERTION_LIFETIME_S:.0f} s of issue",
            "RFC 7523 §3", Level.SHOULD,

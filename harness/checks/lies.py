@@ -5,7 +5,9 @@ boolean. The mock issuer computes the true answer for a valid token, then bends 
 Never 200, never a 500: the token's fault (expired, not for this API, not an access token) is
 401 `invalid_token` (RFC 6750 §3.1); an answer that cannot be trusted at all (malformed, too
 big, too slow, compressed, redirected) is the issuer's fault, RFC 9110 §15.6.4 503. A 2xx is
-*fail-open*; a refusal with the other of 401/503 fails at SHOULD. The cases are the mock's
+*fail-open* where an RFC makes the API refuse; where the answer still says the token is active
+in a form an RFC lets a receiver read (late, big, compressed, mislabelled, a member twice) it
+fails at SHOULD; a refusal with the other of 401/503 fails at SHOULD. The cases are the mock's
 `LieKind`: each lie carries its refusal (title, RFC sections, the status owed, whether it is
 judged on the route that needs a role). Why each lie is whose fault is in `docs/harness.md`
 ("The lying issuer").
@@ -31,6 +33,7 @@ from harness.checks.expect import describe, fail_open, graded, is_success
 from harness.model.matrix import Grant, TokenFormat
 from harness.model.results import Level, Outcome, Status
 from harness.model.skips import NotApplicable
+from harness.subjects.process import SubjectStartError
 from mock_issuer import LieKind
 
 REFUSALS = (401, 403, 503)
@@ -38,13 +41,44 @@ ONE_CELL = frozenset({Grant.CLIENT_CREDENTIALS})
 ONE_CELL_REASON = "the issuer's answer is judged once per API, in the client-credentials cell"
 
 
-def judge(ctx: CheckContext, reply: Reply, owed: int) -> Outcome:
-    """Grade a reply to a lie: the owed refusal passes; a 2xx is fail-open; 401/403/503 where
-    another of them fits fails at SHOULD; anything else (a 500, no answer) fails at MUST."""
+# Lies whose answer, however odd its delivery, says the (valid) token is active in words an RFC
+# lets a receiver read that way: late, huge, compressed, mislabelled, a member twice (RFC 8259
+# §4 leaves the choice open). Refusing is the harness's robustness rule; no RFC requires it, so
+# a 2xx fails at SHOULD, not fail-open (as a slow issuer's answer always has).
+READABLE = frozenset(
+    {
+        LieKind.DRIP_BODY,
+        LieKind.DRIP_HEADERS,
+        LieKind.HUGE_BODY,
+        LieKind.COMPRESSED_BOMB,
+        LieKind.JSON_AS_HTML,
+        LieKind.ACTIVE_DUPLICATE,
+    }
+)
+READ_AS_ACTIVE = (
+    "Graded SHOULD, not fail-open: the answer said the (valid) token is active in a form an RFC "
+    "lets a receiver read; refusing it is the harness's robustness rule (docs/harness.md)."
+)
+# A 5000-digit number in a member RFC 8414 does not define: the document is valid JSON (RFC 8259
+# §6; §9 lets a parser accept or limit it), so an API that reads it and works is right too.
+USABLE = frozenset({LieKind.DISCOVERY_HUGE_NUMBER})
+UNTOLD = "the API never asked for the answer this lie bends (it reads no discovery document)"
+NOT_STARTED = (
+    "Graded SHOULD: the API refused the discovery document by not starting (it did not use its "
+    "data, RFC 8414 §3.3), so it is down where a running API would answer 503."
+)
+
+
+def judge(ctx: CheckContext, reply: Reply, owed: int, lie: LieKind | None = None) -> Outcome:
+    """Grade a reply to a lie: the owed refusal passes; a 2xx is fail-open (SHOULD for the
+    :data:`READABLE` lies, a pass for the :data:`USABLE` ones); 401/403/503 where another of
+    them fits fails at SHOULD; anything else (a 500, no answer) fails at MUST."""
     expected = f"HTTP {owed} (a refusal; never 2xx, never 500)"
     actual = describe(reply)
-    if reply.status == owed:
+    if reply.status == owed or (lie in USABLE and is_success(reply)):
         return ctx.outcome(Status.PASSED, expected, actual)
+    if is_success(reply) and lie in READABLE:
+        return graded(ctx.outcome(Status.FAILED, expected, actual), Level.SHOULD, READ_AS_ACTIVE)
     if is_success(reply):
         return fail_open(ctx, expected, actual, "The issuer's answer had to be refused.")
     failed = ctx.outcome(Status.FAILED, expected, actual)
@@ -52,6 +86,12 @@ def judge(ctx: CheckContext, reply: Reply, owed: int) -> Outcome:
         why = f"Refused, but with {reply.status} where {owed} fits (see docs/harness.md)."
         return graded(failed, Level.SHOULD, why)
     return failed
+
+
+def _not_started(ctx: CheckContext, owed: int, error: SubjectStartError) -> Outcome:
+    expected = f"HTTP {owed} (a refusal; never 2xx, never 500)"
+    failed = ctx.outcome(Status.FAILED, expected, f"the API did not start: {error}")
+    return graded(failed, Level.SHOULD, NOT_STARTED)
 
 
 def _route(ctx: CheckContext, lie: LieKind) -> str:
@@ -75,14 +115,20 @@ def _lying(lie: LieKind) -> CheckFn:
         # A token the API has never seen (no cached answer stands in for the lie), obtained
         # before the lie.
         token = ctx.target.fresh_token(ctx.variant).access_token
+        told = mock.lie_told(lie)
         with ExitStack() as stack:
             stack.enter_context(mock.lie(lie))
             base_url = ctx.api_url
             if lie.fresh:  # discovery is read once per process: a new API must read it
                 fresh = ctx.target.fresh_api(ctx.variant.cell.mechanism)
-                base_url = stack.enter_context(fresh)
+                try:
+                    base_url = stack.enter_context(fresh)
+                except SubjectStartError as error:
+                    return _not_started(ctx, owed.status, error)
             reply = ctx.get(path, f"Bearer {token}", base_url=base_url)
-        return judge(ctx, reply, owed.status)
+        if mock.lie_told(lie) == told:
+            raise NotApplicable(UNTOLD)
+        return judge(ctx, reply, owed.status, lie)
 
     check.__doc__ = f"The issuer answers {owed.title}: the API owes {owed.status}."
     return check

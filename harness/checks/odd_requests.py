@@ -2,8 +2,10 @@
 
 RFC 6750 §2 offers three ways to send a token and says clients MUST NOT use more than one; an
 API that reads only the header (§2.1) must not take one from the query (§2.3, whose URLs end
-up in logs) or a form body (§2.2), and must refuse a request that uses two ways at once.
-RFC 9110 §5.3: `Authorization` is no list, so two of them are malformed. A token of thousands
+up in logs) or a form body (§2.2); a request that uses two ways at once SHOULD get 400
+invalid_request (§3.1). RFC 9110 §5.3: `Authorization` is no list, so two of them are
+malformed (a sender's MUST NOT; the recipient's answer is again §3.1's SHOULD). Either request
+carries one valid token, so letting it in is no fail-open. A token of thousands
 of dots or 64 KiB cannot be a token: refused (ideally without troubling the issuer, RFC 7662
 §2.1). Answers leak nothing: no role names before the token is proven valid (RFC 6750 §3.1
 names `scope` only with `insufficient_scope`), no reason beyond `invalid_token` for an inactive
@@ -15,6 +17,7 @@ These depend on the API, not on the grant: they run in the client-credentials ce
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from harness.checks.base import (
     INTROSPECTING,
@@ -31,6 +34,7 @@ from harness.checks.expect import (
     fail_open,
     graded,
     is_success,
+    parse_challenge,
 )
 from harness.checks.lies import ONE_CELL, ONE_CELL_REASON
 from harness.model.matrix import Mechanism
@@ -76,7 +80,7 @@ def header_and_query(ctx: CheckContext) -> Outcome:
     """The same valid token in the header and the query: 400 invalid_request."""
     token = _fresh(ctx)
     reply = ctx.get(f"{ctx.routes.private}?access_token={token}", f"Bearer {token}")
-    return expect_bearer_error(ctx, reply, 400, "invalid_request")
+    return _one_token_twice(ctx, reply)
 
 
 def two_authorization_headers(ctx: CheckContext) -> Outcome:
@@ -84,7 +88,29 @@ def two_authorization_headers(ctx: CheckContext) -> Outcome:
     token = _fresh(ctx)
     headers = [("Authorization", f"Bearer {token}"), ("Authorization", f"Bearer {token}")]
     reply = ctx.send("GET", ctx.routes.private, headers)
-    return expect_bearer_error(ctx, reply, 400, "invalid_request")
+    return _one_token_twice(ctx, reply)
+
+
+TWICE_LET_IN = (
+    "Graded SHOULD, not fail-open: the request carried one valid token (twice); RFC 6750 §3.1 "
+    "says such a request SHOULD get 400 invalid_request, and no RFC makes a recipient refuse it."
+)
+
+
+def _one_token_twice(ctx: CheckContext, reply: Reply) -> Outcome:
+    """400 invalid_request passes; a 2xx, or a 401 with a Bearer challenge, fails at SHOULD
+    (RFC 6750 §3.1 says SHOULD); anything else (no challenge, a 500, no answer) at MUST."""
+    outcome = expect_bearer_error(ctx, reply, 400, "invalid_request")
+    if outcome.status is Status.PASSED:
+        return outcome
+    if is_success(reply):
+        failed = ctx.outcome(Status.FAILED, outcome.expected, outcome.actual)
+        return graded(failed, Level.SHOULD, TWICE_LET_IN)
+    challenge = parse_challenge(reply.challenge)
+    bearer = challenge is not None and challenge.scheme == "bearer"
+    if (reply.status == 401 and bearer) or outcome.level is Level.SHOULD:
+        return graded(outcome, Level.SHOULD, "Refused, with 401 where 400 fits.")
+    return replace(outcome, level=Level.MUST)
 
 
 def degenerate_tokens(ctx: CheckContext) -> Outcome:
@@ -193,11 +219,11 @@ CHECKS = (
            "A token in a form body only is not accepted (401)", "RFC 6750 §2.2, §2.1",
            Level.MUST, Where.BOTH, form_token),
     _check("RFC6750-2-header-and-query-400",
-           "A token in the header and the query at once: 400 invalid_request", "RFC 6750 §2",
-           Level.MUST, Where.BOTH, header_and_query),
+           "A token in the header and the query at once: 400 invalid_request",
+           "RFC 6750 §2, §3.1", Level.SHOULD, Where.BOTH, header_and_query),
     _check("RFC9110-5.3-two-authorization-headers-400",
            "Two Authorization headers: 400 invalid_request", "RFC 9110 §5.3; RFC 6750 §3.1",
-           Level.MUST, Where.BOTH, two_authorization_headers),
+           Level.SHOULD, Where.BOTH, two_authorization_headers),
     _check("RFC6750-2.1-degenerate-token-refused",
            "5000 dots, 64 KiB of b64token characters: refused with a 4xx", "RFC 6750 §2.1",
            Level.MUST, Where.BOTH, degenerate_tokens),

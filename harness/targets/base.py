@@ -84,6 +84,9 @@ class MockControls(Protocol):
     def lie(self, lie: LieKind) -> AbstractContextManager[None]:
         """Make the issuer answer with ``lie`` inside the ``with`` block."""
 
+    def lie_told(self, lie: LieKind) -> int:
+        """How often the issuer has told ``lie`` (0: no caller asked for the answer it bends)."""
+
     def introspections_since(self, mark: int) -> list[IntrospectionFacts]:
         """The issuer's record of introspection requests from ``mark`` on."""
 

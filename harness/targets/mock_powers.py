@@ -59,6 +59,10 @@ class MockPowers:
         with self.issuer_server.lie(lie):
             yield
 
+    def lie_told(self, lie: LieKind) -> int:
+        """How often the issuer has told ``lie``."""
+        return self.issuer_server.lies.told(lie)
+
     @contextmanager
     def fresh_api(self, auth: Mechanism) -> Iterator[str]:
         """A newly started sample API (nothing cached, discovery unread), for the block."""
