@@ -40,6 +40,19 @@ async def test_a_refused_request_is_not_lied_about(fresh: MockIssuer) -> None:
         async with client(fresh) as c:
             response = await c.post("/oauth/v2/introspect", data={"token": "t"})
     assert response.status_code == 400
+    assert fresh.lies.told(LieKind.ACTIVE_STRING) == 0
+
+
+async def test_each_lie_told_is_counted_and_a_lie_nobody_asks_for_is_not(
+    fresh: MockIssuer,
+) -> None:
+    world = fresh.provision()
+    async with client(fresh) as c:
+        token = await user_token(c, fresh, world.cc_user, aud_scope(world.project.id))
+        with fresh.lie(LieKind.EXPIRED), fresh.lie(LieKind.DISCOVERY_HUGE_NUMBER):
+            await introspect(c, fresh, world.api_basic_app, token)
+    assert fresh.lies.told(LieKind.EXPIRED) == 1
+    assert fresh.lies.told(LieKind.DISCOVERY_HUGE_NUMBER) == 0
 
 
 async def test_the_redirect_points_elsewhere_and_following_it_is_counted(

@@ -25,7 +25,7 @@ def _reply(status: int, challenge: str = "", **kw: Any) -> Reply:
     return Reply(status, headers, "", **kw)
 
 
-@pytest.mark.parametrize("lie", sorted(READABLE, key=lambda k: k.value))
+@pytest.mark.parametrize("lie", sorted(READABLE, key=lambda k: k.name))
 def test_a_readable_answer_let_in_fails_at_should_not_open(lie: LieKind) -> None:
     outcome = judge(_ctx(), _reply(200), 503, lie)
     assert (outcome.status, outcome.level, outcome.fail_open) == (
