@@ -47,7 +47,7 @@ PASSPORT = {
     "RFC6750-3.1-malformed-header": SHOULD,  # 401 instead of 400 invalid_request
     "RFC9110-11.1-scheme-case-insensitive": PASSED,
     "RFC6750-3.1-garbage-token": MUST,  # 401, but no Bearer challenge
-    "RFC6750-3-error-body-json": SHOULD,  # "Unauthorized" as text
+    "RFC6750-3-error-body-json": PASSED,  # "Unauthorized" as text: recorded (MAY)
     "RFC7662-2.2-revoked-token": MUST,
     "RFC7662-2.2-expired-token": MUST,
     "RFC7662-4-wrong-audience": MUST,
@@ -66,13 +66,14 @@ LOCAL_JWT_COMMON = {
     "RFC9110-11.1-scheme-case-insensitive": PASSED,
     "RFC6750-3.1-role-present": PASSED,
     "RFC6750-3.1-malformed-header": SHOULD,
-    "RFC6750-3-error-body-json": SHOULD,
+    "RFC6750-3-error-body-json": PASSED,  # informational (MAY): never a failure
     "RFC7517-5-jwks-down-cached-key": PASSED,
     "RFC7517-5-key-rotation": PASSED,
     "RFC7517-5-unknown-kid-flood": PASSED,
     "RFC9068-4-revoked-jwt-accepted-until-exp": PASSED,
-    "RFC9110-15.6.4-issuer-down": SHOULD,
-    "RFC9110-15.6.4-jwks-down-unknown-key": MUST,
+    # Given a stand-in issuer, a local validator rightly refuses every token's iss first.
+    "RFC9110-15.6.4-issuer-down": NA,
+    "RFC9110-15.6.4-jwks-down-unknown-key": SHOULD,  # 401: the outage taken for a bad token
 }
 # The zitadel-go SDK's Authorizer and net/http middleware, whichever verifier is behind them.
 ZITADEL_GO = {
@@ -81,7 +82,7 @@ ZITADEL_GO = {
     "RFC6750-3.1-malformed-header": SHOULD,  # 401 instead of 400 invalid_request
     "RFC9110-11.1-scheme-case-insensitive": MUST,  # "bearer" refused: prefix "Bearer "
     "RFC6750-3.1-garbage-token": MUST,
-    "RFC6750-3-error-body-json": SHOULD,
+    "RFC6750-3-error-body-json": PASSED,  # plain text: recorded (MAY)
     "RFC7662-4-wrong-audience": MUST,  # refused, but without a challenge
     "RFC6750-3.1-role-present": PASSED,
     "RFC6750-3.1-insufficient-scope": MUST,  # 403 without a challenge
@@ -145,7 +146,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "RFC7662-2.2-lie-expired": "fail-open",  # exp not checked by this glue
         "RFC8259-9-lie-deep-nesting": MUST,  # RecursionError: 500
         "RFC7662-2.2-lie-302-elsewhere": "fail-open",  # requests follows the redirect
-        "RFC9110-15.6.4-lie-drip-body": "fail-open",  # a per-read timeout, no deadline
+        "RFC9110-15.6.4-lie-drip-body": SHOULD,  # a per-read timeout: the true answer, late
         "RFC6750-2.3-query-token-not-accepted": PASSED,
         "RFC6749-2.3-one-client-auth-method": PASSED,
         "RFC6749-2.3.1-basic-form-urlencoded": MUST,  # raw id:secret in the Basic header
@@ -168,10 +169,10 @@ EXPECTED: dict[str, dict[str, str]] = {
         "RFC7662-2.2-lie-expired": "fail-open",  # exp and nbf of an active answer unread
         "RFC7662-4-lie-foreign-audience": "fail-open",  # aud unread
         "RFC7662-2.2-lie-302-elsewhere": "fail-open",  # net/http follows the redirect
-        "RFC8259-4-lie-active-duplicate": "fail-open",
-        "RFC9110-15.6.4-lie-drip-body": "fail-open",
-        "RFC6750-2-header-and-query-400": "fail-open",
-        "RFC9110-5.3-two-authorization-headers-400": "fail-open",
+        "RFC8259-4-lie-active-duplicate": SHOULD,  # encoding/json keeps the last member
+        "RFC9110-15.6.4-lie-drip-body": SHOULD,  # 30 s timeout: the true answer, late
+        "RFC6750-2-header-and-query-400": SHOULD,  # the query is not read: 200
+        "RFC9110-5.3-two-authorization-headers-400": SHOULD,
         "RFC6750-2.3-query-token-not-accepted": PASSED,
         "RFC7662-2.1-degenerate-token-not-introspected": SHOULD,
         "RFC6749-2.3-one-client-auth-method": PASSED,
@@ -194,28 +195,34 @@ EXPECTED: dict[str, dict[str, str]] = {
         "RFC9068-4-wrong-audience": MUST,
         "RFC9068-4-wrong-issuer": MUST,
         "RFC9068-4-id-token": "fail-open",  # typ not checked (RFC 9068 §4: at+jwt)
-        "RFC6750-2-header-and-query-400": "fail-open",
-        "RFC9110-5.3-two-authorization-headers-400": "fail-open",
+        "RFC6750-2-header-and-query-400": SHOULD,
+        "RFC9110-5.3-two-authorization-headers-400": SHOULD,
         "RFC6750-5.3-no-secrets-leaked": PASSED,
     },
     "passport_zitadel/passport-basic.toml": PASSPORT,
     "passport_zitadel/passport-jwt.toml": PASSPORT,
+    # zitadel/oidc's rs (v3.52.0) behind glue that answers as RFC 6750 says: what is left is rs's.
     "zitadel_oidc_go/subject.toml": {
-        **COMMON,
-        "RFC6750-3.1-no-credentials": MUST,  # 401 without any WWW-Authenticate
-        "RFC6750-3.1-other-scheme": MUST,
-        "RFC6750-3.1-malformed-header": SHOULD,
-        "RFC9110-11.1-scheme-case-insensitive": MUST,  # "bearer" refused: prefix "Bearer "
-        "RFC6750-3.1-garbage-token": MUST,
-        "RFC6750-3-error-body-json": SHOULD,
-        "RFC7662-2.2-revoked-token": MUST,
-        "RFC7662-2.2-expired-token": MUST,
-        "RFC7662-4-wrong-audience": MUST,
+        **{check: PASSED for check in COMMON},
+        "RFC9110-15.6.4-issuer-slow": SHOULD,  # rs's client waits 30 s
+        "RFC6750-3.1-no-credentials": PASSED,
+        "RFC6750-3.1-malformed-header": PASSED,
+        "RFC9110-11.1-scheme-case-insensitive": PASSED,
+        "RFC6750-3.1-garbage-token": PASSED,
+        "RFC7662-2.2-revoked-token": PASSED,
+        "RFC7662-4-wrong-audience": PASSED,
         "RFC6750-3.1-role-present": PASSED,
-        "RFC6750-3.1-insufficient-scope": MUST,  # 403 without a challenge
-        "RFC6750-3-challenge-names-scope": PASSED,
-        "RFC9110-15.6.4-issuer-malformed-json": SHOULD,  # 401: an outage taken for a bad token
-        "RFC7662-2.1-issuer-rejects-api-credentials": SHOULD,
+        "RFC6750-3.1-insufficient-scope": PASSED,
+        "RFC9110-15.6.4-issuer-malformed-json": PASSED,
+        "RFC7662-2.1-issuer-rejects-api-credentials": PASSED,
+        "RFC7662-2.2-lie-active-string": PASSED,  # a parse error: 503 by the glue
+        "RFC7662-2.2-lie-active-missing": SHOULD,  # read as inactive: 401
+        "RFC7662-2.2-lie-expired": "fail-open",  # exp of an active answer unread
+        "RFC7662-4-lie-foreign-audience": "fail-open",  # aud unread
+        "RFC7662-2.2-lie-302-elsewhere": "fail-open",  # Introspect follows the redirect
+        "RFC8259-9-lie-huge-body": PASSED,  # v3.52.0 reads at most 1 MiB
+        "RFC7523-3-assertion-jti": PASSED,  # v3.52.0 signs a jti
+        "RFC7523-3-assertion-short-lifetime": SHOULD,  # still an hour
     },
 }
 
