@@ -81,7 +81,7 @@ def test_a_failed_must_check_fails_its_test_and_a_failed_should_check_does_not(
     pytester.makepyfile(test_matrix=MATRIX_TEST)
     pytester.makeconftest(OPEN_DOOR_CONFTEST)
     report = tmp_path / "matrix.html"
-    checks = "RFC6750-3.1-no-credentials,RFC6750-3-error-body-json"
+    checks = "RFC6750-3.1-no-credentials,RFC6750-2-header-and-query-400"
     result = pytester.runpytest_inprocess(
         "-p", "harness.pytest_plugin", "--cells", "4", "--checks", checks, "--report", str(report)
     )  # fmt: skip
