@@ -5,9 +5,9 @@ validating a JWT access token must check; RFC 8725 (JWT BCP) §2.1 and §3.1 the
 attacks (``alg: none``, HS256 signed with the public key); RFC 7519 §4.1 the time claims;
 RFC 7517 §5 the key set, which issuers rotate without notice. Each token here is refused with
 401 ``invalid_token``; a 2xx is *fail-open*. The JWKS endpoint down: a token signed with a
-cached key still passes, one whose key is unknown gets 503 (the API cannot know). A revoked JWT
-stays accepted until it expires: the mechanism's trade-off, recorded with the time it stays
-accepted, never a failure. These checks apply to the local-JWT column only.
+cached key still passes, one whose key is unknown gets 503 (the API cannot know; a 401 for good
+fails at SHOULD). A revoked JWT stays accepted until it expires: the mechanism's trade-off,
+recorded with the time it stays accepted, never a failure. These checks apply to the local-JWT column only.
 
 The checks are in ``forgery.py`` (tokens to refuse) and ``key_set.py`` (the JWKS over time);
 ``tokens.py`` makes the tokens. ``CHECKS`` below is a data table.
