@@ -7,7 +7,8 @@ RFC 7517 §5 the key set, which issuers rotate without notice. Each token here i
 401 ``invalid_token``; a 2xx is *fail-open*. The JWKS endpoint down: a token signed with a
 cached key still passes, one whose key is unknown gets 503 (the API cannot know; a 401 for good
 fails at SHOULD). A revoked JWT stays accepted until it expires: the mechanism's trade-off,
-recorded with the time it stays accepted, never a failure. These checks apply to the local-JWT column only.
+recorded with the time it stays accepted, never a failure. These checks apply to the local-JWT
+column only.
 
 The checks are in ``forgery.py`` (tokens to refuse) and ``key_set.py`` (the JWKS over time);
 ``tokens.py`` makes the tokens. ``CHECKS`` below is a data table.
