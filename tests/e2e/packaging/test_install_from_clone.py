@@ -1,5 +1,5 @@
 """The package installs from a clone into a fresh virtual environment, and its pytest plugins
-work in a stranger's test suite (the README's "From an empty directory" commands).
+work in a stranger's test suite (mock_issuer/README.md's "From an empty directory" commands).
 
 No network: the clone is installed with ``--no-deps --no-build-isolation``, and the pinned
 dependencies come from this test run's own environment through a ``.pth`` file. The fresh
