@@ -87,6 +87,12 @@ def test_passing_the_mock_issuers_door_breaks_the_rules() -> None:
     assert problem.startswith("harness/targets/mock.py:7 imports mock_issuer/store.py")
 
 
+def test_passing_oauthkits_doors_breaks_the_rules() -> None:
+    sample, settings = module("api_jwt/app.py"), module("oauthkit/settings.py")
+    (problem,) = violations(DOC, [Import(sample, settings, 3)])
+    assert problem.startswith("api_jwt/app.py:3 imports oauthkit/settings.py")
+
+
 def test_a_circle_is_found() -> None:
     a, b, c = (
         module("oauthkit/errors.py"),
