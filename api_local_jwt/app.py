@@ -21,7 +21,7 @@ the same RFC 6750 answers; when the keys cannot be fetched and the token's key i
 
 Settings (environment or `.env`): ZITADEL_DOMAIN, PROJECT_ID; optional API_CLIENT_ID,
 API_AUDIENCE, ROLES_CLAIM, API_REALM, JWT_ALGORITHMS, JWT_TYP, JWT_REQUIRED_CLAIMS,
-JWKS_REFRESH_COOLDOWN, JWKS_TIMEOUT. Run it with `python -m api_local_jwt`.
+JWKS_REFRESH_COOLDOWN, JWKS_TIMEOUT, JWKS_MAX_BYTES. Run it with `python -m api_local_jwt`.
 """
 
 from __future__ import annotations

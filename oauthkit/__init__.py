@@ -10,7 +10,8 @@ One module per concept, each citing the RFC it implements; the names below are i
 | `env`, `settings`, `client_settings` | environment and `.env` → the APIs' and clients' settings |
 | `credentials`, `clock` | secrets kept out of `repr`, fingerprints for logs; the clock |
 | `keyfile`, `assertion` | ZITADEL key files; RFC 7523 JWTs for client auth and the grant |
-| `transport`, `aiohttp_transport` | HTTP to the issuer, bounded in time and size |
+| `fetch`, `transport` | one capped, deadlined fetch from the issuer; its failures named |
+| `aiohttp_transport` | the APIs' transport: aiohttp under httpx's API, errors as httpx's |
 | `strict_json` | the issuer's JSON read strictly (RFC 8259) |
 | `discovery` | RFC 8414 / OpenID Connect discovery |
 | `grants`, `token_response` | JWT profile, client credentials, PAT, token reuse; RFC 6749 §5 |
@@ -64,6 +65,7 @@ from oauthkit.errors import (
     OAuthKitError,
     ResourceError,
 )
+from oauthkit.fetch import FetchLimits
 from oauthkit.grants import (
     BearerAuth,
     ClientCredentialsGrant,
@@ -121,6 +123,7 @@ __all__ = [
     "ConfigError",
     "Discovery",
     "EnvSource",
+    "FetchLimits",
     "GrantError",
     "GrantKind",
     "InsufficientScope",

@@ -8,11 +8,17 @@ stack (httpcore, h11) cost the API about twice the CPU per introspected request 
 `benchmarks/README.md`). Everything above the transport (timeouts, `stream()`, exceptions)
 stays httpx's.
 
-One correction: httpx-aiohttp 0.2.0 maps every aiohttp connection failure to
-`httpx.ConnectTimeout`, so a refused or dropped connection would read as a timeout. This
-wrapper names them as httpx's own transport does (`ConnectError`, `RemoteProtocolError`,
-`ReadError`, `ReadTimeout`), from the aiohttp exception that caused them, in the request and
-while the body is read.
+Two corrections, in the request and while the body is read:
+
+- httpx-aiohttp 0.2.0 maps every aiohttp connection failure to `httpx.ConnectTimeout`, so a
+  refused or dropped connection would read as a timeout. They are named here as httpx's own
+  transport names them (`ConnectError`, `RemoteProtocolError`, `ReadError`, `ReadTimeout`),
+  from the aiohttp exception that caused them.
+- It lets aiohttp's own errors through unmapped, among them `ClientResponseError` for every
+  answer its parser refuses (a garbage status line, a header without a colon, a bad or doubled
+  `Content-Length`, broken chunking, too many headers, an HTTP/0.9 answer, a NUL in a header).
+  Every aiohttp error is an `httpx.TransportError` here (`RemoteProtocolError` for framing),
+  whose message keeps the parser's words, so the rest of the code handles it as any other.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from contextlib import contextmanager
 
 import aiohttp
 import httpx
+from aiohttp.http_exceptions import HttpProcessingError
 from httpx_aiohttp import AiohttpTransport
 
 # Most specific first: the first class the aiohttp error is an instance of decides.
@@ -46,6 +53,13 @@ def _precise_errors(request: httpx.Request) -> Iterator[None]:
             if isinstance(cause, aiohttp_error):
                 raise httpx_error(str(exc) or type(cause).__name__, request=request) from cause
         raise
+    except aiohttp.ClientResponseError as exc:  # the parser refused the answer's framing
+        raise httpx.RemoteProtocolError(exc.message or "malformed answer", request=request) from exc
+    except (aiohttp.ClientError, HttpProcessingError) as exc:
+        for aiohttp_error, httpx_error in _PRECISE:
+            if isinstance(exc, aiohttp_error):
+                raise httpx_error(str(exc) or type(exc).__name__, request=request) from exc
+        raise httpx.RemoteProtocolError(str(exc) or type(exc).__name__, request=request) from exc
 
 
 class _PreciseStream(httpx.AsyncByteStream):

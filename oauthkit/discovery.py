@@ -5,7 +5,8 @@ and RFC 8414 §3 (https://www.rfc-editor.org/rfc/rfc8414#section-3): the documen
 `{issuer}/.well-known/openid-configuration`, and its `issuer` MUST equal the URL it was fetched
 for, which catches the usual `ZITADEL_DOMAIN` mistakes (http vs https, a path, a typo). The
 result is fetched once per process: `Discovery` caches it (async for the APIs; the CLI clients
-call `fetch_metadata` once).
+call `fetch_metadata` once), read within the limits of every fetch from the issuer
+(`oauthkit.fetch`: a deadline, a size cap, no compression).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing import Any
 import httpx
 
 from oauthkit.errors import IssuerFailed
-from oauthkit.transport import issuer_call, json_object
+from oauthkit.fetch import DEFAULT_LIMITS, FetchLimits, fetch, fetch_sync
+from oauthkit.transport import json_object
 
 WELL_KNOWN = "/.well-known/openid-configuration"
 
@@ -60,21 +62,30 @@ def parse_metadata(issuer: str, response: httpx.Response) -> ProviderMetadata:
     )
 
 
-def fetch_metadata(http: httpx.Client, issuer: str) -> ProviderMetadata:
-    """Fetch and check the discovery document (blocking)."""
-    with issuer_call("discovery", discovery_url(issuer)):
-        response = http.get(discovery_url(issuer))
-    return parse_metadata(issuer, response)
+def fetch_metadata(
+    http: httpx.Client, issuer: str, limits: FetchLimits = DEFAULT_LIMITS
+) -> ProviderMetadata:
+    """Fetch and check the discovery document (blocking), within `limits`."""
+    request = http.build_request("GET", discovery_url(issuer))
+    return parse_metadata(issuer, fetch_sync(http, request, limits, "discovery"))
 
 
 class Discovery:
     """The issuer's metadata, fetched on first use and cached for the life of the process."""
 
-    def __init__(self, http: httpx.AsyncClient, issuer: str) -> None:
+    def __init__(
+        self, http: httpx.AsyncClient, issuer: str, limits: FetchLimits = DEFAULT_LIMITS
+    ) -> None:
         self._http = http
         self._issuer = issuer
+        self._limits = limits
         self._metadata: ProviderMetadata | None = None
         self._lock = asyncio.Lock()
+
+    @property
+    def issuer(self) -> str:
+        """The issuer URL whose document this is."""
+        return self._issuer
 
     async def metadata(self) -> ProviderMetadata:
         """The metadata; concurrent first calls share one fetch, a failure is not cached."""
@@ -82,9 +93,8 @@ class Discovery:
             return self._metadata
         async with self._lock:
             if self._metadata is None:
-                url = discovery_url(self._issuer)
-                with issuer_call("discovery", url):
-                    response = await self._http.get(url)
+                request = self._http.build_request("GET", discovery_url(self._issuer))
+                response = await fetch(self._http, request, self._limits, "discovery")
                 self._metadata = parse_metadata(self._issuer, response)
             return self._metadata
 

@@ -24,6 +24,7 @@ from oauthkit.client_settings import ClientSettings
 from oauthkit.clock import Clock, system_clock
 from oauthkit.credentials import ClientSecret, PersonalAccessToken, basic_authorization
 from oauthkit.discovery import fetch_metadata
+from oauthkit.fetch import FetchLimits
 from oauthkit.keyfile import ServiceAccountKey
 from oauthkit.token_response import AccessToken, request_token
 
@@ -53,18 +54,21 @@ class _TokenEndpointGrant:
         self.settings = settings
         self._http = http
         self._endpoint: str | None = None
+        self._limits = FetchLimits(deadline_s=settings.timeout)
 
     def token_endpoint(self) -> str:
         """The token endpoint, discovered once."""
         if self._endpoint is None:
-            self._endpoint = fetch_metadata(self._http, self.settings.issuer).token_endpoint
+            metadata = fetch_metadata(self._http, self.settings.issuer, self._limits)
+            self._endpoint = metadata.token_endpoint
         return self._endpoint
 
     def _post(self, form: dict[str, str], headers: dict[str, str], now: float) -> AccessToken:
         full: dict[str, str | list[str]] = {**form, "scope": " ".join(self.settings.scopes)}
         if self.settings.resources:  # RFC 8707 §2: one `resource` parameter per indicator
             full["resource"] = list(self.settings.resources)
-        return request_token(self._http, self.token_endpoint(), full, headers, now, self.name)
+        endpoint = self.token_endpoint()
+        return request_token(self._http, endpoint, full, headers, now, self.name, self._limits)
 
 
 class JwtProfileGrant(_TokenEndpointGrant):

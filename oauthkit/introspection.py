@@ -7,7 +7,7 @@ member, a boolean, decides. Anything else (network failure, timeout, 5xx, a redi
 of our credentials, a body that is not such an object, an `active` that is not a boolean, a
 time or audience member of the wrong type) is an `IssuerError`, which the API answers with 503:
 never 200, never an unhandled 500. The whole
-call, discovery included, has one deadline, and the answer one size cap (see `transport`).
+call, discovery included, has one deadline, and each answer one size cap (see `fetch`).
 
 One `httpx.AsyncClient` per process is passed in (connection reuse). Concurrent lookups of one
 token share one request; an optional cache (§4 allows it) keeps answers up to a configured TTL
@@ -26,14 +26,9 @@ from oauthkit.clock import Clock, system_clock
 from oauthkit.credentials import digest
 from oauthkit.discovery import Discovery
 from oauthkit.errors import IssuerFailed, IssuerRejectedClient
+from oauthkit.fetch import DEFAULT_MAX_ANSWER_BYTES, FetchLimits, deadline, fetch
 from oauthkit.introspection_cache import IntrospectionCache
-from oauthkit.transport import (
-    DEFAULT_MAX_ANSWER_BYTES,
-    deadline,
-    issuer_call,
-    json_object,
-    send_capped,
-)
+from oauthkit.transport import json_object
 
 # RFC 7662 §2.2 members and their JSON types; a member of another type is the issuer's error.
 _NUMERIC_DATES = ("exp", "iat", "nbf")
@@ -78,11 +73,10 @@ class Introspector:
         self._issuer = issuer
         self._auth = client_auth
         self._clock = clock
-        self._discovery = Discovery(http, issuer)
+        self._limits = FetchLimits(deadline_s, max_answer_bytes)
+        self._discovery = Discovery(http, issuer, self._limits)
         self._cache = IntrospectionCache(cache_ttl)
         self._inflight: dict[str, asyncio.Future[IntrospectionResponse]] = {}
-        self._deadline = deadline_s
-        self._max_bytes = max_answer_bytes
 
     async def introspect(
         self, token: str, token_digest: str | None = None
@@ -109,7 +103,7 @@ class Introspector:
             done.exception()  # retrieved, so an unawaited failure is not reported as lost
 
     async def _lookup(self, key: str, token: str) -> IntrospectionResponse:
-        async with deadline(self._deadline, "introspection", self._issuer):
+        async with deadline(self._limits.deadline_s, "introspection", self._issuer):
             result = await self._post(token)
         self._cache.put(key, result, self._clock())
         return result
@@ -122,9 +116,7 @@ class Introspector:
         request = self._http.build_request(
             "POST", endpoint, data={"token": token, **form}, headers=headers
         )
-        with issuer_call("introspection", endpoint):
-            response = await send_capped(self._http, request, self._max_bytes)
-        return self._read(response)
+        return self._read(await fetch(self._http, request, self._limits, "introspection"))
 
     def _read(self, response: httpx.Response) -> IntrospectionResponse:
         where = f"introspection at {response.request.url} answered {response.status_code}"

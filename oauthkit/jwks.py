@@ -10,7 +10,9 @@ rotate keys without notice (ZITADEL's docs ask APIs to cache the set and refresh
 - concurrent refreshes are one request;
 - when the JWKS cannot be fetched, the keys already cached keep working, and a token whose
   key is not cached gets 503 (`IssuerError`): the API cannot tell whether the key is new;
-- after a successful refresh, a `kid` still missing is the token's fault: 401.
+- after a successful refresh, a `kid` still missing is the token's fault: 401;
+- a refresh, discovery included, has one deadline and each answer one size cap
+  (`oauthkit.fetch`), and runs beside the requests: only those waiting for a key wait for it.
 
 The one `httpx.AsyncClient` of the process is passed in; the clock is injected.
 """
@@ -28,7 +30,8 @@ import jwt
 from oauthkit.clock import Clock, system_clock
 from oauthkit.discovery import Discovery
 from oauthkit.errors import InvalidToken, IssuerFailed, IssuerUnreachable
-from oauthkit.transport import issuer_call, json_object
+from oauthkit.fetch import DEFAULT_LIMITS, FetchLimits, deadline, fetch
+from oauthkit.transport import json_object
 
 logger = logging.getLogger("oauthkit.jwks")
 DEFAULT_COOLDOWN = 5.0
@@ -53,9 +56,11 @@ class JwksCache:
         *,
         clock: Clock = system_clock,
         cooldown: float = DEFAULT_COOLDOWN,
+        limits: FetchLimits = DEFAULT_LIMITS,
     ) -> None:
         self._http = http
         self._discovery = discovery
+        self._limits = limits
         self._clock = clock
         self._cooldown = cooldown
         self._keys: dict[str, PublicKey] = {}
@@ -100,12 +105,13 @@ class JwksCache:
         self._last_failed = done.cancelled() or done.exception() is not None
 
     async def _fetch(self) -> None:
-        uri = (await self._discovery.metadata()).jwks_uri
-        if uri is None:
-            raise IssuerFailed("the discovery document has no jwks_uri: cannot verify JWTs")
-        self.fetches += 1
-        with issuer_call("JWKS", uri):
-            response = await self._http.get(uri)
+        async with deadline(self._limits.deadline_s, "JWKS refresh", self._discovery.issuer):
+            uri = (await self._discovery.metadata()).jwks_uri
+            if uri is None:
+                raise IssuerFailed("the discovery document has no jwks_uri: cannot verify JWTs")
+            self.fetches += 1
+            request = self._http.build_request("GET", uri)
+            response = await fetch(self._http, request, self._limits, "JWKS")
         if response.status_code != 200:
             raise IssuerFailed(f"JWKS at {uri} answered {response.status_code}")
         self._keys = _parse_keys(json_object(response, "JWKS"), uri)

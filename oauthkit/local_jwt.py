@@ -30,6 +30,7 @@ from typing import Any, Literal
 import jwt
 
 from oauthkit.errors import ConfigError, InvalidToken
+from oauthkit.fetch import DEFAULT_MAX_ANSWER_BYTES
 from oauthkit.jwks import DEFAULT_COOLDOWN, JwksCache, PublicKey
 from oauthkit.validation import Principal, TokenPolicy, roles_of, validate
 
@@ -49,7 +50,8 @@ _TYPES = {
 
 @dataclass(frozen=True)
 class JwtRules:
-    """What a locally validating API accepts beyond `TokenPolicy`: algorithms, typ, claims."""
+    """What a locally validating API accepts beyond `TokenPolicy`: algorithms, typ, claims; and
+    how it reads the issuer's keys (refresh cooldown, deadline and size cap of a refresh)."""
 
     algorithms: tuple[str, ...] = ("RS256",)
     typ: TypPolicy = "default"
@@ -57,6 +59,7 @@ class JwtRules:
     project_roles_claim: str | None = None
     jwks_refresh_cooldown: float = DEFAULT_COOLDOWN
     jwks_timeout: float = 5.0
+    jwks_max_bytes: int = DEFAULT_MAX_ANSWER_BYTES
 
     def __post_init__(self) -> None:
         unsafe = [a for a in self.algorithms if a not in ASYMMETRIC_ALGORITHMS]

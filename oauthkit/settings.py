@@ -15,9 +15,9 @@ from typing import Generic, TypeVar, cast
 from oauthkit.assertion import AssertionSettings
 from oauthkit.credentials import ClientSecret
 from oauthkit.env import EnvSource
+from oauthkit.fetch import DEFAULT_MAX_ANSWER_BYTES
 from oauthkit.keyfile import ApplicationKey, read_application_key
 from oauthkit.local_jwt import JwtRules, TypPolicy
-from oauthkit.transport import DEFAULT_MAX_ANSWER_BYTES
 from oauthkit.validation import ZITADEL_ROLES_CLAIM, TokenPolicy
 
 VARIABLES = (
@@ -28,7 +28,7 @@ VARIABLES = (
     *("INTROSPECTION_CACHE_TTL", "CLIENT_ASSERTION_LIFETIME", "CLIENT_ASSERTION_JTI"),
     "CLIENT_ASSERTION_AUDIENCE",
     *("JWT_ALGORITHMS", "JWT_TYP", "JWT_REQUIRED_CLAIMS", "JWKS_REFRESH_COOLDOWN", "JWKS_TIMEOUT"),
-    "INTROSPECTION_MAX_BYTES",
+    *("INTROSPECTION_MAX_BYTES", "JWKS_MAX_BYTES"),
     "TOKEN_RESOURCE",
 )
 """Every variable the loaders of the APIs (here) and of the clients (`client_settings`) read."""
@@ -133,6 +133,7 @@ def _jwt_rules(env: EnvSource) -> JwtRules:
         project_roles_claim=project_roles_claim(project_id) if project_id else None,
         jwks_refresh_cooldown=env.number("JWKS_REFRESH_COOLDOWN", 5.0, "5"),
         jwks_timeout=env.positive("JWKS_TIMEOUT", 5.0),
+        jwks_max_bytes=int(env.positive("JWKS_MAX_BYTES", float(DEFAULT_MAX_ANSWER_BYTES))),
     )
 
 

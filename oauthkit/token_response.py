@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 import httpx
 
 from oauthkit.errors import GrantError, IssuerFailed
-from oauthkit.transport import issuer_call, json_object
+from oauthkit.fetch import DEFAULT_LIMITS, FetchLimits, fetch_sync
+from oauthkit.transport import json_object
 
 
 @dataclass(frozen=True)
@@ -84,10 +85,11 @@ def request_token(
     headers: dict[str, str],
     now: float,
     grant: str,
+    limits: FetchLimits = DEFAULT_LIMITS,
 ) -> AccessToken:
     """Post a token request; the token, or `GrantError` / `IssuerError` saying what went wrong."""
-    with issuer_call("token request", endpoint):
-        response = http.post(endpoint, data=form, headers=headers)
+    request = http.build_request("POST", endpoint, data=form, headers=headers)
+    response = fetch_sync(http, request, limits, "token request")
     if response.status_code != 200:
         raise _grant_error(response, grant)
     data = json_object(response, "token request")

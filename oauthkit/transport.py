@@ -1,23 +1,20 @@
-"""Talking HTTP to the issuer: explicit timeouts, and transport failures as `IssuerError`s.
+"""Talking HTTP to the issuer: explicit timeouts, and every transport failure an `IssuerError`.
 
 RFC 6749 §5 (https://www.rfc-editor.org/rfc/rfc6749#section-5) and RFC 7662 §2.2 answer with
 `application/json` objects; anything else, and any network failure, means the issuer gave no
 usable answer. Callers inject the transport (`httpx.MockTransport`, `httpx.ASGITransport`) so
-tests need no patching; this module turns failures into errors that name the URL, and builds
-an API's client, which speaks over aiohttp unless a transport is injected
-(`oauthkit.aiohttp_transport`).
-
-An issuer that lies must not hold an API hostage: `deadline` bounds a whole exchange (a body
-dripped one byte at a time beats every per-read timeout), and `send_capped` reads at most
-`max_bytes` of an uncompressed answer (it asks for `identity` and refuses a compressed one,
-since a small gzip body can expand to gigabytes), so memory stays bounded.
+tests need no patching; this module builds an API's client, which speaks over aiohttp unless a
+transport is injected (`oauthkit.aiohttp_transport`, which names aiohttp's failures as httpx's
+own), and turns every httpx failure (refused or dropped connections, timeouts, malformed
+framing, undecodable bodies) into `IssuerUnreachable` naming the URL and the cause. How much is
+read, and for how long, is `oauthkit.fetch`'s.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -25,7 +22,8 @@ import httpx
 from oauthkit import strict_json
 from oauthkit.errors import IssuerFailed, IssuerUnreachable
 
-DEFAULT_MAX_ANSWER_BYTES = 1024 * 1024
+_NOT_PRINTABLE = re.compile(r"[^\x20-\x7e]")
+MAX_CAUSE_LENGTH = 80
 
 
 def timeout(seconds: float) -> httpx.Timeout:
@@ -45,11 +43,15 @@ def issuer_client(
 
 @contextmanager
 def issuer_call(action: str, url: str) -> Iterator[None]:
-    """Turn httpx's transport failures inside the block into `IssuerUnreachable` naming `url`."""
+    """Turn httpx's failures inside the block into `IssuerUnreachable` naming `url` and why."""
     try:
         yield
     except httpx.TimeoutException as exc:
         raise IssuerUnreachable(f"{action} at {url} timed out ({type(exc).__name__})") from None
+    except (httpx.RemoteProtocolError, httpx.DecodingError) as exc:
+        raise IssuerUnreachable(
+            f"{action} at {url} failed: {cause(exc)} (the answer is not well-formed HTTP/1.1)"
+        ) from None
     except httpx.HTTPError as exc:
         raise IssuerUnreachable(
             f"{action} at {url} failed: {type(exc).__name__} (is the issuer running and the "
@@ -57,55 +59,15 @@ def issuer_call(action: str, url: str) -> Iterator[None]:
         ) from None
 
 
-@asynccontextmanager
-async def deadline(seconds: float, action: str, url: str) -> AsyncIterator[None]:
-    """Bound everything inside the block to `seconds` in total; `IssuerUnreachable` past it."""
-    try:
-        async with asyncio.timeout(seconds):
-            yield
-    except TimeoutError:
-        raise IssuerUnreachable(
-            f"{action} at {url} did not complete within the {seconds:g} s deadline"
-        ) from None
+def cause(exc: Exception) -> str:
+    """The failure's class and the first words of its message, for a log line.
 
-
-async def send_capped(
-    http: httpx.AsyncClient, request: httpx.Request, max_bytes: int
-) -> httpx.Response:
-    """Send `request`, reading at most `max_bytes` of an uncompressed body.
-
-    `IssuerFailed` when the body is larger or compressed (`Accept-Encoding: identity` was sent).
+    Only the words before the first colon: parsers quote the offending bytes after it, and those
+    are the issuer's, so they stay out of the logs.
     """
-    request.headers["Accept-Encoding"] = "identity"
-    response = await http.send(request, stream=True)
-    try:
-        where = f"{request.url} answered {response.status_code}"
-        encoding = response.headers.get("content-encoding", "identity").strip().lower()
-        if encoding != "identity":
-            raise IssuerFailed(f"{where} compressed ({encoding}) although identity was asked")
-        declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > max_bytes:
-            raise IssuerFailed(f"{where} with {declared} bytes (more than {max_bytes})")
-        body = await _read_at_most(response, max_bytes, where)
-    finally:
-        await response.aclose()
-    return httpx.Response(
-        response.status_code, headers=response.headers, content=bytes(body), request=request
-    )
-
-
-async def _read_at_most(response: httpx.Response, max_bytes: int, where: str) -> bytes:
-    body = bytearray()
-    try:
-        async for chunk in response.aiter_raw():
-            body.extend(chunk)
-            if len(body) > max_bytes:
-                raise IssuerFailed(f"{where} with more than {max_bytes} bytes")
-    except httpx.StreamConsumed:  # an in-memory response (httpx.MockTransport)
-        body = bytearray(response.content)
-    if len(body) > max_bytes:
-        raise IssuerFailed(f"{where} with more than {max_bytes} bytes")
-    return bytes(body)
+    words = str(exc).split("\n", 1)[0].split(":", 1)[0]
+    words = _NOT_PRINTABLE.sub("?", words).strip()[:MAX_CAUSE_LENGTH]
+    return f"{type(exc).__name__}: {words}" if words else type(exc).__name__
 
 
 def json_object(response: httpx.Response, action: str) -> dict[str, Any]:

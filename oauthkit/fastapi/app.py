@@ -30,6 +30,7 @@ from oauthkit.errors import IssuerError, ResourceError
 from oauthkit.fastapi.bearer_docs import document_bearer_scheme
 from oauthkit.fastapi.guard import Guard, GuardFactory, LocalJwtGuard, TokenGuard
 from oauthkit.fastapi.openapi_page import add_openapi_page
+from oauthkit.fetch import FetchLimits
 from oauthkit.introspection import Introspector
 from oauthkit.jwks import JwksCache
 from oauthkit.local_jwt import JwtRules, LocalJwtValidator
@@ -103,8 +104,10 @@ def create_local_jwt_api(
     now, rules = clock or system_clock, settings.credentials
 
     def guard(http: httpx.AsyncClient) -> Guard:
-        discovery = Discovery(http, settings.issuer)
-        keys = JwksCache(http, discovery, clock=now, cooldown=rules.jwks_refresh_cooldown)
+        limits = FetchLimits(rules.jwks_timeout, rules.jwks_max_bytes)
+        discovery = Discovery(http, settings.issuer, limits)
+        cooldown = rules.jwks_refresh_cooldown
+        keys = JwksCache(http, discovery, clock=now, cooldown=cooldown, limits=limits)
         validator = LocalJwtValidator(settings.issuer, keys, settings.policy, rules)
         return LocalJwtGuard(validator, now)
 

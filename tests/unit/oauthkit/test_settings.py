@@ -245,17 +245,20 @@ def test_the_local_jwt_api_needs_no_credentials_and_defaults_to_rs256(
     assert rules.required_claims == ("client_id", "jti")
     assert rules.project_roles_claim == "urn:zitadel:iam:org:project:P1:roles"
     assert rules.jwks_refresh_cooldown == 5.0
+    assert (rules.jwks_timeout, rules.jwks_max_bytes) == (5.0, 1048576)
 
 
 def test_the_local_jwt_api_reads_its_options(tmp_path: Path, api_env: dict[str, str]) -> None:
     env = {**api_env, "JWT_ALGORITHMS": "RS256, ES256", "JWT_TYP": "Strict"}
     env |= {"JWT_REQUIRED_CLAIMS": "", "JWKS_REFRESH_COOLDOWN": "0.5", "JWKS_TIMEOUT": "2"}
+    env |= {"JWKS_MAX_BYTES": "65536"}
     env.pop("API_CLIENT_ID")
     settings = load_local_jwt_api_settings(source(tmp_path, **env))
     rules = settings.credentials
     assert rules.algorithms == ("RS256", "ES256") and rules.typ == "strict"
     assert rules.required_claims == () and settings.policy.audiences == ("P1",)
     assert (rules.jwks_refresh_cooldown, rules.jwks_timeout) == (0.5, 2.0)
+    assert rules.jwks_max_bytes == 65536
 
 
 @pytest.mark.parametrize(
