@@ -5,7 +5,9 @@ practice) in the order an API must apply them; PyJWT does the signature and the 
 this module the policy PyJWT leaves to its caller:
 
 1. a token that is not a JWS compact serialisation (a PAT, an opaque token) is refused with a
-   description saying this API accepts only JWT access tokens;
+   description saying this API accepts only JWT access tokens; one of three parts that are not
+   each canonical base64url without padding (RFC 7515 §2 and §7.1, RFC 7519 §7.2: a padded,
+   re-encoded or otherwise altered JWT) is refused too, before its header is read;
 2. `alg` must be on the configured allow-list (default RS256; `none` and HMAC algorithms can
    never be configured, RFC 8725 §2.1 and §3.1), and the key's own `alg`, if any, must match;
 3. `typ`: `JWT` (what ZITADEL signs), `at+jwt` (RFC 9068 §2.1) or none by default; only
@@ -23,7 +25,9 @@ else the configured roles claim (`urn:zitadel:iam:org:project:roles`), plus `sco
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -42,6 +46,8 @@ ONLY_JWT = (
     "This API accepts only JWT access tokens; this token is not a JWT (a personal access token "
     "or an opaque access token cannot be validated here)."
 )
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
+_PARTS = ("header", "payload", "signature")
 _TYPES = {
     "default": frozenset({"jwt", "at+jwt", "application/at+jwt", None}),
     "strict": frozenset({"at+jwt", "application/at+jwt"}),
@@ -156,8 +162,22 @@ class LocalJwtValidator:
 def _header(token: str) -> dict[str, Any]:
     if token.count(".") != 2:
         raise InvalidToken("the token is not a JWS compact serialisation", description=ONLY_JWT)
+    for name, part in zip(_PARTS, token.split("."), strict=True):
+        if not _canonical_base64url(part):
+            raise InvalidToken(
+                f"the JWT's {name} is not canonical base64url without padding (RFC 7515 §2)",
+                description="The access token is not a JWT in its compact serialisation.",
+            )
     try:
         header: dict[str, Any] = jwt.get_unverified_header(token)
     except jwt.PyJWTError:
         raise InvalidToken("the token's JWT header cannot be read", description=ONLY_JWT) from None
     return header
+
+
+def _canonical_base64url(part: str) -> bool:
+    """Whether `part` is base64url without padding, as the one encoder would write its bytes."""
+    if not _BASE64URL.fullmatch(part) or len(part) % 4 == 1:
+        return False
+    decoded = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))  # valid: checked above
+    return base64.urlsafe_b64encode(decoded).rstrip(b"=").decode("ascii") == part

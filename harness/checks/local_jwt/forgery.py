@@ -1,8 +1,9 @@
 """Forged, re-signed and mistimed tokens: each is refused with 401 ``invalid_token``.
 
 RFC 8725 §2.1, §3.1 (``alg: none``, HS256 with the public key), RFC 7515 §5.2 (another key
-under a known ``kid``), RFC 9068 §4 (issuer, audience, an ID token as access token), RFC 7519
-§4.1.4-5 (``exp``, ``nbf`` by the issuer's clock). A 2xx is *fail-open*. A revoked JWT stays
+under a known ``kid``), RFC 7515 §2 and §7.1 (padding: a JWS's base64url has none), RFC 9068
+§4 (issuer, audience, an ID token as access token), RFC 7519 §4.1.4-5 (``exp``, ``nbf`` by the
+issuer's clock). A 2xx is *fail-open*. A revoked JWT stays
 accepted until it expires: recorded with how long, never a failure.
 """
 
@@ -62,6 +63,12 @@ def alg_none(ctx: CheckContext) -> Outcome:
     header = {**header_of(token), "alg": "none"}
     forged = compact(header, claims_of(token)).decode() + "."
     return refused(ctx, ctx.get(ctx.routes.private, bearer(forged)))
+
+
+def padded(ctx: CheckContext) -> Outcome:
+    """The valid token with base64 padding (``==``) appended: not compact, so 401."""
+    token = valid_jwt(ctx) + "=="
+    return refused(ctx, ctx.get(ctx.routes.private, bearer(token)))
 
 
 def hs256_with_public_key(ctx: CheckContext) -> Outcome:

@@ -3,7 +3,8 @@
 Each is an `ApiFactory` built from the real samples with one defect added: every token taken
 as active (RFC 7662 §2.2 ignored), issuer errors crashing the request (a 500 instead of 503),
 or tokens written to the log (RFC 6750 §5.3 ignored); for local JWT validation (RFC 9068 §4,
-RFC 8725), a signature never checked, ``alg: none`` trusted, or ``aud`` ignored. Module-level
+RFC 8725), a signature never checked, ``alg: none`` trusted, padding forgiven (RFC 7515 §2),
+or ``aud`` ignored. Module-level
 functions, so they pickle into worker processes.
 """
 
@@ -127,6 +128,13 @@ class _TrustsAlgNone(LocalJwtValidator):
         return validate({**claims, "active": True}, self.policy, now)
 
 
+class _StripsPadding(LocalJwtValidator):
+    """Forgives base64 padding, as a lenient decoder does: ``==`` is stripped before checking."""
+
+    async def validate(self, token: str, now: float) -> Principal:
+        return await super().validate(token.rstrip("="), now)
+
+
 def _local_jwt_api(settings: ApiSettings[JwtRules], validator: type[LocalJwtValidator]) -> FastAPI:
     rules = settings.credentials
 
@@ -146,6 +154,11 @@ def skips_signature(settings: ApiSettings[Any]) -> ASGIApp:
 def accepts_alg_none(settings: ApiSettings[Any]) -> ASGIApp:
     """api_local_jwt, but a token saying ``alg: none`` is taken unsigned."""
     return _local_jwt_api(settings, _TrustsAlgNone)
+
+
+def accepts_padding(settings: ApiSettings[Any]) -> ASGIApp:
+    """api_local_jwt, but a token with base64 padding appended is taken as the token."""
+    return _local_jwt_api(settings, _StripsPadding)
 
 
 def ignores_audience(settings: ApiSettings[Any]) -> ASGIApp:

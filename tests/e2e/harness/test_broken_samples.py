@@ -123,6 +123,20 @@ def test_a_local_jwt_api_that_accepts_alg_none_fails_that_check_as_fail_open() -
     assert "the status is 200, not 401" in html
 
 
+def test_a_local_jwt_api_that_forgives_padding_fails_the_padded_jwt_check_as_fail_open() -> None:
+    results, _ = _run(
+        broken_apis.accepts_padding,
+        ["RFC6750-2.1-valid-token", "RFC7515-2-padded-jwt"],
+        LOCAL_JWT,
+        8,
+    )
+    assert _statuses(results) == {
+        "RFC6750-2.1-valid-token": {Status.PASSED},
+        "RFC7515-2-padded-jwt": {Status.FAILED},
+    }
+    assert [r.fail_open for r in results if r.check_id == "RFC7515-2-padded-jwt"] == [True]
+
+
 def test_a_local_jwt_api_that_ignores_aud_fails_both_audience_checks() -> None:
     statuses = _run_local_jwt(
         broken_apis.ignores_audience,

@@ -46,6 +46,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveTarget]:
         ("RFC9068-4-opaque-token", Status.PASSED),  # the configured PAT
         ("RFC8725-3.1-alg-none", Status.PASSED),
         ("RFC8725-2.1-hs256-public-key", Status.PASSED),
+        ("RFC7515-2-padded-jwt", Status.PASSED),
         ("RFC7515-5.2-foreign-key-known-kid", Status.PASSED),
         ("RFC7662-4-wrong-audience", Status.PASSED),
         ("RFC7517-5-key-rotation", Status.NOT_APPLICABLE),

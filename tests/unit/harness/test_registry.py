@@ -55,6 +55,7 @@ LOCAL_JWT_CHECKS = {
     "RFC9068-4-opaque-token",
     "RFC8725-3.1-alg-none",
     "RFC8725-2.1-hs256-public-key",
+    "RFC7515-2-padded-jwt",
     "RFC7515-5.2-foreign-key-known-kid",
     "RFC9068-4-wrong-issuer",
     "RFC9068-4-wrong-audience",

@@ -102,6 +102,39 @@ async def test_a_token_that_is_not_a_jwt_is_told_only_jwts_are_accepted(
     assert "accepts only JWT access tokens" in error.description
 
 
+def _tampered(token: str, part: int, change: str) -> str:
+    parts = token.split(".")
+    parts[part] = {
+        "pad": parts[part] + "==",
+        "one-pad": parts[part] + "=",
+        "bits": _bits(parts[part]),
+    }[change]
+    return ".".join(parts)
+
+
+def _bits(part: str) -> str:
+    """The part with its last character's unused low bits set: same bytes, not canonical."""
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    unused = {2: 4, 3: 2}[len(part) % 4]  # bits of the last character that carry no data
+    last = alphabet.index(part[-1]) | ((1 << unused) - 1)
+    return part[:-1] + alphabet[last]
+
+
+@pytest.mark.parametrize("part", [0, 1, 2], ids=["header", "payload", "signature"])
+@pytest.mark.parametrize("change", ["pad", "one-pad", "bits"])
+async def test_rfc7515_2_a_jwt_not_in_canonical_base64url_is_refused(
+    rsa_key: rsa.RSAPrivateKey, part: int, change: str
+) -> None:
+    # Header and payload lengthened until the part has unused bits to set (a length not 0 mod 4).
+    tokens = (sign(rsa_key, claims(jti="j" * (n + 1)), x="x" * n) for n in range(4))
+    token = next(t for t in tokens if len(t.split(".")[part]) % 4)
+    tampered = _tampered(token, part, change)
+    assert tampered != token
+    error = await refused(issuer_with(rsa_key), tampered)
+    assert "not canonical base64url" in str(error)
+    assert error.description == "The access token is not a JWT in its compact serialisation."
+
+
 def _unsigned(body: dict[str, Any], alg: str = "none") -> str:
     def part(data: dict[str, Any]) -> str:
         return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
