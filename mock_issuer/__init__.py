@@ -26,7 +26,9 @@ The facade :class:`MockIssuer`:
   ``jwks_calls`` (requests that reached ``/oauth/v2/keys``);
 * signing keys: ``signing_kid``, ``rotate_signing_key(*, keep_old_for=86400,
   publish_after=0) -> kid`` (the old key stays in the JWKS ``keep_old_for`` seconds, the new
-  one appears there ``publish_after`` seconds after it starts signing; by ``clock``);
+  one appears there ``publish_after`` seconds after it starts signing; by ``clock``),
+  ``add_web_key(algorithm="ES256") -> kid`` (an EC P-256 web key, published, signing nothing),
+  ``access_token_typ`` (the JWT access tokens' ``typ``: ``JWT`` as ZITADEL, or ``at+jwt``);
 * time: ``clock`` (:class:`SettableClock`: ``now()``, ``advance(s)``, ``set(ts)``),
   ``access_token_lifetime`` (seconds, default 43200, settable);
 * resources: ``provision(access_token_type="bearer") -> Provisioned``,

@@ -31,6 +31,8 @@ class Instance:
     introspections: IntrospectionLog = field(default_factory=IntrospectionLog)
     store: Store = field(default_factory=Store)
     access_token_lifetime: float = DEFAULT_ACCESS_TOKEN_LIFETIME
+    # The JWT access tokens' header typ: ZITADEL's "JWT"; "at+jwt" as RFC 9068 §2.1 asks.
+    access_token_typ: str = "JWT"
     introspection_calls: int = field(default=0, init=False)
     jwks_calls: int = field(default=0, init=False)
     org: Org = field(init=False)

@@ -50,6 +50,15 @@ class State:
         self._instance.access_token_lifetime = seconds
 
     @property
+    def access_token_typ(self) -> str:
+        """The ``typ`` header of new JWT access tokens: ``JWT`` (ZITADEL's) or ``at+jwt``."""
+        return self._instance.access_token_typ
+
+    @access_token_typ.setter
+    def access_token_typ(self, typ: str) -> None:
+        self._instance.access_token_typ = typ
+
+    @property
     def introspection_calls(self) -> int:
         """Requests that reached ``POST /oauth/v2/introspect`` (a dropped one does not)."""
         return self._instance.introspection_calls
@@ -75,6 +84,14 @@ class State:
         """
         key = self._instance.keys.rotate(keep_old_for=keep_old_for, publish_after=publish_after)
         return key.kid
+
+    def add_web_key(self, algorithm: str = "ES256") -> str:
+        """Publish a new web key (``ES256``: EC P-256, or ``RS256``) that does not sign; its kid.
+
+        As a ZITADEL web key between creation and activation: in the JWKS, signing nothing.
+        ``instance.keys.by_kid(kid)`` holds its private key, for tests that sign with it.
+        """
+        return self._instance.keys.add_inactive(algorithm).kid
 
     @property
     def faults(self) -> Faults:

@@ -5,7 +5,9 @@ ZITADEL signs JWT access tokens and ID tokens with its newest web key and keeps 
 on demand may be used before it shows up there (zitadel-spec §7.1: "keys rotate without
 notice"). :class:`KeyRing` models both: :meth:`KeyRing.rotate` makes a new signing key at once,
 keeps the old one published for ``keep_old_for`` seconds, and can hold the new one back from
-the JWKS for ``publish_after`` seconds. Times are read from the instance clock.
+the JWKS for ``publish_after`` seconds. :meth:`KeyRing.add_inactive` makes a web key that is
+published but does not sign, as ZITADEL's web keys are between creation and activation (an EC
+P-256 one, for checks of APIs that trust ES256). Times are read from the instance clock.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mock_issuer.keys import SigningKey, generate_private_key
+from mock_issuer.keys import SigningKey, generate_private_key, generate_web_key
 
 DEFAULT_KEEP_OLD_FOR = 24 * 3600.0
 
@@ -40,6 +42,7 @@ class KeyRing:
         self._clock = clock
         self._lock = threading.Lock()
         self._keys: list[RingKey] = []
+        self._inactive: list[SigningKey] = []
 
     def signing_key(self) -> SigningKey:
         """The key that signs now; the first is made (and published) on first use."""
@@ -68,17 +71,25 @@ class KeyRing:
             self._keys.append(RingKey(key, published_at=now + publish_after))
             return key
 
+    def add_inactive(self, algorithm: str) -> SigningKey:
+        """A new web key for ``algorithm``, published from now on, that never signs tokens."""
+        key = generate_web_key(self._new_id(), algorithm)
+        with self._lock:
+            self._inactive.append(key)
+        return key
+
     def published(self) -> list[SigningKey]:
-        """The keys the JWKS lists now, newest first."""
+        """The keys the JWKS lists now, newest signing key first, inactive web keys last."""
         self.signing_key()
         now = self._clock()
         with self._lock:
-            return [k.key for k in reversed(self._keys) if k.published(now)]
+            return [k.key for k in reversed(self._keys) if k.published(now)] + self._inactive
 
     def by_kid(self, kid: object) -> SigningKey | None:
-        """Any key this instance ever signed with, by ``kid`` (published or not)."""
+        """Any key of this instance by ``kid`` (published or not, signing or inactive)."""
         with self._lock:
-            return next((k.key for k in self._keys if k.key.kid == kid), None)
+            keys = [k.key for k in self._keys] + self._inactive
+            return next((k for k in keys if k.kid == kid), None)
 
     def _make(self) -> SigningKey:
         return SigningKey(self._new_id(), generate_private_key())

@@ -1,9 +1,10 @@
 """RSA keys and ZITADEL's JSON key files (RFC 7517 for the JWKS, RFC 8017 for PKCS#1).
 
-Keys are RSA 2048, generated at run time and never written anywhere but the key files a user
-asks for. Key files have ZITADEL's exact layout (``type``, ``keyId``, ``key``, then ``appId`` and
-``clientId`` for applications or ``userId`` for service accounts) with a PKCS#1
-``RSA PRIVATE KEY`` PEM, as ZITADEL's console downloads them.
+Keys are RSA 2048 (a web key may also be EC P-256, RFC 7518 §3.4), generated at run time and
+never written anywhere but the key files a user asks for. Key files have ZITADEL's exact
+layout (``type``, ``keyId``, ``key``, then ``appId`` and ``clientId`` for applications or
+``userId`` for service accounts) with a PKCS#1 ``RSA PRIVATE KEY`` PEM, as ZITADEL's console
+downloads them.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from jwt.algorithms import RSAAlgorithm
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
 KEY_SIZE = 2048
 
@@ -54,12 +55,27 @@ def service_account_key_file(key_id: str, key: rsa.RSAPrivateKey, user_id: str) 
 
 @dataclass(frozen=True)
 class SigningKey:
-    """The instance key that signs JWT access tokens; published at the JWKS endpoint."""
+    """An instance web key (RS256, or ES256 on P-256); published at the JWKS endpoint."""
 
     kid: str
-    private_key: rsa.RSAPrivateKey
+    private_key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
+    alg: str = "RS256"
 
     def public_jwk(self) -> dict[str, Any]:
         """The public half as a JWK with ``kid``, ``use`` and ``alg`` (RFC 7517 §4)."""
-        jwk: dict[str, Any] = RSAAlgorithm.to_jwk(self.private_key.public_key(), as_dict=True)
-        return {**jwk, "kid": self.kid, "use": "sig", "alg": "RS256"}
+        public = self.private_key.public_key()
+        jwk: dict[str, Any] = (
+            ECAlgorithm.to_jwk(public, as_dict=True)
+            if isinstance(public, ec.EllipticCurvePublicKey)
+            else RSAAlgorithm.to_jwk(public, as_dict=True)
+        )
+        return {**jwk, "kid": self.kid, "use": "sig", "alg": self.alg}
+
+
+def generate_web_key(kid: str, algorithm: str) -> SigningKey:
+    """A new web key for ``algorithm``: ``RS256`` (RSA 2048) or ``ES256`` (EC P-256)."""
+    if algorithm == "ES256":
+        return SigningKey(kid, ec.generate_private_key(ec.SECP256R1()), "ES256")
+    if algorithm == "RS256":
+        return SigningKey(kid, generate_private_key())
+    raise ValueError(f"algorithm {algorithm!r}: the mock makes RS256 or ES256 web keys")

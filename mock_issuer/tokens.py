@@ -1,7 +1,8 @@
 """Issuing and resolving access tokens, ID tokens and PATs (RFC 6749 §5.1, RFC 9068, RFC 7009).
 
 Opaque tokens (ZITADEL's "Bearer" type) are random and only mean something to the store. JWT
-access tokens are RS256-signed with the instance's current key and carry ZITADEL's claims (spec
+access tokens are RS256-signed with the instance's current key (header ``typ`` ZITADEL's
+``JWT``, or ``at+jwt`` when ``instance.access_token_typ`` says so) and carry ZITADEL's claims (spec
 §2.4: ``iss sub aud exp iat nbf client_id jti``, no ``scope``) plus what the scopes ask for (see
 :func:`mock_issuer.claims.access_token_claims`); they are still recorded, so revoking one or
 deactivating its user makes it introspect as inactive (an API validating it locally does not
@@ -49,9 +50,10 @@ def _new_record(
     )
 
 
-def _sign(instance: Instance, claims: dict[str, Any]) -> str:
+def _sign(instance: Instance, claims: dict[str, Any], typ: str = "JWT") -> str:
     key = instance.signing_key()
-    return jwt.encode(claims, key.private_key, algorithm="RS256", headers={"kid": key.kid})
+    headers = {"kid": key.kid, "typ": typ}
+    return jwt.encode(claims, key.private_key, algorithm="RS256", headers=headers)
 
 
 def _jwt_claims(instance: Instance, record: TokenRecord, user: UserRecord) -> dict[str, Any]:
@@ -90,7 +92,8 @@ def token_response(
     """
     record = _new_record(instance, user, scope, amr)
     if record.kind == "jwt":
-        access_token = _sign(instance, _jwt_claims(instance, record, user))
+        claims = _jwt_claims(instance, record, user)
+        access_token = _sign(instance, claims, instance.access_token_typ)
         instance.store.add_token(record)
     else:
         access_token = secrets.token_urlsafe(32)

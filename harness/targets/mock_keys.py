@@ -3,6 +3,8 @@
 Only the mock can sign a token with the issuer's own key but wrong claims, rotate its key in the
 middle of a run, take its JWKS endpoint down, count how often an API fetched the keys, or issue
 a token in the past or the future by its clock. Every change is undone when its block exits.
+Besides its RSA signing key the mock publishes an EC P-256 web key that signs nothing (as a
+ZITADEL instance with an ECDSA web key not activated yet), published before any API starts.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class SigningKeys:
         self._user = user
         self._project_id = project_id
         self._redactor = redactor
+        self.ec_kid = issuer.add_web_key("ES256")
 
     @property
     def jwks_calls(self) -> int:
@@ -47,11 +50,14 @@ class SigningKeys:
         with self._issuer.fault(FaultKind.SERVER_ERROR, endpoint="keys", status=503):
             yield
 
-    def sign(self, claims: dict[str, Any], headers: dict[str, Any] | None = None) -> str:
-        """A JWT signed with the issuer's current key (RS256, its ``kid``), as given."""
-        key = self._issuer.instance.signing_key()
+    def sign(
+        self, claims: dict[str, Any], headers: dict[str, Any] | None = None, kid: str = ""
+    ) -> str:
+        """A JWT signed with the issuer's current key (or its key ``kid``, in its ``alg``)."""
+        key = self._issuer.instance.keys.by_kid(kid) if kid else None
+        key = key or self._issuer.instance.signing_key()
         token = jwt.encode(
-            claims, key.private_key, algorithm="RS256", headers={"kid": key.kid, **(headers or {})}
+            claims, key.private_key, algorithm=key.alg, headers={"kid": key.kid, **(headers or {})}
         )
         self._redactor.add(token)
         return token

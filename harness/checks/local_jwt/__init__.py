@@ -10,8 +10,10 @@ fails at SHOULD). A revoked JWT stays accepted until it expires: the mechanism's
 recorded with the time it stays accepted, never a failure. These checks apply to the local-JWT
 column only.
 
-The checks are in ``forgery.py`` (tokens to refuse) and ``key_set.py`` (the JWKS over time);
-``tokens.py`` makes the tokens. ``CHECKS`` below is a data table.
+The checks are in ``forgery.py`` (tokens to refuse), ``jws.py`` (the JWS forgery pack of
+RFC 7515 and RFC 8725: keys the token brings or names, ``crit``, empty and psychic signatures,
+``typ``) and ``key_set.py`` (the JWKS over time); ``tokens.py``, ``attacker.py`` and
+``canary.py`` make the tokens and serve what their URLs name. ``CHECKS`` below is a data table.
 """
 
 from __future__ import annotations
@@ -31,6 +33,18 @@ from harness.checks.local_jwt.forgery import (
     revoked_accepted,
     wrong_audience,
     wrong_issuer,
+)
+from harness.checks.local_jwt.jws import (
+    embedded_jwk,
+    empty_signature,
+    hs256_empty_key,
+    jku_canary,
+    payload_changed,
+    psychic_signature,
+    typ_not_at_jwt,
+    unknown_crit,
+    x5c_canary,
+    x5u_canary,
 )
 from harness.checks.local_jwt.key_set import (
     jwks_down_cached_key,
@@ -73,6 +87,36 @@ CHECKS = (
           "RFC 7519 §4.1.5", Level.MUST, Where.MOCK, not_yet_valid, **_ONLY),
     Check("RFC9068-4-id-token", "An ID token presented as an access token: 401 invalid_token",
           "RFC 9068 §4; RFC 8725 §3.11", Level.MUST, Where.MOCK, id_token, **_ONLY),
+    Check("RFC7515-4.1.3-embedded-jwk",
+          "Signed by the attacker, whose public key is in the jwk header: 401 invalid_token",
+          "RFC 7515 §4.1.3; RFC 8725 §3.10", Level.MUST, Where.BOTH, embedded_jwk, **_ONLY),
+    Check("RFC7515-4.1.2-jku-canary",
+          "Signed by the attacker, jku naming a key set at the canary: 401, nothing fetched",
+          "RFC 7515 §4.1.2; RFC 8725 §3.10", Level.MUST, Where.BOTH, jku_canary, **_ONLY),
+    Check("RFC7515-4.1.5-x5u-canary",
+          "Signed by the attacker, x5u naming a certificate at the canary: 401, nothing fetched",
+          "RFC 7515 §4.1.5; RFC 8725 §3.10", Level.MUST, Where.BOTH, x5u_canary, **_ONLY),
+    Check("RFC7515-4.1.6-x5c-canary",
+          "Signed by the attacker, its certificate in x5c (issuer at the canary): 401, no fetch",
+          "RFC 7515 §4.1.6; RFC 8725 §3.10", Level.MUST, Where.BOTH, x5c_canary, **_ONLY),
+    Check("RFC7515-4.1.11-unknown-crit",
+          "Signed by the issuer, with a crit extension nobody understands: 401 invalid_token",
+          "RFC 7515 §4.1.11", Level.MUST, Where.MOCK, unknown_crit, **_ONLY),
+    Check("RFC7515-5.2-empty-signature",
+          "The valid token's header and claims with an empty signature: 401 invalid_token",
+          "RFC 7515 §5.2; RFC 8725 §3.3", Level.MUST, Where.BOTH, empty_signature, **_ONLY),
+    Check("RFC8725-3.5-hs256-empty-key",
+          "The valid token's claims, HS256 with an empty key: 401 invalid_token",
+          "RFC 8725 §3.1, §3.5", Level.MUST, Where.BOTH, hs256_empty_key, **_ONLY),
+    Check("RFC7515-5.2-payload-changed",
+          "The claims changed under the valid token's own signature: 401 invalid_token",
+          "RFC 7515 §5.2", Level.MUST, Where.BOTH, payload_changed, **_ONLY),
+    Check("RFC7518-3.4-psychic-signature",
+          "ES256 with r = s = 0 under the issuer's EC key (CVE-2022-21449): 401 invalid_token",
+          "RFC 7518 §3.4; RFC 8725 §3.4", Level.MUST, Where.BOTH, psychic_signature, **_ONLY),
+    Check("RFC9068-4-typ-not-at-jwt",
+          "Signed by the issuer, typ another kind of JWT (or JWT where it issues at+jwt): 401",
+          "RFC 9068 §2.1, §4; RFC 8725 §3.11", Level.MUST, Where.MOCK, typ_not_at_jwt, **_ONLY),
     Check("RFC9068-4-revoked-jwt-accepted-until-exp",
           "Observation: a revoked JWT stays accepted until it expires (not a failure)",
           "RFC 9068 §4; RFC 7009 §2", Level.SHOULD, Where.BOTH, revoked_accepted, **_ONLY),

@@ -75,12 +75,17 @@ def valid_jwt(ctx: CheckContext) -> str:
     return token
 
 
-def public_pem(ctx: CheckContext, kid: str) -> bytes:
+def issuer_jwks(ctx: CheckContext) -> list[dict[str, Any]]:
+    """The keys the issuer publishes now (its JWKS, RFC 7517 §5), as JWK objects."""
     uri = ctx.target.issuer_calls.endpoint("jwks_uri")
     with httpx.Client(timeout=10.0) as http:
         keys = http.get(uri).json().get("keys", [])
-    for jwk in keys:
-        if isinstance(jwk, dict) and jwk.get("kid") == kid:
+    return [jwk for jwk in keys if isinstance(jwk, dict)] if isinstance(keys, list) else []
+
+
+def public_pem(ctx: CheckContext, kid: str) -> bytes:
+    for jwk in issuer_jwks(ctx):
+        if jwk.get("kid") == kid:
             public = jwt.PyJWK(jwk).key
             return bytes(
                 public.public_bytes(

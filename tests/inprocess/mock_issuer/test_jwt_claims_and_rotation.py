@@ -125,3 +125,30 @@ async def test_a_key_published_late_is_missing_from_the_jwks_until_then(fresh: M
     assert await _published_kids(fresh) == [old_kid]
     fresh.clock.advance(30)
     assert await _published_kids(fresh) == [new_kid, old_kid]
+
+
+async def test_an_ec_web_key_is_published_and_signs_nothing(fresh: MockIssuer) -> None:
+    kid = fresh.add_web_key("ES256")
+    token = await _jwt_user_token(fresh)
+    assert jwt.get_unverified_header(token)["kid"] == fresh.signing_kid != kid
+    async with client(fresh) as c:
+        keys = (await c.get("/oauth/v2/keys")).json()["keys"]
+    ec_key = next(key for key in keys if key["kid"] == kid)
+    assert (ec_key["kty"], ec_key["crv"], ec_key["alg"], ec_key["use"]) == (
+        "EC", "P-256", "ES256", "sig"
+    )  # fmt: skip
+    assert "d" not in ec_key  # the public half only
+    # Its private key signs what a test asks it to, and the JWK verifies that.
+    private = fresh.instance.keys.by_kid(kid)
+    assert private is not None
+    signed = jwt.encode({"x": 1}, private.private_key, algorithm="ES256")
+    assert jwt.decode(signed, jwt.PyJWK(ec_key).key, algorithms=["ES256"]) == {"x": 1}
+
+
+async def test_access_tokens_say_typ_jwt_as_zitadel_or_at_jwt_when_asked(
+    fresh: MockIssuer,
+) -> None:
+    assert jwt.get_unverified_header(await _jwt_user_token(fresh))["typ"] == "JWT"
+    fresh.access_token_typ = "at+jwt"
+    fresh.rotate_signing_key()  # a new kid, so a new user name
+    assert jwt.get_unverified_header(await _jwt_user_token(fresh))["typ"] == "at+jwt"
