@@ -7,7 +7,9 @@ this module the policy PyJWT leaves to its caller:
 1. a token that is not a JWS compact serialisation (a PAT, an opaque token) is refused with a
    description saying this API accepts only JWT access tokens; one of three parts that are not
    each canonical base64url without padding (RFC 7515 §2 and §7.1, RFC 7519 §7.2: a padded,
-   re-encoded or otherwise altered JWT) is refused too, before its header is read;
+   re-encoded or otherwise altered JWT) is refused too, before its header is read; a header
+   with a `crit` extension this API does not understand (all of them, RFC 7515 §4.1.11) is
+   refused as such (the header's keys, `jwk`, `jku`, `x5u`, `x5c`, are never used);
 2. `alg` must be on the configured allow-list (default RS256; `none` and HMAC algorithms can
    never be configured, RFC 8725 §2.1 and §3.1), and the key's own `alg`, if any, must match;
 3. `typ`: `JWT` (what ZITADEL signs), `at+jwt` (RFC 9068 §2.1) or none by default; only
@@ -170,8 +172,12 @@ def _header(token: str) -> dict[str, Any]:
             )
     try:
         header: dict[str, Any] = jwt.get_unverified_header(token)
-    except jwt.PyJWTError:
+    except jwt.DecodeError:
         raise InvalidToken("the token's JWT header cannot be read", description=ONLY_JWT) from None
+    except jwt.PyJWTError as exc:  # read, but refused: an unknown crit (RFC 7515 §4.1.11)...
+        raise InvalidToken(
+            f"the JWT header is refused: {exc}", description="The JWT's header is not accepted."
+        ) from None
     return header
 
 

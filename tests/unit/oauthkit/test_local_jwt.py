@@ -221,6 +221,15 @@ async def test_the_typ_policy(
         await refused(issuer_with(rsa_key), token, typ=policy)
 
 
+async def test_rfc7515_4_1_11_an_unknown_crit_extension_is_refused_as_such(
+    rsa_key: rsa.RSAPrivateKey,
+) -> None:
+    token = sign(rsa_key, claims(), crit=["urn:example:unknown"], **{"urn:example:unknown": 1})
+    error = await refused(issuer_with(rsa_key), token)
+    assert "Unsupported critical extension" in str(error)
+    assert error.description == "The JWT's header is not accepted."
+
+
 async def test_a_token_without_kid_is_refused(rsa_key: rsa.RSAPrivateKey) -> None:
     token = jwt.encode(claims(), rsa_key, algorithm="RS256")
     assert "kid" in str(await refused(issuer_with(rsa_key), token))
