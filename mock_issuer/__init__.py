@@ -61,6 +61,10 @@ The facade :class:`MockIssuer`:
   head; ``DISCOVERY_*`` bend the discovery document. Each lie carries the refusal an API owes
   it, ``LieKind.X.refusal`` (:class:`Refusal`: ``slug``, ``title``, ``rfc``, ``status`` 401,
   403 or 503, ``needs_role``): the harness derives its lie checks from the enum alone;
+* role shapes (``mock_issuer/role_shapes.py``): ``with issuer.role_shape(RoleShape.X):`` new
+  JWT access tokens and introspection answers carry the roles in another shape: the project's
+  scoped claim alone, the generic claim alone, under another project's claim only, or a
+  roles claim of the wrong type (null, a number, the object in a list, keyed by organisation);
 * records: ``introspections`` (:class:`mock_issuer.records.IntrospectionLog`) holds facts of
   each introspection request (auth methods, Basic form-urlencoding, the client assertion's
   ``iss``/``sub``/``aud``/``jti``/lifetime), never a secret.
@@ -90,6 +94,7 @@ from mock_issuer.model import AccessTokenType, ApiApp, Org, Project, ServiceUser
 from mock_issuer.paths import INTROSPECTION
 from mock_issuer.provision import ROLE, Provisioned, audience_scope
 from mock_issuer.records import IntrospectionRecord
+from mock_issuer.role_shapes import RoleShape
 from mock_issuer.server import BackgroundServer, DropConnection
 
 __version__ = "0.1.0"
@@ -112,6 +117,7 @@ __all__ = [
     "Project",
     "Provisioned",
     "Refusal",
+    "RoleShape",
     "ServiceUser",
     "SettableClock",
     "audience_scope",

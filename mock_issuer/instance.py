@@ -15,6 +15,7 @@ from mock_issuer.keys import SigningKey
 from mock_issuer.lies import Lies
 from mock_issuer.model import Org, Project
 from mock_issuer.records import IntrospectionLog
+from mock_issuer.role_shapes import RoleShape
 from mock_issuer.store import Store
 
 DEFAULT_ACCESS_TOKEN_LIFETIME = 12 * 3600.0
@@ -33,6 +34,8 @@ class Instance:
     access_token_lifetime: float = DEFAULT_ACCESS_TOKEN_LIFETIME
     # The JWT access tokens' header typ: ZITADEL's "JWT"; "at+jwt" as RFC 9068 §2.1 asks.
     access_token_typ: str = "JWT"
+    # Roles in another shape, in new JWT access tokens and introspection answers (None: usual).
+    role_shape: RoleShape | None = None
     introspection_calls: int = field(default=0, init=False)
     jwks_calls: int = field(default=0, init=False)
     org: Org = field(init=False)

@@ -16,6 +16,7 @@ from mock_issuer.keyring import DEFAULT_KEEP_OLD_FOR
 from mock_issuer.lies import LieKind, Lies
 from mock_issuer.model import Org
 from mock_issuer.records import IntrospectionLog
+from mock_issuer.role_shapes import RoleShape
 
 
 class State:
@@ -130,6 +131,15 @@ class State:
             yield kind
         finally:
             self.lies.remove(kind)
+
+    @contextmanager
+    def role_shape(self, shape: RoleShape) -> Iterator[RoleShape]:
+        """New JWT access tokens and introspection answers carry roles in ``shape`` in the block."""
+        self._instance.role_shape = shape
+        try:
+            yield shape
+        finally:
+            self._instance.role_shape = None
 
     @property
     def introspections(self) -> IntrospectionLog:

@@ -73,6 +73,13 @@ def _two_audiences(answer: dict[str, Any], now: float) -> bytes:
     return _text({**answer, "aud": f"{FOREIGN_AUDIENCE} {ours}"})
 
 
+def _is_roles(name: str) -> bool:
+    """The generic roles claim or a project's own (``urn:zitadel:iam:org:project:{id}:roles``)."""
+    return name == ROLES_CLAIM or (
+        name.startswith("urn:zitadel:iam:org:project:") and name.endswith(":roles")
+    )
+
+
 def _nested(depth: int) -> str:
     return "[" * depth + "]" * depth
 
@@ -95,8 +102,10 @@ CLAIM_LIES: dict[LieKind, Callable[[dict[str, Any], float], bytes]] = {
     LieKind.TWO_AUDIENCES_IN_ONE_STRING: _two_audiences,
     LieKind.FOREIGN_ISSUER: _with(iss=FOREIGN_ISSUER),
     LieKind.REFRESH_TOKEN_TYPE: _with(token_type="refresh_token"),
-    # One string in which the role's name is only part of a word.
-    LieKind.ROLES_WRONG_TYPE: _with(**{ROLES_CLAIM: "not-read:messages"}),
+    # One string in which the role's name is only part of a word (in every roles claim).
+    LieKind.ROLES_WRONG_TYPE: lambda answer, now: _text(
+        {k: "not-read:messages" if _is_roles(k) else v for k, v in answer.items()}
+    ),
     LieKind.DEEP_NESTING: _raw_member("nested", _nested(NESTING_DEPTH)),
 }
 DISCOVERY_LIES: dict[LieKind, Callable[[dict[str, Any], float], bytes]] = {

@@ -21,6 +21,7 @@ import jwt
 from mock_issuer.claims import access_token_claims
 from mock_issuer.instance import Instance
 from mock_issuer.model import NO_EXPIRY, TokenKind, TokenRecord, UserRecord
+from mock_issuer.role_shapes import reshape, roles_project
 from mock_issuer.scopes import PAT_SCOPES, audience, granted_scopes
 
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
@@ -67,7 +68,11 @@ def _jwt_claims(instance: Instance, record: TokenRecord, user: UserRecord) -> di
         "client_id": record.client_id,
         "jti": record.token_id,
     }
-    return claims | access_token_claims(record, user, instance.org)
+    claims |= access_token_claims(record, user, instance.org)
+    project = roles_project(claims, record.audience)
+    if instance.role_shape is None or project is None:
+        return claims
+    return reshape(claims, instance.role_shape, project)
 
 
 def _id_token(instance: Instance, record: TokenRecord) -> str:

@@ -111,7 +111,9 @@ def _api_settings(
     return ApiSettings(
         issuer=issuer,
         credentials=credentials,
-        policy=TokenPolicy(audiences, roles_claim, issuer=issuer),
+        policy=TokenPolicy(
+            audiences, roles_claim, issuer=issuer, project_roles_claim=_project_claim(env)
+        ),
         realm=env.get("API_REALM") or realm,
         introspection_timeout=env.positive("INTROSPECTION_TIMEOUT", 5.0),
         introspection_cache_ttl=env.number("INTROSPECTION_CACHE_TTL", 0.0, "60"),
@@ -123,14 +125,18 @@ def _api_settings(
     )
 
 
-def _jwt_rules(env: EnvSource) -> JwtRules:
+def _project_claim(env: EnvSource) -> str | None:
     project_id = env.get("PROJECT_ID")
+    return project_roles_claim(project_id) if project_id else None
+
+
+def _jwt_rules(env: EnvSource) -> JwtRules:
     required = env.get("JWT_REQUIRED_CLAIMS")
     return JwtRules(
         algorithms=tuple(_words(env.get("JWT_ALGORITHMS") or "RS256")),
         typ=_typ(env),
         required_claims=tuple(_words("client_id jti" if required is None else required)),
-        project_roles_claim=project_roles_claim(project_id) if project_id else None,
+        project_roles_claim=_project_claim(env),
         jwks_refresh_cooldown=env.number("JWKS_REFRESH_COOLDOWN", 5.0, "5"),
         jwks_timeout=env.positive("JWKS_TIMEOUT", 5.0),
         jwks_max_bytes=int(env.positive("JWKS_MAX_BYTES", float(DEFAULT_MAX_ANSWER_BYTES))),

@@ -8,19 +8,25 @@ meaningless, so it is checked first (the public examples read `exp` first and cr
 route needs (RFC 6750 §3.1 `insufficient_scope`). ZITADEL puts roles in
 `urn:zitadel:iam:org:project:roles` (an object keyed by role); other issuers put them in
 `scope`, so plain scope words count as roles too (ZITADEL drops scopes it does not know, so a
-client cannot ask for a role that way). ZITADEL's role scopes `urn:zitadel:iam:org:project:role:
+client cannot ask for a role that way). ZITADEL also names the project,
+`urn:zitadel:iam:org:project:{projectId}:roles`: with the API's project id known
+(PROJECT_ID), that claim wins; the generic one counts only when no other project's claim is
+there either, since then it may be that other project's (zitadel-spec.md §4.4: a role granted
+in another project must not pass). ZITADEL's role scopes `urn:zitadel:iam:org:project:role:
 <key>` do NOT count: PAT introspection adds one for every role of the project, held or not
 (zitadel-spec.md §6), and a service user may request any of them (§2.2).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from oauthkit.errors import InsufficientScope, InvalidToken
 
 ZITADEL_ROLES_CLAIM = "urn:zitadel:iam:org:project:roles"
+_PROJECT_ROLES_CLAIM = re.compile(r"urn:zitadel:iam:org:project:[^:]+:roles")
 # RFC 7662 §2.2 `token_type` names an access token's type (RFC 6749 §7.1, RFC 8693 §3).
 ACCESS_TOKEN_TYPES = frozenset(
     {"bearer", "access_token", "urn:ietf:params:oauth:token-type:access_token", "jwt"}
@@ -29,12 +35,13 @@ ACCESS_TOKEN_TYPES = frozenset(
 
 @dataclass(frozen=True)
 class TokenPolicy:
-    """What this API accepts: audiences (empty = no check), roles claim, leeway, issuer."""
+    """What this API accepts: audiences (empty = no check), roles claims, leeway, issuer."""
 
     audiences: tuple[str, ...] = ()
     roles_claim: str = ZITADEL_ROLES_CLAIM
     leeway: float = 30.0
     issuer: str = ""  # when set, an `iss` in the answer must equal it
+    project_roles_claim: str | None = None  # `urn:zitadel:iam:org:project:{id}:roles`, if known
 
 
 @dataclass(frozen=True)
@@ -77,8 +84,21 @@ def validate(response: Mapping[str, object], policy: TokenPolicy, now: float) ->
         scope=scope,
         aud=aud,
         exp=exp,
-        roles=roles_of(response.get(policy.roles_claim)) | frozenset(scope),
+        roles=claimed_roles(response, policy) | frozenset(scope),
     )
+
+
+def claimed_roles(response: Mapping[str, object], policy: TokenPolicy) -> frozenset[str]:
+    """The roles the claims give this API's project: its own claim, else the generic one
+    unless another project's claim is present (the generic one may be that project's)."""
+    own, generic = policy.project_roles_claim, response.get(policy.roles_claim)
+    if own is None:  # no project id configured: no claim can be told for another project
+        return roles_of(generic)
+    if own in response:
+        return roles_of(response[own])
+    if any(_PROJECT_ROLES_CLAIM.fullmatch(name) for name in response):
+        return frozenset()
+    return roles_of(generic)
 
 
 def require_roles(principal: Principal, roles: Sequence[str]) -> None:

@@ -1,9 +1,9 @@
 """The registry of checks, in the order the report lists them.
 
 Each theme has its own module (RFC 6749 §5.1 and RFC 7662 in ``tokens``, RFC 6750 in
-``rfc6750`` and ``roles``, issuer failures in ``faults``, local JWT validation (RFC 9068,
-RFC 8725) in ``local_jwt``, leaks in ``leaks``); this module
-puts them in one tuple with unique ids.
+``rfc6750`` and ``roles``, ZITADEL's project-scoped roles in ``zitadel_roles``, issuer
+failures in ``faults``, local JWT validation (RFC 9068, RFC 8725) in ``local_jwt``, leaks in
+``leaks``); this module puts them in one tuple with unique ids.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from harness.checks import (
     rfc6750,
     roles,
     tokens,
+    zitadel_roles,
 )
 from harness.checks.base import Check, CheckContext, Where
 from harness.model.registry import Registry
@@ -29,6 +30,7 @@ ALL_CHECKS: Registry[Check] = Registry(
     + rfc6750.CHECKS
     + tokens.CHECKS[2:]
     + roles.CHECKS
+    + zitadel_roles.CHECKS
     + faults.CHECKS
     + lies.CHECKS
     + local_jwt.CHECKS

@@ -16,7 +16,7 @@ from harness.model.skips import NotApplicable, NotConfigured
 from harness.targets.base import Holder
 
 
-def _scoped(ctx: CheckContext) -> str:
+def scoped_route(ctx: CheckContext) -> str:
     """The scoped route, or NotApplicable when the API (a subject) has none."""
     if ctx.routes.scoped is None:
         raise NotApplicable("the subject file names no scoped route (routes.scoped)")
@@ -48,7 +48,7 @@ def _holder_without_role(ctx: CheckContext) -> Holder:
 
 def role_present(ctx: CheckContext) -> Outcome:
     """A token of a user holding the role: 200 on the scoped route."""
-    path, role = _scoped(ctx), ctx.routes.role
+    path, role = scoped_route(ctx), ctx.routes.role
     if role not in ctx.target.expected_roles(ctx.grant):
         raise NotApplicable(f"the {ctx.grant.label} service user does not hold {role}")
     return expect_status(ctx, ctx.get(path, f"Bearer {ctx.token()}"), 200)
@@ -56,7 +56,7 @@ def role_present(ctx: CheckContext) -> Outcome:
 
 def role_absent(ctx: CheckContext) -> Outcome:
     """A token of a user without the role: 403 insufficient_scope."""
-    path = _scoped(ctx)
+    path = scoped_route(ctx)
     token = ctx.token(_holder_without_role(ctx))
     return expect_bearer_error(ctx, ctx.get(path, f"Bearer {token}"), 403, "insufficient_scope")
 
@@ -66,7 +66,7 @@ def challenge_names_scope(ctx: CheckContext) -> Outcome:
 
     Recorded, never failed: naming it helps the caller ask for the right scope.
     """
-    path, role = _scoped(ctx), ctx.routes.role
+    path, role = scoped_route(ctx), ctx.routes.role
     token = ctx.token(_holder_without_role(ctx))
     reply = ctx.get(path, f"Bearer {token}")
     if reply.status != 403:

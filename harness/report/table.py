@@ -3,9 +3,10 @@
     python -m harness.report.table reports/matrix.json
 
 Used to write the table of third-party subjects in ``docs/subjects.md`` from a real run. Per
-subject and family (the check modules: RFC 6750 answers, tokens, roles, issuer faults, the
-lying issuer, local JWT, leaks) it counts the checks that passed in every variant and those
-that failed, by level (fail-open, MUST, SHOULD), then lists what each subject gets wrong.
+subject and family (the check modules: RFC 6750 answers, tokens, roles, ZITADEL's roles,
+issuer faults, the lying issuer, local JWT, leaks) it counts the checks that passed in every
+variant and those that failed, by level (fail-open, MUST, SHOULD), then lists what each
+subject gets wrong.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ FAMILIES = {
     "rfc6750": "RFC 6750 answers",
     "tokens": "tokens",
     "roles": "roles",
+    "zitadel_roles": "ZITADEL roles",
     "faults": "issuer faults",
     "lies": "lying issuer",
     "local_jwt": "local JWT",

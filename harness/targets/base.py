@@ -24,7 +24,7 @@ from harness.subjects.file import Subject
 from harness.targets.issuer_calls import IssuerCalls
 from harness.targets.mock_keys import SigningKeys
 from harness.targets.recording import IssuerTraffic
-from mock_issuer import IntrospectionRecord, LieKind
+from mock_issuer import IntrospectionRecord, LieKind, RoleShape
 
 IntrospectionFacts = IntrospectionRecord
 """What the mock recorded of one introspection request (facts, never secrets)."""
@@ -83,6 +83,12 @@ class MockControls(Protocol):
 
     def lie(self, lie: LieKind) -> AbstractContextManager[None]:
         """Make the issuer answer with ``lie`` inside the ``with`` block."""
+
+    def role_shape(self, shape: RoleShape) -> AbstractContextManager[None]:
+        """New tokens and introspection answers carry the roles in ``shape`` inside the block."""
+
+    def other_project_role_token(self, token_format: TokenFormat) -> str:
+        """A token of a user holding the role only in the other project, both in its ``aud``."""
 
     def lie_told(self, lie: LieKind) -> int:
         """How often the issuer has told ``lie`` (0: no caller asked for the answer it bends)."""

@@ -65,6 +65,7 @@ class MockTarget(MockPowers):
         self.logs = LogCapture().install()
         self.http = api_client(API_TIMEOUT_S)
         self._propagation_users = 0
+        self._other_project_holders = {}
         self._workdir = tempfile.TemporaryDirectory(prefix="harness-mock-")
         self.issuer_traffic = IssuerTraffic()
         self.issuer_server = MockIssuer()

@@ -18,7 +18,17 @@ from harness.targets.base import Holder, IntrospectionFacts, IssuedToken, Issuer
 from harness.targets.mock_keys import SigningKeys
 from harness.targets.mock_world import Changeable, fault_options, register_user
 from harness.targets.tokens import TokenBroker
-from mock_issuer import ROLE, AccessTokenType, ApiApp, LieKind, MockIssuer, Provisioned
+from mock_issuer import (
+    ROLE,
+    AccessTokenType,
+    ApiApp,
+    LieKind,
+    MockIssuer,
+    Provisioned,
+    RoleShape,
+    ServiceUser,
+    audience_scope,
+)
 from oauthkit import ClientSecret, EnvSource, load_client_credentials_settings
 
 EXPIRING_LIFETIME_S = 5.0
@@ -38,6 +48,7 @@ class MockPowers:
     redactor: Redactor
     slow_fault_s: float
     _propagation_users: int
+    _other_project_holders: dict[TokenFormat, ServiceUser]
 
     def fresh_token(self, variant: Variant) -> IssuedToken:
         """A new token of the role holder (a new PAT for PAT cells)."""
@@ -58,6 +69,32 @@ class MockPowers:
         """The issuer answers with ``lie`` inside the block."""
         with self.issuer_server.lie(lie):
             yield
+
+    @contextmanager
+    def role_shape(self, shape: RoleShape) -> Iterator[None]:
+        """New tokens and introspection answers carry the roles in ``shape`` in the block."""
+        with self.issuer_server.role_shape(shape):
+            yield
+
+    def other_project_role_token(self, token_format: TokenFormat) -> str:
+        """A token of a user holding the role in the other project only, asking for both
+        projects' audiences (ZITADEL lets it: the audience is no grant)."""
+        user = self._other_project_holders.get(token_format)
+        if user is None:
+            kind: AccessTokenType = "jwt" if token_format is TokenFormat.JWT else "bearer"
+            user = self.issuer_server.add_service_user(
+                f"other-project-holder-{kind}", roles=(ROLE,),
+                project_id=self.world.other_project.id, access_token_type=kind, with_secret=True,
+            )  # fmt: skip
+            register_user(self.redactor, user)
+            self._other_project_holders[token_format] = user
+        base = load_client_credentials_settings(self.env)
+        settings = dataclasses.replace(
+            base,
+            credentials=ClientSecret(user.username, user.client_secret or ""),
+            scopes=(*base.scopes, audience_scope(self.world.other_project.id)),
+        )
+        return self.broker.obtain(Grant.CLIENT_CREDENTIALS, settings).access_token
 
     def lie_told(self, lie: LieKind) -> int:
         """How often the issuer has told ``lie``."""

@@ -26,6 +26,7 @@ from mock_issuer.forms import read_client_auth, read_form
 from mock_issuer.instance import Instance
 from mock_issuer.model import AppRecord
 from mock_issuer.records import describe
+from mock_issuer.role_shapes import reshape
 from mock_issuer.tokens import resolve
 
 logger = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ def introspect(instance: Instance, app: AppRecord, token: str) -> dict[str, Any]
     view = instance.store.owner_view(record, app)
     if view is None or not view.user.active or not audience_accepts(record, app):
         return INACTIVE
-    return active_response(
+    answer = active_response(
         record=record,
         user=view.user,
         org=view.org,
@@ -53,6 +54,8 @@ def introspect(instance: Instance, app: AppRecord, token: str) -> dict[str, Any]
         project=view.project,
         issuer=instance.issuer,
     )
+    shape = instance.role_shape
+    return answer if shape is None else reshape(answer, shape, app.project_id)
 
 
 async def handle(request: Request, instance: Instance) -> Response:

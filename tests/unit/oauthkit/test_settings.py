@@ -244,6 +244,7 @@ def test_the_local_jwt_api_needs_no_credentials_and_defaults_to_rs256(
     assert rules.algorithms == ("RS256",) and rules.typ == "default"
     assert rules.required_claims == ("client_id", "jti")
     assert rules.project_roles_claim == "urn:zitadel:iam:org:project:P1:roles"
+    assert settings.policy.project_roles_claim == rules.project_roles_claim  # every API's
     assert rules.jwks_refresh_cooldown == 5.0
     assert (rules.jwks_timeout, rules.jwks_max_bytes) == (5.0, 1048576)
 

@@ -152,3 +152,35 @@ def test_rfc7662_2_2_a_token_type_that_is_no_access_token_is_invalid(token_type:
     with pytest.raises(InvalidToken, match="not an access token"):
         validate({**GOOD, "token_type": token_type}, POLICY, NOW)
     assert validate({**GOOD, "token_type": "Bearer"}, POLICY, NOW)
+
+
+OWN = "urn:zitadel:iam:org:project:P1:roles"
+OTHER = "urn:zitadel:iam:org:project:P2:roles"
+HELD = {"read:messages": {"org1": "acme.test"}}
+PROJECT_POLICY = TokenPolicy(audiences=("P1",), project_roles_claim=OWN)
+# zitadel-spec.md §4.4: the API's own claim wins; the generic one only without any project's.
+CLAIM_SHAPES = [
+    ("own-claim-alone", {OWN: HELD}, True),
+    ("generic-claim-alone", {ROLES: HELD}, True),
+    ("own-claim-wins-over-generic", {OWN: {}, ROLES: HELD}, False),
+    ("other-project-only", {OTHER: HELD}, False),
+    ("generic-beside-another-projects-claim", {ROLES: HELD, OTHER: HELD}, False),
+    ("own-claim-null", {OWN: None, ROLES: None}, False),
+    ("own-claim-in-a-list", {OWN: [HELD], ROLES: [HELD]}, False),
+    ("own-claim-keyed-by-org", {OWN: {"org1": HELD}, ROLES: {"org1": HELD}}, False),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "claims", "holds"), CLAIM_SHAPES, ids=[c[0] for c in CLAIM_SHAPES]
+)
+def test_the_role_comes_from_the_apis_own_project(
+    case: str, claims: dict[str, Any], holds: bool
+) -> None:
+    principal = validate({"active": True, "aud": ["P1", "P2"], **claims}, PROJECT_POLICY, NOW)
+    assert ("read:messages" in principal.roles) is holds
+
+
+def test_without_a_project_id_the_generic_claim_counts_whatever_else_is_there() -> None:
+    answer = {"active": True, "aud": ["P1"], ROLES: HELD, OWN: HELD}  # ZITADEL's usual answer
+    assert "read:messages" in validate(answer, TokenPolicy(audiences=("P1",)), NOW).roles
