@@ -2,8 +2,9 @@
 
 Each theme has its own module (RFC 6749 §5.1 and RFC 7662 in ``tokens``, RFC 6750 in
 ``rfc6750`` and ``roles``, ZITADEL's project-scoped roles in ``zitadel_roles``, issuer
-failures in ``faults``, local JWT validation (RFC 9068, RFC 8725) in ``local_jwt``, leaks in
-``leaks``); this module puts them in one tuple with unique ids.
+failures in ``faults``, local JWT validation (RFC 9068, RFC 8725) in ``local_jwt``, MCP's
+authorization rules in ``mcp``, leaks in ``leaks``); this module puts them in one tuple with
+unique ids.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from harness.checks import (
     leaks,
     lies,
     local_jwt,
+    mcp,
     odd_requests,
     propagation,
     rfc6750,
@@ -37,6 +39,7 @@ ALL_CHECKS: Registry[Check] = Registry(
     + odd_requests.CHECKS
     + issuer_lint.CHECKS
     + propagation.CHECKS
+    + mcp.CHECKS
     + leaks.CHECKS,
 )
 

@@ -4,6 +4,9 @@ A check is an id naming the rule it checks (e.g. ``RFC6750-3.1-no-credentials``)
 RFC section, a level (RFC 2119 §1 MUST or §3 SHOULD), where it applies (mock, live, both), the
 grants it applies to, and a function from a `CheckContext` to an `Outcome`. The context
 records every HTTP exchange with the API, redacted, so a failure shows what was sent and seen.
+For a subject whose protocol is ``mcp``, a request to its private or scoped route is the MCP
+call of ``harness/targets/mcp_session.py`` (``initialize``, ``initialized``, ``tools/list``);
+its reply is that call's last answer, and each of its requests is recorded.
 """
 
 from __future__ import annotations
@@ -17,9 +20,12 @@ import httpx
 from harness.model.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
 from harness.model.results import Exchange, Level, Outcome, Status, clip_body
 from harness.model.routes import Routes
+from harness.model.skips import NotApplicable
+from harness.targets import mcp_session
 from harness.targets.base import Holder, IssuedToken, Target
 
 _SHOWN_RESPONSE_HEADERS = ("content-type", "www-authenticate", "cache-control")
+MCP_BODY = "an MCP request's body is its JSON-RPC message: no token can ride in a form body"
 
 
 class Where(enum.StrEnum):
@@ -84,6 +90,8 @@ class CheckContext:
         """GET ``path`` on the cell's API (or ``base_url``), recording the exchange."""
         headers = {} if authorization is None else {"Authorization": authorization}
         url = (base_url or self.api_url) + path
+        if self.is_mcp(path):
+            return self.mcp(url, list(headers.items()))[0]
         try:
             response = self.target.http.get(url, headers=headers)
         except httpx.HTTPError as exc:
@@ -98,17 +106,41 @@ class CheckContext:
     ) -> Reply:
         """Any request to the cell's API (repeated headers allowed), recording the exchange."""
         url = self.api_url + path
+        if self.is_mcp(path):
+            if content:
+                raise NotApplicable(MCP_BODY)
+            return self.mcp(url, headers)[0]
         try:
             response = self.target.http.request(method, url, headers=headers, content=content)
         except httpx.HTTPError as exc:
             reply = Reply(None, error=f"{type(exc).__name__}: {exc}")
         else:
             reply = Reply(response.status_code, response.headers, response.text)
-        shown: dict[str, str] = {}
-        for name, value in headers:  # repeated headers shown joined, as RFC 9110 §5.3 allows
-            shown[name] = f"{shown[name]}, {value}" if name in shown else value
-        self.exchanges.append(self._record(method, url, shown, reply))
+        self.exchanges.append(self._record(method, url, _joined(headers), reply))
         return reply
+
+    def is_mcp(self, path: str) -> bool:
+        """Whether ``path`` is an MCP endpoint of the subject (its private or scoped route)."""
+        subject = self.target.subject
+        if subject is None or subject.protocol != "mcp":
+            return False
+        return path.split("?", 1)[0] in (self.routes.private, self.routes.scoped)
+
+    def mcp(
+        self, url: str, headers: list[tuple[str, str]], later: list[tuple[str, str]] | None = None
+    ) -> tuple[Reply, list[mcp_session.Step]]:
+        """The MCP call at ``url`` (each request recorded): its last reply, and its steps."""
+        steps = mcp_session.call(self.target.http, url, headers, later)
+        reply = Reply(None)
+        for step in steps:
+            answer = step.response
+            if answer is None:
+                reply = Reply(None, error=step.error)
+            else:
+                reply = Reply(answer.status_code, answer.headers, answer.text)
+            record = self._record("POST", step.url, _joined(step.headers), reply, step.body)
+            self.exchanges.append(record)
+        return reply, steps
 
     def outcome(
         self, status: Status, expected: str = "", actual: str = "", detail: str = ""
@@ -119,18 +151,29 @@ class CheckContext:
             status, redact(expected), redact(actual), redact(detail), tuple(self.exchanges)
         )
 
-    def _record(self, method: str, url: str, headers: dict[str, str], reply: Reply) -> Exchange:
+    def _record(
+        self, method: str, url: str, headers: dict[str, str], reply: Reply, body: str = ""
+    ) -> Exchange:
         redactor = self.target.redactor
         shown = {k: v for k, v in reply.headers.items() if k.lower() in _SHOWN_RESPONSE_HEADERS}
         return Exchange(
             method=method,
             url=redactor.redact(url),
             request_headers={k: redactor.redact_header(k, v) for k, v in headers.items()},
+            request_body=clip_body(redactor.redact(body)),
             status=reply.status,
             response_headers={k: redactor.redact(v) for k, v in shown.items()},
             response_body=clip_body(redactor.redact(reply.text)),
             error=redactor.redact(reply.error),
         )
+
+
+def _joined(headers: list[tuple[str, str]]) -> dict[str, str]:
+    """Repeated headers shown joined, as RFC 9110 §5.3 allows."""
+    shown: dict[str, str] = {}
+    for name, value in headers:
+        shown[name] = f"{shown[name]}, {value}" if name in shown else value
+    return shown
 
 
 CheckFn = Callable[[CheckContext], Outcome]

@@ -23,7 +23,7 @@ def scoped_route(ctx: CheckContext) -> str:
     return ctx.routes.scoped
 
 
-def _holder_without_role(ctx: CheckContext) -> Holder:
+def holder_without_role(ctx: CheckContext) -> Holder:
     """Whose token lacks the role.
 
     Mock: a dedicated user. Live: the configured user if it lacks the role, else the same user
@@ -57,7 +57,7 @@ def role_present(ctx: CheckContext) -> Outcome:
 def role_absent(ctx: CheckContext) -> Outcome:
     """A token of a user without the role: 403 insufficient_scope."""
     path = scoped_route(ctx)
-    token = ctx.token(_holder_without_role(ctx))
+    token = ctx.token(holder_without_role(ctx))
     return expect_bearer_error(ctx, ctx.get(path, f"Bearer {token}"), 403, "insufficient_scope")
 
 
@@ -67,7 +67,7 @@ def challenge_names_scope(ctx: CheckContext) -> Outcome:
     Recorded, never failed: naming it helps the caller ask for the right scope.
     """
     path, role = scoped_route(ctx), ctx.routes.role
-    token = ctx.token(_holder_without_role(ctx))
+    token = ctx.token(holder_without_role(ctx))
     reply = ctx.get(path, f"Bearer {token}")
     if reply.status != 403:
         raise NotApplicable("the answer was no 403 (see RFC6750-3.1-insufficient-scope)")

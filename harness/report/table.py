@@ -4,7 +4,7 @@
 
 Used to write the table of third-party subjects in ``docs/subjects.md`` from a real run. Per
 subject and family (the check modules: RFC 6750 answers, tokens, roles, ZITADEL's roles,
-issuer faults, the lying issuer, local JWT, leaks) it counts the checks that passed in every
+issuer faults, the lying issuer, local JWT, MCP, leaks) it counts the checks that passed in every
 variant and those that failed, by level (fail-open, MUST, SHOULD), then lists what each
 subject gets wrong.
 """
@@ -27,6 +27,7 @@ FAMILIES = {
     "faults": "issuer faults",
     "lies": "lying issuer",
     "local_jwt": "local JWT",
+    "mcp": "MCP",
     "leaks": "no secrets leaked",
 }
 

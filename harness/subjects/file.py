@@ -37,9 +37,10 @@ SUBJECT_SUFFIX = ".toml"
 DEFAULT_STARTUP_TIMEOUT_S = 30.0
 _TOP_KEYS = frozenset(
     {"name", "description", "mechanism", "command", "cwd", "ready", "startup_timeout",
-     "issuer_timeout", "routes", "env", "expect"}
+     "issuer_timeout", "protocol", "routes", "env", "expect"}
 )  # fmt: skip
 _ROUTE_KEYS = ("public", "private", "scoped", "role")
+PROTOCOLS = ("http", "mcp")  # mcp: the protected routes are MCP endpoints (streamable HTTP)
 _DEFAULT_ROUTES = {
     "public": "/api/public",
     "private": "/api/private",
@@ -61,6 +62,7 @@ class Subject:
     ready: str = "/api/public"
     startup_timeout: float = DEFAULT_STARTUP_TIMEOUT_S
     issuer_timeout: float | None = None
+    protocol: str = "http"
     routes: Routes = field(default_factory=Routes)
     env: Mapping[str, str] = field(default_factory=dict)
     expect_fail: frozenset[str] = frozenset()
@@ -133,6 +135,7 @@ def _subject(path: Path, data: dict[str, Any]) -> Subject:
         ready=keys.route(data, "ready", routes.public),
         startup_timeout=keys.seconds(data, "startup_timeout", DEFAULT_STARTUP_TIMEOUT_S),
         issuer_timeout=keys.seconds(data, "issuer_timeout", None),
+        protocol=keys.choice({"protocol": "http", **data}, "protocol", list(PROTOCOLS)),
         routes=routes,
         env=keys.env(data.get("env", {})),
         expect_fail=keys.expect(data.get("expect", {})),

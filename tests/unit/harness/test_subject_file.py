@@ -35,6 +35,11 @@ def test_a_minimal_file_gets_the_documented_defaults(tmp_path: Path) -> None:
     assert subject.cwd == tmp_path.resolve()
     assert subject.startup_timeout == 30.0
     assert subject.expect_fail == frozenset()
+    assert subject.protocol == "http"
+
+
+def test_an_mcp_subject_says_so(tmp_path: Path) -> None:
+    assert load_subject(_write(tmp_path, MINIMAL + 'protocol = "mcp"\n')).protocol == "mcp"
 
 
 def test_a_routes_table_without_scoped_means_no_scoped_route(tmp_path: Path) -> None:
@@ -66,6 +71,7 @@ def test_ready_defaults_to_the_public_route(tmp_path: Path) -> None:
         (MINIMAL + '[env]\nX = "{api_key_file}"\n', ["env.X", "with a secret, not a key"]),
         (MINIMAL + '[env]\nX = "a{b"\n', ["env.X", "unmatched brace"]),
         (MINIMAL + '[routes]\nadmin = "/a"\n', ["routes.admin", "allowed"]),
+        (MINIMAL + 'protocol = "grpc"\n', ["protocol", "'grpc'", "http | mcp"]),
         ("name = ", ["not valid TOML"]),
     ],
 )
