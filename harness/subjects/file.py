@@ -78,10 +78,13 @@ class Subject:
 def load_subject(path: Path) -> Subject:
     """Read and validate the subject file at ``path``."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: a byte order mark, as some editors write, is not part of the TOML.
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise SubjectError(f"{path}: no such subject file") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise SubjectError(f"{path}: is not UTF-8 text (byte {exc.start} is invalid)") from None
+    except OSError as exc:
         raise SubjectError(f"{path}: cannot be read ({type(exc).__name__})") from None
     except tomllib.TOMLDecodeError as exc:
         raise SubjectError(f"{path}: not valid TOML ({exc})") from None
@@ -122,6 +125,7 @@ def _is_subject(path: Path, directory: Path) -> bool:
 
 def _subject(path: Path, data: dict[str, Any]) -> Subject:
     keys = Keys(path)
+    keys.plain_text(data)
     keys.only(data, _TOP_KEYS, "")
     mechanism = keys.choice(data, "mechanism", [m.value for m in Mechanism])
     routes = _routes(keys, data.get("routes", {}))

@@ -1,20 +1,29 @@
 """Typed getters for a subject file's TOML values: a bad value is an error naming file and key.
 
 Every getter raises `SubjectError` with the file's path, the key (``routes.private``,
-``env.PORT``, ...) and what is allowed, so a user's mistake never ends in a traceback.
+``env.PORT``, ...) and what is allowed, so a user's mistake never ends in a traceback. Before
+any getter, `Keys.plain_text` reads every key and string of the file character by character:
+a control character (Unicode category Cc: NUL, CR, ESC, DEL, ...) is an error naming the key
+and the character, never the value (it may be a secret). TAB and LF are allowed only where
+text may span lines: ``description``, ``command`` and ``[env]`` values.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# The top-level keys whose strings may hold TAB and LF (free text, arguments, environment).
+_MULTILINE = frozenset({"description", "command", "env"})
+_LINE_CONTROLS = "\t\n"
+_CONTROL_NAMES = {0: "NUL", 9: "TAB", 10: "LF", 13: "CR", 27: "ESC", 127: "DEL"}
 
 
 class SubjectError(Exception):
@@ -29,6 +38,19 @@ class Keys:
 
     def error(self, key: str, problem: str) -> SubjectError:
         return SubjectError(f"{self.path}: {key} {problem}")
+
+    def plain_text(self, data: Mapping[str, Any]) -> None:
+        """A `SubjectError` for the first key or string value holding a control character."""
+        for key, text, is_name in _strings(data, ""):
+            allowed = "" if is_name or _top(key) not in _MULTILINE else _LINE_CONTROLS
+            for position, char in enumerate(text, 1):
+                if unicodedata.category(char) == "Cc" and char not in allowed:
+                    what = (f"a key in [{key}]" if key else "a top-level key") if is_name else key
+                    raise SubjectError(
+                        f"{self.path}: {what} holds the control character {_shown(char)} at "
+                        f"character {position}; none is allowed (only TAB and LF, in "
+                        "description, command and [env] values)"
+                    )
 
     def only(self, table: Mapping[str, Any], allowed: frozenset[str], prefix: str) -> None:
         for key in table:
@@ -104,3 +126,27 @@ class Keys:
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
             raise self.error("expect.fail", "must be a list of check ids")
         return frozenset(ids)
+
+
+def _strings(value: object, key: str) -> Iterator[tuple[str, str, bool]]:
+    """(key, text, is_name) for every table key and string value under ``key``; a table's
+    keys come before their values, so a bad name is found before it is used in a key."""
+    if isinstance(value, dict):
+        for name, item in value.items():
+            yield key, name, True
+            yield from _strings(item, f"{key}.{name}" if key else name)
+    elif isinstance(value, list):
+        for n, item in enumerate(value):
+            yield from _strings(item, f"{key}[{n}]")
+    elif isinstance(value, str):
+        yield key, value, False
+
+
+def _top(key: str) -> str:
+    return key.split(".", 1)[0].split("[", 1)[0]
+
+
+def _shown(char: str) -> str:
+    code = ord(char)
+    name = _CONTROL_NAMES.get(code)
+    return f"U+{code:04X} ({name})" if name else f"U+{code:04X}"
