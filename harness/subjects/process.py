@@ -1,17 +1,23 @@
-"""A subject as a child process: started in its own process group, watched, stopped.
+"""A subject as a child process: started in its own session and process group, watched, stopped.
 
-The environment is the subject file's ``[env]`` plus ``PATH`` and ``HOME``, nothing else of the
-harness's (no secret of the harness's own environment reaches a third-party program). Every
-line the subject prints on stdout or stderr is kept, for the no-secrets check (RFC 6750 §5.3)
-and for failure reports, which only ever show it redacted. Stopping sends SIGTERM to the
-whole group (a shell or ``npm`` wrapper takes its children with it), SIGKILL after a grace
-period.
+The environment is the subject file's ``[env]`` plus ``PATH``, ``HOME`` and the harness's
+marker (``HARNESS_SUBJECT_ID``, a random id), nothing else of the harness's (no secret of the
+harness's own environment reaches a third-party program). Every line the subject prints on
+stdout or stderr is kept, for the no-secrets check (RFC 6750 §5.3) and for failure reports,
+which only ever show it redacted. Stopping sends SIGTERM to the whole group (a shell or ``npm``
+wrapper takes its children with it) and to the daemons that left it (``reaper.py``), then
+SIGKILL after a grace period to every one left; so does a subject that exits before it is
+ready. Once a run is being stopped (`hurry_stops`) the grace is short. Every subject still
+running when the process exits is stopped then (`stop_all`).
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import itertools
 import os
+import secrets
 import signal
 import subprocess
 import threading
@@ -23,11 +29,19 @@ from typing import IO
 
 import httpx
 
+from harness.subjects import reaper
+
 MAX_LINES = 20_000
 SHOWN_LINES = 20
 STOP_GRACE_S = 5.0
+# The grace once the run itself is being stopped (a signal): the whole run ends in seconds.
+HURRIED_GRACE_S = 1.0
 POLL_S = 0.05
 PASSED_VARIABLES = ("PATH", "HOME")
+_LIVE: set[SubjectProcess] = set()
+_hurried = threading.Event()
+_watching = threading.Event()
+_numbers = itertools.count(1)
 
 
 class SubjectStartError(Exception):
@@ -59,6 +73,10 @@ class SubjectProcess:
         base = os.environ if environ is None else environ
         full_env = {k: base[k] for k in PASSED_VARIABLES if k in base}
         full_env.update(env)
+        self.number = next(_numbers)
+        self.marker = f"{os.getpid()}.{self.number}.{secrets.token_hex(4)}"
+        full_env[reaper.MARKER] = self.marker
+        _watch_orphans()
         try:
             self._process = subprocess.Popen(
                 list(command), cwd=cwd, env=full_env, stdin=subprocess.DEVNULL,
@@ -69,6 +87,7 @@ class SubjectProcess:
                 f"subject {name}: cannot run {command[0]!r} ({exc.strerror}); is it installed "
                 "and on PATH, and is the command right?"
             ) from None
+        _LIVE.add(self)
         self._readers = [
             self._reader(self._process.stdout, "stdout"),
             self._reader(self._process.stderr, "stderr"),
@@ -113,7 +132,7 @@ class SubjectProcess:
         with httpx.Client(timeout=2.0) as http:
             while True:
                 if self.exit_code is not None:
-                    self._join_readers()
+                    self.stop()  # what it forked may still run, in its group or not
                     raise self._failure(f"exited with status {self.exit_code} before it was ready",
                                         redact)  # fmt: skip
                 try:
@@ -132,21 +151,27 @@ class SubjectProcess:
                 time.sleep(POLL_S)
 
     def stop(self) -> None:
-        """SIGTERM to the process group, SIGKILL after the grace period; reap the child."""
+        """SIGTERM to the subject's processes, SIGKILL after the grace period to every one
+        left (its group, its session, the daemons with its marker); reap the child."""
         if self._process.poll() is None:
             self._signal(signal.SIGTERM)
-            try:
-                self._process.wait(timeout=STOP_GRACE_S)
-            except subprocess.TimeoutExpired:
-                self._signal(signal.SIGKILL)
-                self._process.wait()
-        # Children that outlived the leader would keep the pipes open; end them too.
+            reaper.signal_all(self._tree() - {self.pid}, signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._process.wait(timeout=_grace())
+        reaper.kill_all(self._tree, keep={self.pid})
+        # Without a process table (not Linux): the group at least.
         self._signal(signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self._process.wait(timeout=_grace())
         self._join_readers()
+        _LIVE.discard(self)
 
     def _signal(self, sig: signal.Signals) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self._process.pid, sig)
+
+    def _tree(self) -> set[int]:
+        return reaper.subject_tree(self.pid, f"{reaper.MARKER}={self.marker}".encode())
 
     def _failure(self, what: str, redact: Callable[[str], str]) -> SubjectStartError:
         return SubjectStartError(
@@ -169,4 +194,40 @@ class SubjectProcess:
 
     def _join_readers(self) -> None:
         for thread in self._readers:
-            thread.join(timeout=STOP_GRACE_S)
+            thread.join(timeout=_grace())
+
+
+def hurry_stops() -> None:
+    """From now on, give subjects the short grace (the run is being stopped)."""
+    _hurried.set()
+
+
+def newest() -> int:
+    """A number below that of every subject started from now on (see `stop_all`)."""
+    return next(_numbers)
+
+
+def stop_all(newer_than: int = 0) -> int:
+    """Stop every subject this process started (after `newest` gave ``newer_than``) that
+    still runs; how many there were."""
+    running = [p for p in _LIVE if p.number > newer_than]
+    for process in running:
+        process.stop()
+    return len(running)
+
+
+def live_pids() -> set[int]:
+    """The process ids of the subjects this process runs."""
+    return {p.pid for p in _LIVE}
+
+
+def _grace() -> float:
+    return HURRIED_GRACE_S if _hurried.is_set() else STOP_GRACE_S
+
+
+def _watch_orphans() -> None:
+    """Once per process: adopt what subjects orphan, and stop every subject at exit."""
+    if not _watching.is_set():
+        _watching.set()
+        atexit.register(stop_all)
+        reaper.become_subreaper()
