@@ -4,15 +4,17 @@
 their values, tuples as lists, nested dataclasses as objects. `Serial` gives a frozen
 dataclass ``to_dict`` and ``from_dict`` from its own field types, so a new field needs no
 serialisation code; keys the class does not know (a newer report) are ignored, and missing
-ones take the field's default (an older report).
+ones take the field's default (an older report). Reports are written whole (`write_whole`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import enum
+import os
 import types
 import typing
+from pathlib import Path
 from typing import Any, Self
 
 
@@ -71,3 +73,14 @@ def _rebuilt(hint: Any, value: Any) -> Any:
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         return hint(value)
     return value
+
+
+def write_whole(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary name beside ``path``, then rename it over ``path``
+    (atomic): a reader, or a run killed while writing, never sees half a file."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)

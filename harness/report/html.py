@@ -29,6 +29,7 @@ from harness.model.results import (
     Verdict,
     verdict_of,
 )
+from harness.model.serial import write_whole
 from harness.report.causes import shared_causes
 from harness.report.curl import curl_line
 from harness.report.summary import (
@@ -239,8 +240,8 @@ def write_report(run: RunResult, html_path: Path) -> ReportPaths:
     html_path = Path(html_path)
     json_path = html_path.with_suffix(".json")
     html_path.parent.mkdir(parents=True, exist_ok=True)
-    html_path.write_text(render_html(run, json_path.name), encoding="utf-8")
-    json_path.write_text(render_json(run), encoding="utf-8")
+    write_whole(html_path, render_html(run, json_path.name))
+    write_whole(json_path, render_json(run))
     return ReportPaths(html=html_path, json=json_path)
 
 
