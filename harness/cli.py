@@ -3,7 +3,8 @@
 Mock issuer by default; ``--env-file .env`` (or ``--issuer live``) runs against a live issuer
 found by discovery (RFC 8414). Exit status: 0 PASSED (every MUST check, RFC 2119 §1, ran and
 passed), 1 FAILED (one failed), 2 when the run could not start (bad option, missing ``.env``),
-3 INCOMPLETE (nothing failed, but settings were missing or part of the run could not start).
+3 INCOMPLETE (nothing failed, but settings were missing or part of the run could not start),
+128 + N when signal N stopped it (130 Ctrl-C, 143 SIGTERM): what ran is still reported.
 ``diff`` and ``merge`` as the first word work with kept runs (``harness/subcommands.py``).
 """
 
@@ -25,6 +26,7 @@ from harness.report.history import write_and_keep
 from harness.report.terminal import ending, progress_line
 from harness.run.cases import select_cells, select_checks, with_known_expectations
 from harness.run.runner import CellDone, Plan, RunNotStarted, run_matrix
+from harness.run.stopping import Stopping, stop_on_signals
 from harness.subcommands import SUBCOMMANDS
 from harness.subjects.file import Subject, SubjectError, chosen_subjects, sample_subjects
 from harness.targets.spec import TargetSpec
@@ -51,6 +53,8 @@ EXIT_CODES = {
     EXIT_INCOMPLETE: "incomplete: settings missing (each variable named) or part of the run "
     "could not start",
     EXIT_BROKEN_PIPE: CLOSED_STDOUT,
+    130: "stopped by Ctrl-C (SIGINT); 143: by SIGTERM, 129: by SIGHUP; the report of what "
+    "ran is written (INCOMPLETE)",
 }
 ENVIRONMENT = """mock mode reads none; live mode reads the .env variables (ZITADEL_DOMAIN,
     PROJECT_ID, API_*, CLIENT_*, PERSONAL_ACCESS_TOKEN, EXPECTED_ROLES_*, ...: see
@@ -115,6 +119,16 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
 
 
 def _run(args: argparse.Namespace, argv: Sequence[str] | None, out: TextIO) -> int:
+    with stop_on_signals() as stopping:
+        return _run_stoppable(args, argv, out, stopping)
+    # Stopped before any part of the run started: nothing to report, nothing left running.
+    print(f"harness: {stopping} before the run started; nothing ran", file=sys.stderr)
+    return stopping.exit_status
+
+
+def _run_stoppable(
+    args: argparse.Namespace, argv: Sequence[str] | None, out: TextIO, stopping: Stopping
+) -> int:
     try:
         plan, workers = _plan(args), _workers(args.workers)
         writable_folder(args.report.parent)
@@ -131,11 +145,17 @@ def _run(args: argparse.Namespace, argv: Sequence[str] | None, out: TextIO) -> i
         print(f"error: the run could not start: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
     try:
-        paths, kept = write_and_keep(run, args.report)
+        with stopping.deferred():  # a report being written is finished first
+            paths, kept = write_and_keep(run, args.report)
     except OSError as exc:
         print(f"error: cannot write the report {args.report}: {exc.strerror or exc}",
               file=sys.stderr)  # fmt: skip
         return EXIT_UNUSABLE
+    if stopping.signal is not None:
+        print(f"harness: {stopping}: its subjects and workers are stopped, its temporary "
+              f"files removed; what ran ({run.verdict}): {paths.html}",
+              file=sys.stderr)  # fmt: skip
+        return stopping.exit_status
     print(*ending(run), sep="\n", file=out)
     print(f"\nreport: {paths.html}\n  json: {paths.json}\n  kept: {kept.html.parent}", file=out)
     return EXIT_STATUS[run.verdict]

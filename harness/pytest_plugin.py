@@ -34,6 +34,7 @@ from harness.run.collector import (
     property_value,
 )
 from harness.run.execute import execute
+from harness.run.stopping import sigterm_interrupts
 from harness.subjects.file import Subject, SubjectError, chosen_subjects
 from harness.targets.base import Target
 from harness.targets.spec import TargetSpec, live_format_of
@@ -81,8 +82,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Check the subject files; register the collector on the controller (or only process)."""
+    """Check the subject files; register the collector on the controller (or only process);
+    SIGTERM interrupts the session as Ctrl-C does, so its subjects are stopped."""
     chosen_subjects_of(config)  # a bad subject file stops the session with its problem, early
+    config.add_cleanup(sigterm_interrupts())
     if not hasattr(config, "workerinput"):
         config.pluginmanager.register(MatrixCollector(config), "harness-matrix-collector")
 

@@ -63,6 +63,7 @@ class MatrixCollector:
         self.warnings: dict[str, None] = {}
         self.observations: dict[str, ObservationResult] = {}
         self.written: ReportPaths | None = None
+        self.problems: tuple[str, ...] = ()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Keep the result a matrix test attached, or record its setup error."""
@@ -83,10 +84,12 @@ class MatrixCollector:
             result = _errored(case, report)
             self.results.setdefault(result.key, result)
 
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        """Write the report if any matrix or observation test ran."""
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        """Write the report if any matrix or observation test ran (INCOMPLETE if stopped)."""
         if not self.results and not self.observations:
             return
+        if exitstatus == pytest.ExitCode.INTERRUPTED:
+            self.problems = ("the session was interrupted (Ctrl-C or SIGTERM) before it ended",)
         self.written, _ = write_and_keep(self.run(), self.report_path())
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
@@ -121,6 +124,7 @@ class MatrixCollector:
             versions=versions(),
             notes=tuple(self.notes),
             warnings=tuple(self.warnings),
+            problems=self.problems,
         )
         observed = sorted(self.observations.values(), key=lambda o: o.order)
         return RunResult(info, tuple(self.results.values()), tuple(observed))

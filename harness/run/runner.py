@@ -10,7 +10,8 @@ RFC 6749 answers), once per run. The verdict follows RFC 2119: the run passes wh
 MUST check passed and nothing was left out; observations never change it. A job whose target
 cannot start, or that stops midway, leaves the run INCOMPLETE (its reason in
 ``RunInfo.problems``); when no job can start, the run could not start at all and
-`RunNotStarted` is raised.
+`RunNotStarted` is raised. A run stopped by a signal (``stopping.py``) returns what it
+gathered, INCOMPLETE, with the stop as a problem (`RunStopped` when nothing had started).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from harness.model.results import RunInfo, RunResult, unique
 from harness.model.runinfo import now_iso, versions
 from harness.observations import observe_all
 from harness.run.plan import CellDone, Gathered, Job, Plan, jobs, run_cells, stopped
+from harness.run.stopping import RunStopped
 from harness.run.workers import run_in_workers
 
 __all__ = ["CellDone", "Job", "Plan", "RunNotStarted", "jobs", "run_cells", "run_matrix"]
@@ -36,10 +38,16 @@ def run_matrix(
 ) -> RunResult:
     """Run the plan on ``workers`` processes (1: in this process) and gather one result."""
     started, clock = now_iso(), time.perf_counter()
-    if workers <= 1:
-        gathered = _run_here(plan, jobs(plan), on_cell)
-    else:
-        gathered = run_in_workers(plan, jobs(plan, workers), workers, on_cell)
+    todo, gathered = jobs(plan, max(1, workers)), Gathered()
+    try:
+        if workers <= 1:
+            _run_here(plan, todo, on_cell, gathered)
+        else:
+            run_in_workers(plan, todo, workers, on_cell, gathered)
+    except RunStopped as stop:
+        if not gathered.issuers:
+            raise
+        gathered.problems.append(_stopped_after(stop, todo, gathered))
     if not gathered.issuers:
         raise RunNotStarted("; ".join(dict.fromkeys(gathered.problems)) or "nothing to run")
     info = RunInfo(
@@ -57,8 +65,13 @@ def run_matrix(
     return RunResult(info, unique(gathered.results), observed)
 
 
-def _run_here(plan: Plan, todo: list[Job], on_cell: CellDone | None) -> Gathered:
-    gathered = Gathered()
+def _stopped_after(stop: RunStopped, todo: list[Job], gathered: Gathered) -> str:
+    done = len({(r.subject, r.cell) for r in gathered.results})
+    total = sum(len(job.cells) for job in todo)
+    return f"the run was {stop} after {done} of {total} cell(s); the rest did not run"
+
+
+def _run_here(plan: Plan, todo: list[Job], on_cell: CellDone | None, gathered: Gathered) -> None:
     for job in todo:
         try:
             target = job.spec.build()
@@ -75,4 +88,3 @@ def _run_here(plan: Plan, todo: list[Job], on_cell: CellDone | None) -> Gathered
                 gathered.observed = observe_all(target, plan.observations)
         finally:
             target.close()
-    return gathered

@@ -3,12 +3,14 @@
 Check functions do not pickle: a worker gets its share as cell numbers and check ids and
 rebuilds them from the registries; results travel back over a queue as plain data
 (``harness/model/serial.py``). The first worker also records the observations. A worker
-silent for `WORKER_SILENCE_LIMIT` seconds is taken for dead.
+silent for `WORKER_SILENCE_LIMIT` seconds is taken for dead. A stopped run (``stopping.py``)
+stops its workers, keeping the results they still send.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import queue as queues
 from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.queues import Queue
@@ -19,6 +21,13 @@ from harness.model.matrix import cell_by_number
 from harness.model.results import CheckResult, ObservationResult
 from harness.observations import observation_by_id, observe_all
 from harness.run.plan import CellDone, Gathered, Job, Plan, run_cells, stopped
+from harness.run.stopping import (
+    RunStopped,
+    end_workers,
+    sigint_ignored,
+    stop_on_signals,
+    stop_when_parent_ends,
+)
 from harness.targets.spec import TargetSpec
 
 # A worker silent for this long (seconds) is taken for dead.
@@ -56,18 +65,23 @@ class _Done:
 _Message = _Ready | _CellFinished | _Observed | _Failed | _Done
 
 
-def run_in_workers(plan: Plan, todo: list[Job], workers: int, on_cell: CellDone | None) -> Gathered:
+def run_in_workers(
+    plan: Plan, todo: list[Job], workers: int, on_cell: CellDone | None, gathered: Gathered
+) -> None:
+    """Run the jobs on worker processes, into ``gathered`` (kept when the run is stopped)."""
     context = multiprocessing.get_context("spawn")
     queue: Queue[_Message] = context.Queue()
     shares = _share(plan, todo, workers)
     processes = [context.Process(target=_worker, args=(s, queue), daemon=True) for s in shares]
-    for process in processes:
-        process.start()
-    try:
-        return _collect(queue, len(processes), on_cell)
-    finally:
+    with sigint_ignored():
         for process in processes:
-            process.join(timeout=30)
+            process.start()
+    ended = False
+    try:
+        _collect(queue, len(processes), on_cell, gathered)
+        ended = True
+    finally:
+        end_workers(processes, not ended, lambda timeout: _drain(queue, gathered, timeout))
 
 
 @dataclass(frozen=True)
@@ -104,13 +118,17 @@ def _share(plan: Plan, todo: list[Job], workers: int) -> list[_Share]:
 
 
 def _worker(share: _Share, queue: Queue[_Message]) -> None:
-    try:
-        for plan in share.plans():
-            _run_job(plan, queue)
-    except Exception as exc:  # the share itself is unusable (e.g. an unknown check id)
-        queue.put(_Failed(f"a worker could not start: {type(exc).__name__}: {exc}"))
-    finally:
-        queue.put(_Done())
+    with stop_on_signals():
+        stop_when_parent_ends()
+        try:
+            for plan in share.plans():
+                _run_job(plan, queue)
+        except RunStopped as stop:
+            queue.put(_Failed(f"a worker was {stop} before it finished"))
+        except Exception as exc:  # the share itself is unusable (e.g. an unknown check id)
+            queue.put(_Failed(f"a worker could not start: {type(exc).__name__}: {exc}"))
+        finally:
+            queue.put(_Done())
 
 
 def _run_job(plan: Plan, queue: Queue[_Message]) -> None:
@@ -133,22 +151,37 @@ def _run_job(plan: Plan, queue: Queue[_Message]) -> None:
         target.close()
 
 
-def _collect(queue: Queue[_Message], workers: int, on_cell: CellDone | None) -> Gathered:
-    gathered = Gathered()
+def _collect(
+    queue: Queue[_Message], workers: int, on_cell: CellDone | None, gathered: Gathered
+) -> None:
     finished = 0
     while finished < workers:
-        message = queue.get(timeout=WORKER_SILENCE_LIMIT)
-        if isinstance(message, _Failed):
-            gathered.problems.append(message.reason)
-        elif isinstance(message, _Ready):
-            gathered.ready(message.issuer, message.notes, message.warnings)
-        elif isinstance(message, _CellFinished):
-            found = [CheckResult.from_dict(d) for d in message.results]
-            gathered.results += found
-            if on_cell is not None:
-                on_cell(cell_by_number(message.number), found)
-        elif isinstance(message, _Observed):
-            gathered.observed += [ObservationResult.from_dict(d) for d in message.results]
-        else:
-            finished += 1
-    return gathered
+        finished += _take(queue.get(timeout=WORKER_SILENCE_LIMIT), gathered, on_cell)
+
+
+def _drain(queue: Queue[_Message], gathered: Gathered, timeout: float) -> None:
+    """The messages of stopped workers: their last results (their reasons are the run's)."""
+    try:
+        message = queue.get(timeout=timeout)
+    except (queues.Empty, OSError, EOFError, ValueError):
+        return
+    if not isinstance(message, _Failed):
+        _take(message, gathered, None)
+
+
+def _take(message: _Message, gathered: Gathered, on_cell: CellDone | None) -> int:
+    """Add one message to ``gathered``; 1 when it says its worker is done."""
+    if isinstance(message, _Failed):
+        gathered.problems.append(message.reason)
+    elif isinstance(message, _Ready):
+        gathered.ready(message.issuer, message.notes, message.warnings)
+    elif isinstance(message, _CellFinished):
+        found = [CheckResult.from_dict(d) for d in message.results]
+        gathered.results += found
+        if on_cell is not None:
+            on_cell(cell_by_number(message.number), found)
+    elif isinstance(message, _Observed):
+        gathered.observed += [ObservationResult.from_dict(d) for d in message.results]
+    else:
+        return 1
+    return 0
