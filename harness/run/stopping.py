@@ -1,15 +1,17 @@
 """How a run ends when it is told to stop: SIGTERM, SIGINT (Ctrl-C) or SIGHUP.
 
-Inside `stop_on_signals` the first of those signals raises `RunStopped` in the main thread,
-which unwinds the run as `KeyboardInterrupt` would, through every ``finally``: targets are
-closed (subjects stopped, their temporary folders with keys and ``.env`` files removed) and
-the results gathered so far are kept. Later signals are noted and ignored while the run winds
-down, which takes seconds: from the first signal on, subjects get a short grace
-(`hurry_stops`). On leaving the block, every subject this process still runs and every
-process it adopted as a subreaper (``harness/subjects/reaper.py``) is killed. Worker processes
-start with SIGINT ignored (a Ctrl-C reaches the whole group; the main process decides) and
-install the same handlers once they run; `end_workers` stops them: SIGTERM, a bounded wait,
-SIGKILL.
+The runner and the command line call this module; nothing else handles signals. Inside
+`stop_on_signals` the first of those signals raises `RunStopped` in the main thread, which
+unwinds the run as `KeyboardInterrupt` would, through every ``finally``: targets are closed
+(subjects stopped, their temporary folders with keys and ``.env`` files removed) and the
+results gathered so far are kept. Later signals are ignored while the run winds down, which
+takes seconds: from the first signal on, subjects get a short grace (`hurry_stops`). Work worth
+finishing (the report) runs `Stopping.deferred`: a signal then waits for its end. Leaving the
+block stops every subject started in it and kills what this process adopted meanwhile as a
+subreaper (``harness/subjects/reaper.py``). Worker processes are born with the stop signals
+held (`signals_held`), take them once their handlers are in place (`worker_started`) and stop
+when their main process is gone; `end_workers` ends them: SIGTERM, a bounded wait, SIGKILL.
+In pytest, `sigterm_interrupts` makes SIGTERM a Ctrl-C.
 """
 
 from __future__ import annotations
@@ -70,12 +72,29 @@ class Stopping:
     @contextlib.contextmanager
     def deferred(self) -> Iterator[None]:
         """Within the block a stop signal is noted (`signal`) but raises nothing: for work
-        that ends soon anyway and is worth finishing (the report, the cleanup)."""
-        self._deferred = True
+        worth finishing (the report, the cleanup) or not to be cut in the middle (reading a
+        worker's message; `raise_if_stopped` between two)."""
+        was, self._deferred = self._deferred, True
         try:
             yield
         finally:
-            self._deferred = False
+            self._deferred = was
+
+
+_active: list[Stopping] = []
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[None]:
+    """`Stopping.deferred` of the active `stop_on_signals` block (none: nothing to defer)."""
+    with _active[-1].deferred() if _active else contextlib.nullcontext():
+        yield
+
+
+def raise_if_stopped() -> None:
+    """`RunStopped` if a stop signal came (while deferred): the place to take it."""
+    if _active and _active[-1].signal is not None:
+        raise RunStopped(_active[-1].signal)
 
 
 @contextlib.contextmanager
@@ -89,11 +108,13 @@ def stop_on_signals() -> Iterator[Stopping]:
     reaper.become_subreaper()
     before = (newest(), reaper.children())
     previous = {s: signal.signal(s, stopping.handle) for s in SIGNALS}
+    _active.append(stopping)
     try:
         yield stopping
     except RunStopped:
         pass
     finally:
+        _active.remove(stopping)
         with stopping.deferred():
             end_subjects(*before)
             for sig, handler in previous.items():
@@ -121,9 +142,9 @@ def sigterm_interrupts() -> Callable[[], None]:
     return restore
 
 
-def stop_when_parent_ends() -> None:
-    """In a worker process: stop (SIGTERM to itself) when the main process is gone, even
-    killed, so no worker outlives its run."""
+def _stop_when_parent_ends() -> None:
+    """Stop (SIGTERM to itself) when the main process is gone, even killed: no worker
+    outlives its run."""
     parent = multiprocessing.parent_process()
     if parent is None or parent.sentinel is None:
         return
@@ -145,17 +166,25 @@ def end_subjects(newer_than: int, older_children: set[int]) -> None:
 
 
 @contextlib.contextmanager
-def sigint_ignored() -> Iterator[None]:
-    """SIGINT ignored while the block starts worker processes: they inherit that, so a
-    Ctrl-C before they install their own handlers does not print their tracebacks."""
+def signals_held() -> Iterator[None]:
+    """Stop signals held (blocked, not lost) while the block starts worker processes: they are
+    born holding them and take them once they can (`worker_started`); this process takes one
+    that came meanwhile at the end of the block."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def worker_started() -> None:
+    """In a worker, inside `stop_on_signals`: take the stop signals held since its birth (one
+    that came meanwhile stops it now), and stop when the main process is gone."""
+    _stop_when_parent_ends()
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
 
 
 def end_workers(
@@ -173,7 +202,8 @@ def end_workers(
         for process in processes:
             if process.is_alive():
                 process.kill()
-            process.join(timeout=WORKER_STOP_S)
+            if process.pid is not None:  # started
+                process.join(timeout=WORKER_STOP_S)
 
 
 def _wait_for(
@@ -181,7 +211,7 @@ def _wait_for(
 ) -> None:
     if stopped:
         for process in processes:
-            with contextlib.suppress(OSError, ValueError):
+            with contextlib.suppress(OSError, ValueError, AttributeError):  # AttributeError: unborn
                 process.terminate()
     deadline = time.monotonic() + (WORKER_STOP_S if stopped else WORKER_EXIT_S)
     while any(p.is_alive() for p in processes) and time.monotonic() < deadline:

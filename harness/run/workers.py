@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import queue as queues
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.queues import Queue
@@ -22,11 +23,14 @@ from harness.model.results import CheckResult, ObservationResult
 from harness.observations import observation_by_id, observe_all
 from harness.run.plan import CellDone, Gathered, Job, Plan, run_cells, stopped
 from harness.run.stopping import (
+    POLL_S,
     RunStopped,
+    deferred,
     end_workers,
-    sigint_ignored,
+    raise_if_stopped,
+    signals_held,
     stop_on_signals,
-    stop_when_parent_ends,
+    worker_started,
 )
 from harness.targets.spec import TargetSpec
 
@@ -73,11 +77,11 @@ def run_in_workers(
     queue: Queue[_Message] = context.Queue()
     shares = _share(plan, todo, workers)
     processes = [context.Process(target=_worker, args=(s, queue), daemon=True) for s in shares]
-    with sigint_ignored():
-        for process in processes:
-            process.start()
     ended = False
     try:
+        with signals_held():  # a signal now is taken by each worker once it can
+            for process in processes:
+                process.start()
         _collect(queue, len(processes), on_cell, gathered)
         ended = True
     finally:
@@ -119,8 +123,8 @@ def _share(plan: Plan, todo: list[Job], workers: int) -> list[_Share]:
 
 def _worker(share: _Share, queue: Queue[_Message]) -> None:
     with stop_on_signals():
-        stop_when_parent_ends()
         try:
+            worker_started()
             for plan in share.plans():
                 _run_job(plan, queue)
         except RunStopped as stop:
@@ -154,16 +158,25 @@ def _run_job(plan: Plan, queue: Queue[_Message]) -> None:
 def _collect(
     queue: Queue[_Message], workers: int, on_cell: CellDone | None, gathered: Gathered
 ) -> None:
-    finished = 0
-    while finished < workers:
-        finished += _take(queue.get(timeout=WORKER_SILENCE_LIMIT), gathered, on_cell)
+    finished, heard = 0, time.monotonic()
+    with deferred():  # a stop signal is taken between two messages, never inside one
+        while finished < workers:
+            raise_if_stopped()
+            try:
+                message = queue.get(timeout=POLL_S)
+            except queues.Empty:
+                if time.monotonic() - heard > WORKER_SILENCE_LIMIT:
+                    raise
+                continue
+            heard = time.monotonic()
+            finished += _take(message, gathered, on_cell)
 
 
 def _drain(queue: Queue[_Message], gathered: Gathered, timeout: float) -> None:
     """The messages of stopped workers: their last results (their reasons are the run's)."""
     try:
         message = queue.get(timeout=timeout)
-    except (queues.Empty, OSError, EOFError, ValueError):
+    except Exception:  # nothing more to read: empty, closed, or cut short by the stop
         return
     if not isinstance(message, _Failed):
         _take(message, gathered, None)

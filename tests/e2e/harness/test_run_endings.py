@@ -183,6 +183,25 @@ def test_a_stopped_run_ends_every_process_removes_its_keys_and_reports_what_ran(
     assert_ended_cleanly(folders, run, sig)
 
 
+def test_a_run_stopped_while_its_workers_start_ends_with_one_line_and_nothing_left(
+    folders: Folders,
+) -> None:
+    run = start_run(folders, "-n", "2")
+    stdout = folders.root / "stdout"
+    wait_for(lambda: "Running" in stdout.read_text() or run.poll() is not None, "start", READY_S)
+    os.killpg(run.pid, signal.SIGINT)  # a Ctrl-C: the workers are being born or just are
+    try:
+        status = run.wait(timeout=EXIT_S)
+    except subprocess.TimeoutExpired:
+        run.kill()
+        raise
+    assert status == 128 + signal.SIGINT
+    wait_for(lambda: not marked(folders.mark), "every process of the run to end", GONE_S)
+    assert sorted(folders.tmp.rglob("*")) == []
+    stderr = (folders.root / "stderr").read_text(encoding="utf-8").splitlines()
+    assert len(stderr) == 1 and "stopped by SIGINT" in stderr[0]
+
+
 def _run_here(path: Path) -> None:
     checks = (check_by_id("ROUTE-public-without-token"),)
     plan = Plan(TargetSpec(), (cell_by_number(1),), checks, (), subjects=(load_subject(path),))
