@@ -73,14 +73,18 @@ def process_table() -> list[ProcessEntry]:
 
 
 def _stat(pid: int) -> ProcessEntry | None:
-    try:
-        text = (PROC / str(pid) / "stat").read_text()
+    try:  # os.open and bytes: this runs for every process, at every stop
+        fd = os.open(f"/proc/{pid}/stat", os.O_RDONLY)
+        try:
+            raw = os.read(fd, 4096)
+        finally:
+            os.close(fd)
     except OSError:  # gone, or not ours to read
         return None
     # The command name (field 2) may hold spaces and parentheses: fields follow the last ')'.
-    fields = text[text.rfind(")") + 2 :].split()
+    fields = raw[raw.rfind(b")") + 2 :].split()
     state, ppid, pgid, sid = fields[0], int(fields[1]), int(fields[2]), int(fields[3])
-    return ProcessEntry(pid, ppid, pgid, sid, state in ("Z", "X"))
+    return ProcessEntry(pid, ppid, pgid, sid, state in (b"Z", b"X"))
 
 
 def carries(pid: int, marker: bytes) -> bool:
@@ -105,12 +109,18 @@ def tree(table: Iterable[ProcessEntry], roots: Callable[[ProcessEntry], bool]) -
 
 
 def subject_tree(sid: int, marker: bytes) -> set[int]:
-    """The subject's processes: its session, its marker's carriers, their descendants."""
+    """The subject's processes: its session, the orphans with its marker, their descendants.
+
+    A daemon that left the session is an orphan once its parent exits, adopted by this process
+    (the subreaper) or, without one, by init; only those are read for the marker.
+    """
     me = os.getpid()
-    return tree(
-        process_table(),
-        lambda p: p.pid != me and (p.sid == sid or (not p.zombie and carries(p.pid, marker))),
-    )
+
+    def root(p: ProcessEntry) -> bool:
+        orphan = p.ppid in (me, 1) and not p.zombie
+        return p.pid != me and (p.sid == sid or (orphan and carries(p.pid, marker)))
+
+    return tree(process_table(), root)
 
 
 def children() -> set[int]:
