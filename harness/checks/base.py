@@ -12,14 +12,14 @@ its reply is that call's last answer, and each of its requests is recorded.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import httpx
 
 from harness.model.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
 from harness.model.results import Exchange, Level, Outcome, Status, clip_body
-from harness.model.routes import Routes
+from harness.model.routes import Header, Route, Routes
 from harness.model.skips import NotApplicable
 from harness.targets import mcp_session
 from harness.targets.base import Holder, IssuedToken, Target
@@ -86,45 +86,66 @@ class CheckContext:
         """The token and how it was obtained (for checks of the token response itself)."""
         return self.target.token(self.variant, holder)
 
-    def get(self, path: str, authorization: str | None = None, base_url: str = "") -> Reply:
-        """GET ``path`` on the cell's API (or ``base_url``), recording the exchange."""
-        headers = {} if authorization is None else {"Authorization": authorization}
-        url = (base_url or self.api_url) + path
-        if self.is_mcp(path):
-            return self.mcp(url, list(headers.items()))[0]
-        try:
-            response = self.target.http.get(url, headers=headers)
-        except httpx.HTTPError as exc:
-            reply = Reply(None, error=f"{type(exc).__name__}: {exc}")
-        else:
-            reply = Reply(response.status_code, response.headers, response.text)
-        self.exchanges.append(self._record("GET", url, headers, reply))
-        return reply
-
-    def send(
-        self, method: str, path: str, headers: list[tuple[str, str]], content: bytes = b""
+    def call(
+        self,
+        route: Route,
+        authorization: str | None = None,
+        *,
+        headers: Sequence[Header] = (),
+        body: bytes | None = None,
+        query: str = "",
+        base_url: str = "",
+        record: bool = True,
     ) -> Reply:
-        """Any request to the cell's API (repeated headers allowed), recording the exchange."""
-        url = self.api_url + path
-        if self.is_mcp(path):
-            if content:
+        """Send ``route``'s request to the cell's API: the one way checks reach a route.
+
+        The request is the route's method, path, headers and body, plus ``Authorization:
+        <authorization>`` (none when None). ``headers`` are added too, replacing the route's of
+        the same name (several of one name are all sent: two ``Authorization`` headers);
+        ``body`` replaces the route's; ``query`` (``name=value``) is added to its path;
+        ``base_url`` sends it to another instance (the issuer-down twin). Recorded, redacted,
+        unless ``record`` is False (polls and floods that would bury the report).
+        """
+        extra = list(headers)
+        if authorization is not None:
+            extra.append(("Authorization", authorization))
+        url = (base_url or self.api_url) + route.with_query(query)
+        if self.is_mcp(route):
+            if body is not None:
                 raise NotApplicable(MCP_BODY)
-            return self.mcp(url, headers)[0]
+            return self.mcp(url, route.headers_with(extra))[0]
+        content = route.body if body is None else body
+        return self._request(route.method, url, route.headers_with(extra), content, record)
+
+    def get(self, path: str, authorization: str | None = None, base_url: str = "") -> Reply:
+        """GET ``path`` on the cell's API (or ``base_url``), recording the exchange.
+
+        For paths that are no route of the subject's (metadata documents, discovery); a route
+        is called with `call`, which sends its method, headers and body.
+        """
+        headers = [] if authorization is None else [("Authorization", authorization)]
+        return self._request("GET", (base_url or self.api_url) + path, headers, b"", True)
+
+    def _request(
+        self, method: str, url: str, headers: list[Header], content: bytes, record: bool
+    ) -> Reply:
         try:
             response = self.target.http.request(method, url, headers=headers, content=content)
         except httpx.HTTPError as exc:
             reply = Reply(None, error=f"{type(exc).__name__}: {exc}")
         else:
             reply = Reply(response.status_code, response.headers, response.text)
-        self.exchanges.append(self._record(method, url, _joined(headers), reply))
+        if record:
+            body = content.decode("utf-8", "replace")
+            self.exchanges.append(self._record(method, url, _joined(headers), reply, body))
         return reply
 
-    def is_mcp(self, path: str) -> bool:
-        """Whether ``path`` is an MCP endpoint of the subject (its private or scoped route)."""
+    def is_mcp(self, route: Route) -> bool:
+        """Whether ``route`` is an MCP endpoint of the subject (its private or scoped route)."""
         subject = self.target.subject
         if subject is None or subject.protocol != "mcp":
             return False
-        return path.split("?", 1)[0] in (self.routes.private, self.routes.scoped)
+        return route in (self.routes.private, self.routes.scoped)
 
     def mcp(
         self, url: str, headers: list[tuple[str, str]], later: list[tuple[str, str]] | None = None

@@ -30,7 +30,7 @@ RFC = "RFC 9110 §15.6.4; RFC 7662 §2.3"
 def issuer_down(ctx: CheckContext) -> Outcome:
     """An API whose issuer is a closed port: 503."""
     base_url = ctx.target.issuer_down_api_url(ctx.variant.cell.mechanism)
-    reply = ctx.get(ctx.routes.private, f"Bearer {ctx.token()}", base_url=base_url)
+    reply = ctx.call(ctx.routes.private, f"Bearer {ctx.token()}", base_url=base_url)
     return expect_unavailable(ctx, reply)
 
 
@@ -42,7 +42,7 @@ def _with_fault(fault: IssuerFault) -> CheckFn:
         # obtained before the fault, which would spoil the grant too.
         token = ctx.target.fresh_token(ctx.variant).access_token
         with ctx.target.mock.fault(fault):
-            reply = ctx.get(ctx.routes.private, f"Bearer {token}")
+            reply = ctx.call(ctx.routes.private, f"Bearer {token}")
         if fault is IssuerFault.SLOW and is_success(reply):
             return _waited(ctx, reply)
         return expect_unavailable(ctx, reply)

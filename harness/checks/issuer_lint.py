@@ -42,7 +42,7 @@ def _calls(ctx: CheckContext, base_url: str = "") -> tuple[list[IntrospectionFac
         raise NotApplicable("the record of introspection requests is the mock issuer's")
     token = ctx.target.fresh_token(ctx.variant).access_token
     mark = mock.introspection_mark()
-    reply = ctx.get(ctx.routes.private, f"Bearer {token}", base_url=base_url)
+    reply = ctx.call(ctx.routes.private, f"Bearer {token}", base_url=base_url)
     calls = mock.introspections_since(mark)
     if not calls:
         raise NotApplicable("the API made no introspection request (a cache, or no introspection)")

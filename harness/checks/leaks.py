@@ -15,6 +15,7 @@ from harness.checks.base import Check, CheckContext, Reply, Where
 from harness.checks.rfc6750 import GARBAGE_TOKEN
 from harness.logcapture import CapturedRecord
 from harness.model.results import Level, Outcome, Status
+from harness.model.routes import Route
 from harness.model.skips import CheckSkipped
 from harness.targets.base import Holder
 
@@ -28,7 +29,7 @@ def _exercise(ctx: CheckContext) -> list[Reply]:
     """Requests along the success and refusal paths (a role-less token when there is one)."""
     token = ctx.token()
     private, scoped = ctx.routes.private, ctx.routes.scoped
-    calls: list[tuple[str, str | None]] = [
+    calls: list[tuple[Route, str | None]] = [
         (private, f"Bearer {token}"),
         (private, f"Bearer {GARBAGE_TOKEN}"),
         (private, "Bearer"),
@@ -39,7 +40,7 @@ def _exercise(ctx: CheckContext) -> list[Reply]:
         # Live targets may have no role-less user; the paths above still run.
         with contextlib.suppress(CheckSkipped):
             calls.append((scoped, f"Bearer {ctx.token(Holder.NO_ROLE)}"))
-    return [ctx.get(path, authorization) for path, authorization in calls]
+    return [ctx.call(route, authorization) for route, authorization in calls]
 
 
 def _body_leaks(ctx: CheckContext, replies: list[Reply]) -> list[str]:

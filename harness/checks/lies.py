@@ -32,6 +32,7 @@ from harness.checks.base import (
 from harness.checks.expect import describe, fail_open, graded, is_success
 from harness.model.matrix import Grant, TokenFormat
 from harness.model.results import Level, Outcome, Status
+from harness.model.routes import Route
 from harness.model.skips import NotApplicable
 from harness.subjects.process import SubjectStartError
 from mock_issuer import LieKind
@@ -94,7 +95,7 @@ def _not_started(ctx: CheckContext, owed: int, error: SubjectStartError) -> Outc
     return graded(failed, Level.SHOULD, NOT_STARTED)
 
 
-def _route(ctx: CheckContext, lie: LieKind) -> str:
+def _route(ctx: CheckContext, lie: LieKind) -> Route:
     """The subject's route the lie is judged on; not applicable where the lie cannot apply."""
     if lie.fresh and ctx.variant.token_format is not TokenFormat.OPAQUE:
         raise NotApplicable("discovery does not depend on the token: judged with opaque ones")
@@ -125,7 +126,7 @@ def _lying(lie: LieKind) -> CheckFn:
                     base_url = stack.enter_context(fresh)
                 except SubjectStartError as error:
                     return _not_started(ctx, owed.status, error)
-            reply = ctx.get(path, f"Bearer {token}", base_url=base_url)
+            reply = ctx.call(path, f"Bearer {token}", base_url=base_url)
         if mock.lie_told(lie) == told:
             raise NotApplicable(UNTOLD)
         return judge(ctx, reply, owed.status, lie)

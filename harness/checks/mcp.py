@@ -29,6 +29,7 @@ from harness.checks.expect import (
 from harness.checks.lies import ONE_CELL, ONE_CELL_REASON
 from harness.checks.roles import holder_without_role, scoped_route
 from harness.model.results import Level, Outcome, Status
+from harness.model.routes import Route
 from harness.model.skips import NotApplicable
 from harness.targets import mcp_session
 
@@ -36,9 +37,9 @@ _AUTHZ = "MCP 2025-11-25 authorization"
 WELL_KNOWN = "/.well-known/oauth-protected-resource"
 
 
-def _mcp(ctx: CheckContext, path: str | None = None) -> str:
-    """The MCP endpoint (the private route, or ``path``); not applicable to other APIs."""
-    endpoint = path or ctx.routes.private
+def _mcp(ctx: CheckContext, route: Route | None = None) -> Route:
+    """The MCP endpoint (the private route, or ``route``); not applicable to other APIs."""
+    endpoint = route or ctx.routes.private
     if not ctx.is_mcp(endpoint):
         raise NotApplicable("not an MCP server (the subject file does not say protocol = mcp)")
     return endpoint
@@ -54,21 +55,21 @@ def _metadata(ctx: CheckContext, url: str) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def _well_known(ctx: CheckContext, endpoint: str) -> tuple[str, dict[str, Any] | None]:
+def _well_known(ctx: CheckContext, endpoint: Route) -> tuple[str, dict[str, Any] | None]:
     """RFC 9728 §3's URI for the endpoint's path, then the root one (MCP's fallback)."""
-    base = ctx.api_url
-    for url in (base + WELL_KNOWN + endpoint, base + WELL_KNOWN):
+    base, path = ctx.api_url, endpoint.path
+    for url in (base + WELL_KNOWN + path, base + WELL_KNOWN):
         found = _metadata(ctx, url)
         if found is not None:
             return url, found
-    return base + WELL_KNOWN + endpoint, None
+    return base + WELL_KNOWN + path, None
 
 
 def resource_metadata(ctx: CheckContext) -> Outcome:
     """No token: 401 whose challenge names ``resource_metadata``, a document naming an
     authorization server (without it in the challenge, a well-known one: SHOULD)."""
     endpoint = _mcp(ctx)
-    reply = ctx.get(endpoint)
+    reply = ctx.call(endpoint)
     if reply.status != 401:
         return expect_bearer_error(ctx, reply, 401, None)
     challenge = parse_challenge(reply.challenge)
@@ -91,7 +92,7 @@ def tools_list(ctx: CheckContext) -> Outcome:
     """A valid token: ``initialize`` and ``tools/list`` answered, the tools listed."""
     endpoint = _mcp(ctx)
     headers = [("Authorization", f"Bearer {ctx.token()}")]
-    reply, steps = ctx.mcp(ctx.api_url + endpoint, headers)
+    reply, steps = ctx.mcp(ctx.api_url + endpoint.path, headers)
     expected = "initialize, then tools/list answered with a JSON-RPC result holding tools"
     result = mcp_session.result_of(steps[-1]) if len(steps) == 3 else None
     if result is None or not isinstance(result.get("tools"), list):
@@ -104,7 +105,7 @@ def every_request(ctx: CheckContext) -> Outcome:
     """``initialize`` with a valid token, then the session's requests without one: 401."""
     endpoint = _mcp(ctx)
     token = ctx.target.fresh_token(ctx.variant).access_token
-    reply, steps = ctx.mcp(ctx.api_url + endpoint, [("Authorization", f"Bearer {token}")], [])
+    reply, steps = ctx.mcp(ctx.api_url + endpoint.path, [("Authorization", f"Bearer {token}")], [])
     expected = "HTTP 401 for a session's request without a token (every request carries one)"
     if len(steps) == 1:
         return ctx.outcome(Status.FAILED, expected, f"initialize refused: {describe(reply)}")
@@ -119,7 +120,7 @@ def names_scope(ctx: CheckContext) -> Outcome:
     """A token without the role on the scoped endpoint: 403 ``insufficient_scope`` whose
     challenge names the scope and ``resource_metadata``."""
     endpoint = _mcp(ctx, scoped_route(ctx))
-    reply = ctx.get(endpoint, f"Bearer {ctx.token(holder_without_role(ctx))}")
+    reply = ctx.call(endpoint, f"Bearer {ctx.token(holder_without_role(ctx))}")
     outcome = expect_bearer_error(ctx, reply, 403, "insufficient_scope")
     if outcome.status is Status.FAILED:
         return outcome

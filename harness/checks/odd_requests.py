@@ -68,21 +68,21 @@ def _not_accepted(ctx: CheckContext, reply: Reply, where: str, owed: bool = True
 
 def query_token(ctx: CheckContext) -> Outcome:
     """A token in `?access_token=` only: 401 (§2.3 MAY read it, §5.3 SHOULD NOT: no fail-open)."""
-    reply = ctx.get(f"{ctx.routes.private}?access_token={_fresh(ctx)}")
+    reply = ctx.call(ctx.routes.private, query=f"access_token={_fresh(ctx)}")
     return _not_accepted(ctx, reply, "query", owed=False)
 
 
 def form_token(ctx: CheckContext) -> Outcome:
     """A valid token in a form body only: not accepted (401)."""
     body = f"access_token={_fresh(ctx)}".encode()
-    reply = ctx.send("GET", ctx.routes.private, [("Content-Type", FORM)], body)
+    reply = ctx.call(ctx.routes.private, headers=[("Content-Type", FORM)], body=body)
     return _not_accepted(ctx, reply, "form body")
 
 
 def header_and_query(ctx: CheckContext) -> Outcome:
     """The same valid token in the header and the query: 400 invalid_request."""
     token = _fresh(ctx)
-    reply = ctx.get(f"{ctx.routes.private}?access_token={token}", f"Bearer {token}")
+    reply = ctx.call(ctx.routes.private, f"Bearer {token}", query=f"access_token={token}")
     return _one_token_twice(ctx, reply)
 
 
@@ -90,7 +90,7 @@ def two_authorization_headers(ctx: CheckContext) -> Outcome:
     """Two `Authorization: Bearer` headers: 400 invalid_request."""
     token = _fresh(ctx)
     headers = [("Authorization", f"Bearer {token}"), ("Authorization", f"Bearer {token}")]
-    reply = ctx.send("GET", ctx.routes.private, headers)
+    reply = ctx.call(ctx.routes.private, headers=headers)
     return _one_token_twice(ctx, reply)
 
 
@@ -120,7 +120,7 @@ def degenerate_tokens(ctx: CheckContext) -> Outcome:
     """Each degenerate token: refused with a 4xx (never 2xx, never 5xx)."""
     expected = "a 4xx refusal (400, 401, 413, 414 or 431) for each"
     for name, token in DEGENERATE.items():
-        reply = ctx.send("GET", ctx.routes.private, [("Authorization", f"Bearer {token}")])
+        reply = ctx.call(ctx.routes.private, f"Bearer {token}")
         if is_success(reply):
             return fail_open(ctx, expected, describe(reply), f"The API let in {name}.")
         if reply.status not in REFUSED_DEGENERATE:
@@ -135,7 +135,7 @@ def degenerate_not_introspected(ctx: CheckContext) -> Outcome:
         raise NotApplicable("the record of introspection requests is the mock issuer's")
     mark = mock.introspection_mark()
     for token in DEGENERATE.values():
-        ctx.send("GET", ctx.routes.private, [("Authorization", f"Bearer {token}")])
+        ctx.call(ctx.routes.private, f"Bearer {token}")
     asked = len(mock.introspections_since(mark))
     expected = "no introspection request for a token that cannot be one"
     actual = f"{asked} introspection request(s)"
@@ -147,7 +147,7 @@ def no_scope_before_valid_token(ctx: CheckContext) -> Outcome:
     scoped = ctx.routes.scoped
     if scoped is None:
         raise NotApplicable("the subject has no route that needs a role")
-    replies = [ctx.get(scoped), ctx.get(scoped, "Bearer not-a-token-this-issuer-issued")]
+    replies = [ctx.call(scoped), ctx.call(scoped, "Bearer not-a-token-this-issuer-issued")]
     expected = f"no mention of {ctx.routes.role!r} before the token is proven valid"
     for reply in replies:
         if ctx.routes.role in _said(reply):
@@ -158,7 +158,7 @@ def no_scope_before_valid_token(ctx: CheckContext) -> Outcome:
 def inactive_token_says_only_invalid_token(ctx: CheckContext) -> Outcome:
     """A revoked token: 401 invalid_token, and nothing said about why."""
     token = ctx.target.revoked_token(ctx.variant).access_token
-    reply = ctx.get(ctx.routes.private, f"Bearer {token}")
+    reply = ctx.call(ctx.routes.private, f"Bearer {token}")
     outcome = expect_bearer_error(ctx, reply, 401, "invalid_token")
     if outcome.status is not Status.PASSED:
         return outcome
@@ -177,9 +177,9 @@ def no_issuer_details(ctx: CheckContext) -> Outcome:
     replies = []
     token = _fresh(ctx)
     with mock.fault(IssuerFault.SERVER_ERROR):
-        replies.append(ctx.get(ctx.routes.private, f"Bearer {token}"))
+        replies.append(ctx.call(ctx.routes.private, f"Bearer {token}"))
     with mock.lie(LieKind.TOO_MANY_REQUESTS):
-        replies.append(ctx.get(ctx.routes.private, f"Bearer {_fresh(ctx)}"))
+        replies.append(ctx.call(ctx.routes.private, f"Bearer {_fresh(ctx)}"))
     host = ctx.target.issuer.split("//", 1)[-1]
     expected = "no issuer URL, host or response text in the API's answers"
     for reply in replies:

@@ -70,14 +70,14 @@ def _measure(ctx: CheckContext, change: Change, base_url: str) -> Figure:
     path = ctx.routes.private if change.route == "private" else ctx.routes.scoped
     if path is None:
         raise NotApplicable("the subject has no route that needs a role")
-    before = ctx.get(path, f"Bearer {subject.token}", base_url=base_url)
+    before = ctx.call(path, f"Bearer {subject.token}", base_url=base_url)
     if before.status != 200:
         raise NotApplicable(f"the API refused the fresh token before the change ({before.status})")
     getattr(subject, change.slug.replace("-", "_"))()
     started, polls = time.monotonic(), 0
     while time.monotonic() - started < POLL_LIMIT_S:
         polls += 1
-        reply = ctx.get(path, f"Bearer {subject.token}", base_url=base_url)
+        reply = ctx.call(path, f"Bearer {subject.token}", base_url=base_url)
         if reply.status == change.seen:
             return Figure(time.monotonic() - started, polls)
         time.sleep(POLL_S)

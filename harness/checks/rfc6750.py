@@ -21,22 +21,22 @@ MALFORMED_HEADERS = ("Bearer", "Bearer two tokens", "Bearer not{b64token}")
 
 def public_without_token(ctx: CheckContext) -> Outcome:
     """``/api/public`` answers 200 to a request without credentials."""
-    return expect_status(ctx, ctx.get(ctx.routes.public), 200)
+    return expect_status(ctx, ctx.call(ctx.routes.public), 200)
 
 
 def private_with_token(ctx: CheckContext) -> Outcome:
     """``/api/private`` answers 200 to the variant's token."""
-    return expect_status(ctx, ctx.get(ctx.routes.private, f"Bearer {ctx.token()}"), 200)
+    return expect_status(ctx, ctx.call(ctx.routes.private, f"Bearer {ctx.token()}"), 200)
 
 
 def no_credentials(ctx: CheckContext) -> Outcome:
     """No Authorization header: 401 with a bare Bearer challenge."""
-    return expect_bearer_error(ctx, ctx.get(ctx.routes.private), 401, None)
+    return expect_bearer_error(ctx, ctx.call(ctx.routes.private), 401, None)
 
 
 def other_scheme(ctx: CheckContext) -> Outcome:
     """Credentials in another scheme are no bearer credentials: 401 with a Bearer challenge."""
-    reply = ctx.get(ctx.routes.private, "Basic dXNlcjpwYXNzd29yZA==")
+    reply = ctx.call(ctx.routes.private, "Basic dXNlcjpwYXNzd29yZA==")
     return expect_bearer_error(ctx, reply, 401, None)
 
 
@@ -56,7 +56,7 @@ def malformed_header(ctx: CheckContext) -> Outcome:
 
 
 def _malformed(ctx: CheckContext, value: str) -> Outcome:
-    reply = ctx.get(ctx.routes.private, value)
+    reply = ctx.call(ctx.routes.private, value)
     outcome = expect_bearer_error(ctx, reply, 400, "invalid_request")
     if outcome.status is Status.FAILED and not outcome.fail_open and reply.status == 401:
         why = (f"Graded SHOULD: {value!r} was refused with 401, but RFC 6750 §3.1 names "
@@ -67,12 +67,12 @@ def _malformed(ctx: CheckContext, value: str) -> Outcome:
 
 def lower_case_scheme(ctx: CheckContext) -> Outcome:
     """``bearer <token>`` (lower case) is accepted: the scheme is case-insensitive."""
-    return expect_status(ctx, ctx.get(ctx.routes.private, f"bearer {ctx.token()}"), 200)
+    return expect_status(ctx, ctx.call(ctx.routes.private, f"bearer {ctx.token()}"), 200)
 
 
 def garbage_token(ctx: CheckContext) -> Outcome:
     """A token the issuer never issued: 401 invalid_token."""
-    reply = ctx.get(ctx.routes.private, f"Bearer {GARBAGE_TOKEN}")
+    reply = ctx.call(ctx.routes.private, f"Bearer {GARBAGE_TOKEN}")
     return expect_bearer_error(ctx, reply, 401, "invalid_token")
 
 
@@ -83,7 +83,7 @@ def error_body_is_json(ctx: CheckContext) -> Outcome:
     body (RFC 6749 §5.2's JSON errors are the token endpoint's), so this is recorded, never
     failed; our samples promise it.
     """
-    reply = ctx.get(ctx.routes.private, f"Bearer {GARBAGE_TOKEN}")
+    reply = ctx.call(ctx.routes.private, f"Bearer {GARBAGE_TOKEN}")
     expected = 'informational: whether the body is {"error": ..., "error_description": ...}'
     try:
         body = json.loads(reply.text)

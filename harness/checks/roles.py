@@ -12,11 +12,12 @@ from harness.checks.base import Check, CheckContext, Where
 from harness.checks.expect import describe, expect_bearer_error, expect_status, parse_challenge
 from harness.model.matrix import Grant
 from harness.model.results import Level, Outcome, Status
+from harness.model.routes import Route
 from harness.model.skips import NotApplicable, NotConfigured
 from harness.targets.base import Holder
 
 
-def scoped_route(ctx: CheckContext) -> str:
+def scoped_route(ctx: CheckContext) -> Route:
     """The scoped route, or NotApplicable when the API (a subject) has none."""
     if ctx.routes.scoped is None:
         raise NotApplicable("the subject file names no scoped route (routes.scoped)")
@@ -51,14 +52,14 @@ def role_present(ctx: CheckContext) -> Outcome:
     path, role = scoped_route(ctx), ctx.routes.role
     if role not in ctx.target.expected_roles(ctx.grant):
         raise NotApplicable(f"the {ctx.grant.label} service user does not hold {role}")
-    return expect_status(ctx, ctx.get(path, f"Bearer {ctx.token()}"), 200)
+    return expect_status(ctx, ctx.call(path, f"Bearer {ctx.token()}"), 200)
 
 
 def role_absent(ctx: CheckContext) -> Outcome:
     """A token of a user without the role: 403 insufficient_scope."""
     path = scoped_route(ctx)
     token = ctx.token(holder_without_role(ctx))
-    return expect_bearer_error(ctx, ctx.get(path, f"Bearer {token}"), 403, "insufficient_scope")
+    return expect_bearer_error(ctx, ctx.call(path, f"Bearer {token}"), 403, "insufficient_scope")
 
 
 def challenge_names_scope(ctx: CheckContext) -> Outcome:
@@ -68,7 +69,7 @@ def challenge_names_scope(ctx: CheckContext) -> Outcome:
     """
     path, role = scoped_route(ctx), ctx.routes.role
     token = ctx.token(holder_without_role(ctx))
-    reply = ctx.get(path, f"Bearer {token}")
+    reply = ctx.call(path, f"Bearer {token}")
     if reply.status != 403:
         raise NotApplicable("the answer was no 403 (see RFC6750-3.1-insufficient-scope)")
     challenge = parse_challenge(reply.challenge)

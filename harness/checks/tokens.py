@@ -56,7 +56,7 @@ def revoked_token(ctx: CheckContext) -> Outcome:
     """A token revoked at the issuer: 401 invalid_token."""
     issued = ctx.target.revoked_token(ctx.variant)
     ctx.exchanges.extend(issued.exchanges)  # the grant and (live) revocation, confirmation
-    reply = ctx.get(ctx.routes.private, f"Bearer {issued.access_token}")
+    reply = ctx.call(ctx.routes.private, f"Bearer {issued.access_token}")
     return expect_bearer_error(ctx, reply, 401, "invalid_token")
 
 
@@ -65,14 +65,14 @@ def expired_token(ctx: CheckContext) -> Outcome:
     if ctx.target.mock is None:
         raise NotApplicable("expiry needs the mock issuer's clock")
     with ctx.target.mock.expired_token(ctx.variant) as token:
-        reply = ctx.get(ctx.routes.private, f"Bearer {token}")
+        reply = ctx.call(ctx.routes.private, f"Bearer {token}")
     return expect_bearer_error(ctx, reply, 401, "invalid_token")
 
 
 def wrong_audience(ctx: CheckContext) -> Outcome:
     """A token whose audience is another project: 401 invalid_token."""
     token = ctx.token(Holder.OTHER_AUDIENCE)
-    reply = ctx.get(ctx.routes.private, f"Bearer {token}")
+    reply = ctx.call(ctx.routes.private, f"Bearer {token}")
     return expect_bearer_error(ctx, reply, 401, "invalid_token")
 
 

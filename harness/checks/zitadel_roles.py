@@ -22,6 +22,7 @@ from harness.checks.expect import expect_status, graded
 from harness.checks.lies import ONE_CELL, ONE_CELL_REASON, judge
 from harness.checks.roles import scoped_route
 from harness.model.results import Level, Outcome, Status
+from harness.model.routes import Route
 from harness.model.skips import NotApplicable
 from harness.targets.base import MockControls
 from mock_issuer import RoleShape
@@ -30,7 +31,7 @@ WRONG_SHAPES = (RoleShape.NULL, RoleShape.NUMBER, RoleShape.MAP_IN_LIST, RoleSha
 _RFC = "RFC 6750 §3.1; docs/zitadel-spec.md §4.4"
 
 
-def _premise(ctx: CheckContext) -> tuple[MockControls, str]:
+def _premise(ctx: CheckContext) -> tuple[MockControls, Route]:
     """The mock's controls and the scoped route, where the mock's role is the route's."""
     mock = ctx.target.mock
     if mock is None:
@@ -46,7 +47,7 @@ def _shaped(ctx: CheckContext, shape: RoleShape) -> Reply:
     mock, path = _premise(ctx)
     with mock.role_shape(shape):
         token = ctx.target.fresh_token(ctx.variant).access_token
-        return ctx.get(path, f"Bearer {token}")
+        return ctx.call(path, f"Bearer {token}")
 
 
 def _noted(outcome: Outcome, shape: RoleShape) -> Outcome:
@@ -80,7 +81,7 @@ def audience_without_grant(ctx: CheckContext) -> Outcome:
     """This project in the token's audience, the role granted in another project only: 403."""
     mock, path = _premise(ctx)
     token = mock.other_project_role_token(ctx.variant.token_format)
-    outcome = judge(ctx, ctx.get(path, f"Bearer {token}"), 403)
+    outcome = judge(ctx, ctx.call(path, f"Bearer {token}"), 403)
     detail = "Its JWT carries the other project's roles (the generic claim too); aud names both."
     return dataclasses.replace(outcome, detail=f"{detail} {outcome.detail}".strip())
 

@@ -21,6 +21,7 @@ from harness.model.matrix import Mechanism
 from harness.model.routes import Routes
 from harness.subjects.keys import Keys, SubjectError
 from harness.subjects.placeholders import check_templates
+from harness.subjects.routes import read_routes
 
 __all__ = [
     "Subject",
@@ -39,14 +40,7 @@ _TOP_KEYS = frozenset(
     {"name", "description", "mechanism", "command", "cwd", "ready", "startup_timeout",
      "issuer_timeout", "protocol", "routes", "env", "expect"}
 )  # fmt: skip
-_ROUTE_KEYS = ("public", "private", "scoped", "role")
 PROTOCOLS = ("http", "mcp")  # mcp: the protected routes are MCP endpoints (streamable HTTP)
-_DEFAULT_ROUTES = {
-    "public": "/api/public",
-    "private": "/api/private",
-    "scoped": "/api/private-scoped",
-    "role": "read:messages",
-}
 
 
 @dataclass(frozen=True)
@@ -128,7 +122,7 @@ def _subject(path: Path, data: dict[str, Any]) -> Subject:
     keys.plain_text(data)
     keys.only(data, _TOP_KEYS, "")
     mechanism = keys.choice(data, "mechanism", [m.value for m in Mechanism])
-    routes = _routes(keys, data.get("routes", {}))
+    routes = read_routes(keys, data.get("routes", {}))
     subject = Subject(
         name=keys.name(data),
         description=keys.text(data, "description", ""),
@@ -136,7 +130,7 @@ def _subject(path: Path, data: dict[str, Any]) -> Subject:
         command=keys.command(data),
         path=path,
         cwd=(path.parent / keys.text(data, "cwd", ".")).resolve(),
-        ready=keys.route(data, "ready", routes.public),
+        ready=keys.route(data, "ready", routes.public.path),
         startup_timeout=keys.seconds(data, "startup_timeout", DEFAULT_STARTUP_TIMEOUT_S),
         issuer_timeout=keys.seconds(data, "issuer_timeout", None),
         protocol=keys.choice({"protocol": "http", **data}, "protocol", list(PROTOCOLS)),
@@ -150,21 +144,6 @@ def _subject(path: Path, data: dict[str, Any]) -> Subject:
     if problem:
         raise SubjectError(f"{path}: {problem}")
     return subject
-
-
-def _routes(keys: Keys, table: object) -> Routes:
-    if not isinstance(table, dict):
-        raise keys.error("routes", "must be a table ([routes])")
-    keys.only(table, frozenset(_ROUTE_KEYS), "routes.")
-    merged = {**_DEFAULT_ROUTES, **table}
-    # A [routes] table that leaves out `scoped` (or sets it to "") says there is none.
-    scoped_given = ("scoped" in table or not table) and merged["scoped"] != ""
-    return Routes(
-        public=keys.route(merged, "public", "", prefix="routes."),
-        private=keys.route(merged, "private", "", prefix="routes."),
-        scoped=keys.route(merged, "scoped", "", prefix="routes.") if scoped_given else None,
-        role=keys.text(merged, "role", "", prefix="routes.") or _DEFAULT_ROUTES["role"],
-    )
 
 
 def check_expectations(

@@ -42,7 +42,7 @@ from harness.model.skips import CheckSkipped, NotApplicable
 def opaque_token(ctx: CheckContext) -> Outcome:
     """An opaque access token (the same grant's, else the PAT): 401 invalid_token."""
     token = _opaque(ctx)
-    return refused(ctx, ctx.get(ctx.routes.private, bearer(token)))
+    return refused(ctx, ctx.call(ctx.routes.private, bearer(token)))
 
 
 def _opaque(ctx: CheckContext) -> str:
@@ -62,13 +62,13 @@ def alg_none(ctx: CheckContext) -> Outcome:
     token = valid_jwt(ctx)
     header = {**header_of(token), "alg": "none"}
     forged = compact(header, claims_of(token)).decode() + "."
-    return refused(ctx, ctx.get(ctx.routes.private, bearer(forged)))
+    return refused(ctx, ctx.call(ctx.routes.private, bearer(forged)))
 
 
 def padded(ctx: CheckContext) -> Outcome:
     """The valid token with base64 padding (``==``) appended: not compact, so 401."""
     token = valid_jwt(ctx) + "=="
-    return refused(ctx, ctx.get(ctx.routes.private, bearer(token)))
+    return refused(ctx, ctx.call(ctx.routes.private, bearer(token)))
 
 
 def hs256_with_public_key(ctx: CheckContext) -> Outcome:
@@ -79,7 +79,7 @@ def hs256_with_public_key(ctx: CheckContext) -> Outcome:
     secret = public_pem(ctx, str(header.get("kid")))
     signature = hmac.new(secret, signing_input, hashlib.sha256).digest()
     forged = f"{signing_input.decode()}.{b64(signature)}"
-    return refused(ctx, ctx.get(ctx.routes.private, bearer(forged)))
+    return refused(ctx, ctx.call(ctx.routes.private, bearer(forged)))
 
 
 def foreign_key_known_kid(ctx: CheckContext) -> Outcome:
@@ -88,14 +88,14 @@ def foreign_key_known_kid(ctx: CheckContext) -> Outcome:
     forged = jwt.encode(
         claims_of(token), stranger_key(), algorithm="RS256", headers=header_of(token)
     )
-    return refused(ctx, ctx.get(ctx.routes.private, bearer(forged)))
+    return refused(ctx, ctx.call(ctx.routes.private, bearer(forged)))
 
 
 def wrong_issuer(ctx: CheckContext) -> Outcome:
     """Signed by the issuer's key, but ``iss`` another issuer, or the issuer plus '/': 401."""
     issuer = ctx.target.issuer
     outcomes = [
-        refused(ctx, ctx.get(ctx.routes.private, bearer(resigned(ctx, iss=iss))))
+        refused(ctx, ctx.call(ctx.routes.private, bearer(resigned(ctx, iss=iss))))
         for iss in ("https://attacker.example", issuer + "/")
     ]
     return next((o for o in outcomes if o.status is Status.FAILED), outcomes[-1])
@@ -104,7 +104,7 @@ def wrong_issuer(ctx: CheckContext) -> Outcome:
 def wrong_audience(ctx: CheckContext) -> Outcome:
     """Signed by the issuer's key, ``aud`` another API only: 401."""
     forged = resigned(ctx, aud=["another-api-" + secrets.token_hex(4)])
-    return refused(ctx, ctx.get(ctx.routes.private, bearer(forged)))
+    return refused(ctx, ctx.call(ctx.routes.private, bearer(forged)))
 
 
 def _issued_at(ctx: CheckContext, offset_s: float) -> str:
@@ -115,26 +115,26 @@ def _issued_at(ctx: CheckContext, offset_s: float) -> str:
 def expired(ctx: CheckContext) -> Outcome:
     """A token the issuer issued an hour ago by its clock, valid for 60 s: 401."""
     token = _issued_at(ctx, -PAST_S)
-    return refused(ctx, ctx.get(ctx.routes.private, bearer(token)))
+    return refused(ctx, ctx.call(ctx.routes.private, bearer(token)))
 
 
 def not_yet_valid(ctx: CheckContext) -> Outcome:
     """A token the issuer issues an hour ahead by its clock (``nbf`` in the future): 401."""
     token = _issued_at(ctx, PAST_S)
-    return refused(ctx, ctx.get(ctx.routes.private, bearer(token)))
+    return refused(ctx, ctx.call(ctx.routes.private, bearer(token)))
 
 
 def id_token(ctx: CheckContext) -> Outcome:
     """An ID token of the issuer (right iss, aud, key) presented as an access token: 401."""
     token = signing_keys(ctx).id_token()
-    return refused(ctx, ctx.get(ctx.routes.private, bearer(token)))
+    return refused(ctx, ctx.call(ctx.routes.private, bearer(token)))
 
 
 def revoked_accepted(ctx: CheckContext) -> Outcome:
     """Observation: a revoked JWT is still accepted until it expires (how long is recorded)."""
     issued = ctx.target.revoked_token(ctx.variant)
     ctx.exchanges.extend(issued.exchanges)
-    reply = ctx.get(ctx.routes.private, bearer(issued.access_token))
+    reply = ctx.call(ctx.routes.private, bearer(issued.access_token))
     expected = "an observation: 200 (accepted until exp) or 401 (the API notices revocations)"
     if reply.status == 200:
         left = float(claims_of(issued.access_token).get("exp", 0)) - time.time()

@@ -48,7 +48,7 @@ REFUSES_ES256 = (
 
 
 def _send(ctx: CheckContext, token: str) -> Outcome:
-    return refused(ctx, ctx.get(ctx.routes.private, bearer(token)))
+    return refused(ctx, ctx.call(ctx.routes.private, bearer(token)))
 
 
 def _first_failure(outcomes: list[Outcome]) -> Outcome:
@@ -148,7 +148,7 @@ def psychic_signature(ctx: CheckContext) -> Outcome:
     if ctx.target.mock is None or outcome.status is Status.FAILED:
         return outcome
     genuine = signing_keys(ctx).sign(claims_of(token), {"typ": header.get("typ")}, ec_kids[0])
-    accepted = ctx.get(ctx.routes.private, bearer(genuine)).status == 200
+    accepted = ctx.call(ctx.routes.private, bearer(genuine)).status == 200
     detail = ACCEPTS_ES256 if accepted else REFUSES_ES256
     return dataclasses.replace(outcome, detail=detail)
 

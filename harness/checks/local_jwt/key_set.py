@@ -13,7 +13,6 @@ import secrets
 import time
 from collections.abc import Callable
 
-import httpx
 import jwt
 
 from harness.checks.base import CheckContext, Reply
@@ -35,7 +34,7 @@ from harness.model.results import Outcome, Status
 
 def _warm(ctx: CheckContext, token: str) -> Outcome | None:
     """Let the API fetch the keys with a valid token; a failed outcome if it refuses it."""
-    reply = ctx.get(ctx.routes.private, bearer(token))
+    reply = ctx.call(ctx.routes.private, bearer(token))
     return None if reply.status == 200 else expect_status(ctx, reply, 200)
 
 
@@ -65,11 +64,7 @@ def unknown_kid_flood(ctx: CheckContext) -> Outcome:
 
 def _status(ctx: CheckContext, token: str) -> int | None:
     """The API's status for ``token``, not recorded (many requests, one shape)."""
-    try:
-        url = ctx.api_url + ctx.routes.private
-        return ctx.target.http.get(url, headers={"Authorization": bearer(token)}).status_code
-    except httpx.HTTPError:
-        return None
+    return ctx.call(ctx.routes.private, bearer(token), record=False).status
 
 
 def _poll_status(ctx: CheckContext, token: str, done: Callable[[int | None], bool]) -> float:
@@ -85,7 +80,7 @@ def _poll_status(ctx: CheckContext, token: str, done: Callable[[int | None], boo
 def _poll(ctx: CheckContext, token: str, done: Callable[[int | None], bool]) -> tuple[Reply, float]:
     """Poll as `_poll_status`, then GET once more, recorded: the reply and the wait."""
     waited = _poll_status(ctx, token, done)
-    return ctx.get(ctx.routes.private, bearer(token)), waited
+    return ctx.call(ctx.routes.private, bearer(token)), waited
 
 
 def _settle(ctx: CheckContext, token: str) -> None:
@@ -106,7 +101,7 @@ def key_rotation(ctx: CheckContext) -> Outcome:
     )
     if reply.status != 200:
         return ctx.outcome(Status.FAILED, expected, describe(reply))
-    still = ctx.get(ctx.routes.private, bearer(old))
+    still = ctx.call(ctx.routes.private, bearer(old))
     if still.status != 200:
         return ctx.outcome(
             Status.FAILED, "HTTP 200 for a token of the old key, still published", describe(still)
@@ -120,7 +115,7 @@ def jwks_down_cached_key(ctx: CheckContext) -> Outcome:
     if (refused := _warm(ctx, token)) is not None:
         return refused
     with keys.jwks_down():
-        return expect_status(ctx, ctx.get(ctx.routes.private, bearer(token)), 200)
+        return expect_status(ctx, ctx.call(ctx.routes.private, bearer(token)), 200)
 
 
 def jwks_down_unknown_key(ctx: CheckContext) -> Outcome:

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from harness.model.matrix import Mechanism
+from harness.model.routes import Route, Routes
 from harness.run.cases import with_known_expectations
 from harness.subjects.file import (
-    Routes,
     SubjectError,
     chosen_subjects,
     load_subject,
@@ -45,7 +45,7 @@ def test_an_mcp_subject_says_so(tmp_path: Path) -> None:
 def test_a_routes_table_without_scoped_means_no_scoped_route(tmp_path: Path) -> None:
     text = MINIMAL + '[routes]\nprivate = "/api/tasks"\n'
     subject = load_subject(_write(tmp_path, text))
-    assert subject.routes.private == "/api/tasks"
+    assert subject.routes.private == Route("/api/tasks")
     assert subject.routes.scoped is None
     assert subject.ready == "/api/public"
 
@@ -153,6 +153,6 @@ def test_the_worked_example_in_the_docs_is_a_valid_subject_file(tmp_path: Path) 
     subject = load_subject(_write(tmp_path, example, "orders-api.toml"))
     assert (subject.name, subject.routes.scoped, subject.routes.role) == (
         "orders-api",
-        "/orders/admin",
+        Route("/orders/admin"),
         "admin",
     )
