@@ -22,6 +22,7 @@ from harness import subcommands
 from harness.model.matrix import Cell, Mode
 from harness.model.results import CheckResult, Verdict
 from harness.model.runinfo import python_module_command
+from harness.model.text import escape_controls
 from harness.report.history import write_and_keep
 from harness.report.terminal import ending, progress_line
 from harness.run.cases import select_cells, select_checks, with_known_expectations
@@ -133,7 +134,7 @@ def _run_stoppable(
         plan, workers = _plan(args), _workers(args.workers)
         writable_folder(args.report.parent)
     except (ValueError, KeyError, ConfigError, SubjectError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(escape_controls(f"error: {exc}"), file=sys.stderr)
         return EXIT_UNUSABLE
     print(f"Running {_cell_count(plan)} cell(s){_of_subjects(plan)} against the {plan.spec.mode} "
           f"issuer with {workers} worker(s)...", file=out, flush=True)  # fmt: skip
@@ -142,7 +143,7 @@ def _run_stoppable(
             plan, workers, _progress(out, [s.name for s in plan.subjects]), _command(argv)
         )
     except (ConfigError, RunNotStarted) as exc:
-        print(f"error: the run could not start: {exc}", file=sys.stderr)
+        print(escape_controls(f"error: the run could not start: {exc}"), file=sys.stderr)
         return EXIT_UNUSABLE
     try:
         with stopping.deferred():  # a report being written is finished first
@@ -217,7 +218,8 @@ def _progress(out: TextIO, subjects: Sequence[str] = ()) -> CellDone:
     def on_cell(cell: Cell, results: list[CheckResult]) -> None:
         subject = results[0].subject if results else ""
         line = progress_line(cell, results)
-        print(f"{subject + ':':<{width}}{line}" if subject else line, file=out, flush=True)
+        shown = f"{subject + ':':<{width}}{line}" if subject else line
+        print(escape_controls(shown), file=out, flush=True)
 
     return on_cell
 

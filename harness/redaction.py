@@ -4,6 +4,14 @@ Tokens (RFC 6750 §5.3: bearer tokens must not leak), client secrets (RFC 6749 �
 and key material are registered with a `Redactor` as soon as the harness obtains them; the
 report, the JSON twin and the terminal only ever see `[REDACTED:<fingerprint>]`. A secret is
 also searched in the encodings it travels in: form-urlencoded and inside a Basic header.
+
+Nothing is cut before it is redacted, and what a cut or an API leaves of a secret is masked
+too: every run of 8 characters of a known secret (`MIN_SECRET_LENGTH`) that survives whole-
+secret redaction becomes `PARTIAL` (`Redactor.redact`). Two parts of a secret are not
+indexed for that, being shared with texts that are no secret: a JWT's header (every token of
+an issuer has the same one, RFC 7515 §7.1) and a PEM block's armour lines (RFC 7468 §2).
+`Redactor.shown` is the one way captured text is made fit for display: redacted, control
+characters escaped (``harness/model/text.py``), cut to a cap (``harness/model/bounds.py``).
 """
 
 from __future__ import annotations
@@ -14,20 +22,32 @@ import threading
 from collections.abc import Iterable
 from urllib.parse import quote, quote_plus
 
+from harness.model.bounds import cut_mark, split_sizes
+from harness.model.text import escape_controls
 from oauthkit import short_digest as fingerprint
 
 # Shorter strings are too likely to occur by chance (and are not real secrets).
 MIN_SECRET_LENGTH = 8
+PARTIAL = "[REDACTED:partial]"
 _PEM_BODY = re.compile(r"-----BEGIN [A-Z ]+-----.*?-----END [A-Z ]+-----", re.DOTALL)
+_PEM_ARMOUR = re.compile(r"-----(?:BEGIN|END) [A-Z ]+-----|\\n|\s")
+_JWT_HEAD = re.compile(r"^eyJ[A-Za-z0-9_-]*\.(?=[A-Za-z0-9_-]*\.)")
 # Header values whose credentials are always blanked, known secret or not (RFC 7235 §4.2).
 _CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization"})
 _SCHEME_AND_CREDENTIALS = re.compile(r"^(\s*[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*\s+)(\S.*)$")
+# Margin read beyond a cut so a secret across it is replaced whole (longer ones are masked).
+MAX_MARGIN = 4096
 
 
 def encodings(secret: str) -> set[str]:
     """The forms a secret can take on the wire or in a log line."""
     forms = {secret, quote(secret, safe=""), quote_plus(secret), secret.replace("\n", "\\n")}
     return {form for form in forms if len(form) >= MIN_SECRET_LENGTH}
+
+
+def pieces(form: str) -> list[str]:
+    """The parts of a secret's form whose every 8 characters are masked wherever they appear."""
+    return [p for p in _PEM_ARMOUR.split(_JWT_HEAD.sub("", form)) if len(p) >= MIN_SECRET_LENGTH]
 
 
 class Redactor:
@@ -37,6 +57,10 @@ class Redactor:
         self._lock = threading.Lock()
         self._replacements: dict[str, str] = {}
         self._longest_first: tuple[str, ...] = ()
+        self._grams: set[str] = set()
+        self._alphabet: set[str] = set()
+        self._runs: re.Pattern[str] | None = None
+        self._margin = 0
         for secret in secrets:
             self.add(secret)
 
@@ -48,8 +72,16 @@ class Redactor:
         with self._lock:
             for form in encodings(secret):
                 self._replacements.setdefault(form, marker)
+                for piece in pieces(form):
+                    self._grams.update(
+                        piece[i : i + MIN_SECRET_LENGTH] for i in range(len(piece) - 7)
+                    )
+                    self._alphabet.update(piece)
+            characters = re.escape("".join(sorted(self._alphabet)))
+            self._runs = re.compile(f"[{characters}]{{{MIN_SECRET_LENGTH},}}")
             # Longest first, so a secret containing another is replaced whole.
             self._longest_first = tuple(sorted(self._replacements, key=len, reverse=True))
+            self._margin = min(MAX_MARGIN, len(self._longest_first[0]))
 
     def add_basic(self, user: str, password: str) -> None:
         """Register the Basic header value built from a user and password (RFC 7617 §2)."""
@@ -63,11 +95,43 @@ class Redactor:
         return self._longest_first
 
     def redact(self, text: str) -> str:
-        """``text`` with every known secret and every PEM block replaced."""
+        """``text`` with every known secret and every PEM block replaced, and what is left of a
+        known secret (8 characters or more of it) masked."""
         for secret in self._longest_first:
             if secret in text:
                 text = text.replace(secret, self._replacements[secret])
-        return _PEM_BODY.sub(lambda m: f"[REDACTED:{fingerprint(m.group(0))}]", text)
+        text = _PEM_BODY.sub(lambda m: f"[REDACTED:{fingerprint(m.group(0))}]", text)
+        return self._masked(text)
+
+    def _masked(self, text: str) -> str:
+        """Every span covered by 8-character runs of a known secret, as `PARTIAL`."""
+        runs, grams, size = self._runs, self._grams, MIN_SECRET_LENGTH
+        if runs is None or len(text) < size:
+            return text
+        spans: list[list[int]] = []
+        for run in runs.finditer(text):  # only runs of the characters secrets are made of
+            for i in range(run.start(), run.end() - size + 1):
+                if text[i : i + size] in grams:
+                    if spans and i <= spans[-1][1]:
+                        spans[-1][1] = i + size
+                    else:
+                        spans.append([i, i + size])
+        for start, end in reversed(spans):
+            text = text[:start] + PARTIAL + text[end:]
+        return text
+
+    def shown(self, text: str, limit: int) -> str:
+        """``text`` for display: redacted, control characters escaped, cut to ``limit``
+        characters (head and tail kept, the cut marked); redaction comes before the cut."""
+        head, tail = split_sizes(limit)
+        if len(text) <= limit + 2 * self._margin:
+            whole = escape_controls(self.redact(text))
+            if len(whole) <= limit:
+                return whole
+            return whole[:head] + cut_mark(len(whole) - head - tail, len(whole)) + whole[-tail:]
+        first = escape_controls(self.redact(text[: head + self._margin]))[:head]
+        last = escape_controls(self.redact(text[-(tail + self._margin) :]))[-tail:] if tail else ""
+        return first + cut_mark(len(text) - head - tail, len(text)) + last
 
     def redact_header(self, name: str, value: str) -> str:
         """A header value fit for display.

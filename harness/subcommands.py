@@ -19,7 +19,7 @@ from harness.model.results import RunResult, Verdict
 from harness.model.runinfo import python_module_command
 from harness.report.compare import compare, diff_text
 from harness.report.history import write_and_keep
-from harness.report.html import read_json
+from harness.report.json_report import read_json
 from harness.report.merge import merge
 from harness.report.terminal import matrix_table, verdict_text
 from oauthkit.commands import CLOSED_STDOUT, EXIT_BROKEN_PIPE, epilog

@@ -17,14 +17,15 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from harness.model.bounds import SHOWN_BODY
 from harness.model.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
-from harness.model.results import Exchange, Level, Outcome, Status, clip_body
+from harness.model.results import Exchange, Level, Outcome, Status
 from harness.model.routes import Header, Route, Routes
 from harness.model.skips import NotApplicable
 from harness.targets import mcp_session
 from harness.targets.base import Holder, IssuedToken, Target
+from harness.targets.recording import api_exchange
 
-_SHOWN_RESPONSE_HEADERS = ("content-type", "www-authenticate", "cache-control")
 MCP_BODY = "an MCP request's body is its JSON-RPC message: no token can ride in a form body"
 
 
@@ -48,6 +49,8 @@ class Reply:
     headers: httpx.Headers = field(default_factory=httpx.Headers)
     text: str = ""
     error: str = ""
+    # The start of the body as a report may show it: redacted, control characters escaped.
+    shown_text: str = ""
 
     @property
     def challenge(self) -> str:
@@ -129,12 +132,12 @@ class CheckContext:
     def _request(
         self, method: str, url: str, headers: list[Header], content: bytes, record: bool
     ) -> Reply:
-        try:
-            response = self.target.http.request(method, url, headers=headers, content=content)
+        try:  # read raw and bounded (``harness/targets/api_client.py``)
+            answer = self.target.http.fetch(method, url, headers, content)
         except httpx.HTTPError as exc:
             reply = Reply(None, error=f"{type(exc).__name__}: {exc}")
         else:
-            reply = Reply(response.status_code, response.headers, response.text)
+            reply = self._reply(answer.status, answer.headers, answer.text, answer.note)
         if record:
             body = content.decode("utf-8", "replace")
             self.exchanges.append(self._record(method, url, _joined(headers), reply, body))
@@ -158,7 +161,7 @@ class CheckContext:
             if answer is None:
                 reply = Reply(None, error=step.error)
             else:
-                reply = Reply(answer.status_code, answer.headers, answer.text)
+                reply = self._reply(answer.status_code, answer.headers, answer.text)
             record = self._record("POST", step.url, _joined(step.headers), reply, step.body)
             self.exchanges.append(record)
         return reply, steps
@@ -172,21 +175,18 @@ class CheckContext:
             status, redact(expected), redact(actual), redact(detail), tuple(self.exchanges)
         )
 
+    def _reply(self, status: int, headers: httpx.Headers, text: str, note: str = "") -> Reply:
+        """A reply, with its body as a report shows it (redacted before it is cut)."""
+        shown = self.target.redactor.shown(text, SHOWN_BODY)
+        if note:  # what of the body was not read
+            shown += ("\n" if shown else "") + note
+        return Reply(status, headers, text, shown_text=shown)
+
     def _record(
         self, method: str, url: str, headers: dict[str, str], reply: Reply, body: str = ""
     ) -> Exchange:
-        redactor = self.target.redactor
-        shown = {k: v for k, v in reply.headers.items() if k.lower() in _SHOWN_RESPONSE_HEADERS}
-        return Exchange(
-            method=method,
-            url=redactor.redact(url),
-            request_headers={k: redactor.redact_header(k, v) for k, v in headers.items()},
-            request_body=clip_body(redactor.redact(body)),
-            status=reply.status,
-            response_headers={k: redactor.redact(v) for k, v in shown.items()},
-            response_body=clip_body(redactor.redact(reply.text)),
-            error=redactor.redact(reply.error),
-        )
+        answer = (reply.status, reply.headers, reply.shown_text, reply.error)
+        return api_exchange(self.target.redactor, (method, url, headers, body), answer)
 
 
 def _joined(headers: list[tuple[str, str]]) -> dict[str, str]:

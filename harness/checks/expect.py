@@ -48,7 +48,8 @@ def describe(reply: Reply) -> str:
     parts = [f"HTTP {reply.status}"]
     if reply.challenge:
         parts.append(f"WWW-Authenticate: {reply.challenge}")
-    body = reply.text.strip()
+    # The redacted text, so the cut cannot leave part of a secret (the raw text is for judging).
+    body = reply.shown_text.strip()
     if body:
         parts.append("body " + (body[:SHOWN_BODY] + "…" if len(body) > SHOWN_BODY else body))
     return "; ".join(parts)

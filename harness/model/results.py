@@ -18,21 +18,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.model.bounds import SHOWN_BODY
+from harness.model.bounds import TRUNCATED_MARK as TRUNCATED_MARK
+from harness.model.bounds import clip_body as clip_body
 from harness.model.serial import Serial
 
-# Bodies longer than this are cut in the report, with a visible mark saying so.
-MAX_BODY = 2000
-TRUNCATED_MARK = "[truncated by the harness:"
-
-
-def clip_body(text: str, limit: int = MAX_BODY) -> str:
-    """``text`` cut to ``limit`` characters, marked as truncated when it was cut.
-
-    Redact before clipping, never after: a cut could split a secret and hide it from redaction.
-    """
-    if len(text) <= limit:
-        return text
-    return f"{text[:limit]}\n{TRUNCATED_MARK} {len(text)} characters, the first {limit} shown]"
+# Kept here for the callers that know them from here; the caps live in ``bounds.py``.
+MAX_BODY = SHOWN_BODY
 
 
 class Status(enum.StrEnum):
@@ -119,6 +111,10 @@ class CheckResult(Serial):
     # For a failed result: what the API logged (redacted) and asked its issuer meanwhile.
     api_log: tuple[str, ...] = ()
     issuer_exchanges: tuple[Exchange, ...] = ()
+    # Exchanges with the API made by the check but not kept (those between the first and last).
+    exchanges_left_out: int = 0
+    # The report left this result's evidence out to stay within its size (report/budget.py).
+    evidence_left_out: bool = False
 
     @property
     def key(self) -> tuple[str, str, str]:

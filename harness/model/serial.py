@@ -14,6 +14,7 @@ import enum
 import os
 import types
 import typing
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Self
 
@@ -75,12 +76,14 @@ def _rebuilt(hint: Any, value: Any) -> Any:
     return value
 
 
-def write_whole(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary name beside ``path``, then rename it over ``path``
-    (atomic): a reader, or a run killed while writing, never sees half a file."""
+def write_whole(path: Path, text: str | Iterable[str]) -> None:
+    """Write ``text`` (or its pieces, as they come) to a temporary name beside ``path``, then
+    rename it over ``path`` (atomic): a reader, or a run killed while writing, never sees half a
+    file."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        temporary.write_text(text, encoding="utf-8")
+        with temporary.open("w", encoding="utf-8") as out:
+            out.writelines([text] if isinstance(text, str) else text)
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)

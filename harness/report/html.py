@@ -11,18 +11,17 @@ section per subject (when results name several), and "Issuer behaviour", unjudge
 
 from __future__ import annotations
 
-import json
-import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
+from harness.model.bounds import CAPS
 from harness.model.figures import propagation_figures
 from harness.model.results import (
-    TRUNCATED_MARK,
     CheckResult,
-    Exchange,
     Level,
     RunResult,
     Status,
@@ -30,8 +29,12 @@ from harness.model.results import (
     verdict_of,
 )
 from harness.model.serial import write_whole
+from harness.model.text import escape_controls
+from harness.report.budget import within_budget
 from harness.report.causes import shared_causes
 from harness.report.curl import curl_line
+from harness.report.evidence import exchange_text, last_lines, rfc_links, truncated
+from harness.report.json_report import json_chunks
 from harness.report.summary import (
     BUILT_IN,
     CellSummary,
@@ -46,19 +49,14 @@ from harness.report.summary import (
 )
 
 TEMPLATES = Path(__file__).parent / "templates"
-RFC_EDITOR = "https://www.rfc-editor.org/rfc/rfc{number}"
 # Failures listed at the top before the rest are folded (the worst come first).
 SHOWN_FAILURES = 12
-# A banner quotes this many of the API's log lines, the last ones.
-BANNER_LINES = 8
 _LABELS = {
     Status.PASSED: "PASS",
     Status.FAILED: "FAIL",
     Status.NOT_APPLICABLE: "N/A",
     Status.NOT_CONFIGURED: "NOT CONFIGURED",
 }
-_RFC_PART = re.compile(r"RFC\s*(\d+)(.*)")
-_SECTION = re.compile(r"§\s*([0-9A-Z][0-9.]*[0-9A-Z]|[0-9A-Z])")
 
 
 @dataclass(frozen=True)
@@ -114,52 +112,6 @@ def row_id(result: CheckResult) -> str:
     return f"{subject_prefix(result.subject)}{result.variant}-{result.check_id}"
 
 
-def rfc_links(rfc: str) -> list[tuple[str, str]]:
-    """``RFC 6750 §3.1; RFC 7662 §2.2`` as (text, rfc-editor URL with the section anchor)."""
-    links = []
-    for part in rfc.split(";"):
-        match = _RFC_PART.search(part)
-        if match is None:
-            continue
-        number, rest = match.groups()
-        base = RFC_EDITOR.format(number=number)
-        sections = _SECTION.findall(rest)
-        if not sections:
-            links.append((f"RFC {number}", base))
-        for section in sections:
-            links.append((f"RFC {number} §{section}", f"{base}#section-{section}"))
-    return links
-
-
-def exchange_text(exchange: Exchange) -> str:
-    """An exchange as an HTTP/1.1-like transcript (request, blank line, response)."""
-    lines = [f"{exchange.method} {exchange.url}"]
-    lines += [f"{name}: {value}" for name, value in exchange.request_headers.items()]
-    if exchange.request_body:
-        lines += ["", exchange.request_body]
-    lines.append("")
-    if exchange.error:
-        lines.append(f"(no response: {exchange.error})")
-    else:
-        lines.append(f"HTTP {exchange.status}")
-        lines += [f"{name}: {value}" for name, value in exchange.response_headers.items()]
-        if exchange.response_body:
-            lines += ["", exchange.response_body]
-    return "\n".join(lines)
-
-
-def last_lines(records: tuple[str, ...], count: int = BANNER_LINES) -> str:
-    """The last ``count`` text lines of some log records (a traceback ends with its cause)."""
-    lines = "\n".join(records).splitlines()
-    cut = ["[… earlier lines in the check's own log below]"] if len(lines) > count else []
-    return "\n".join(cut + lines[-count:])
-
-
-def truncated(exchange: Exchange) -> bool:
-    """True when a body of the exchange was cut by the harness."""
-    return TRUNCATED_MARK in exchange.request_body or TRUNCATED_MARK in exchange.response_body
-
-
 def subject_views(run: RunResult) -> list[SubjectView]:
     """One view per subject (the built-in samples first)."""
     views = []
@@ -182,6 +134,14 @@ def failures(run: RunResult) -> list[CheckResult]:
     )
 
 
+def visible(value: Any) -> Any:
+    """Every value the template prints, control characters as visible escapes (a second
+    guard: captured text is escaped when it is recorded)."""
+    if isinstance(value, Markup):
+        return Markup(escape_controls(str(value)))
+    return escape_controls(value) if isinstance(value, str) else value
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -189,6 +149,7 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=visible,
     )
     env.globals.update(
         status_label=status_label,
@@ -205,10 +166,8 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def render_html(run: RunResult, json_name: str = "matrix.json") -> str:
-    """The report as one self-contained HTML document."""
-    template = _environment().get_template("matrix.html.j2")
-    return template.render(
+def _context(run: RunResult, json_name: str) -> dict[str, Any]:
+    return dict(
         info=run.info,
         totals=count(run.results),
         verdict=run.verdict.value,
@@ -221,30 +180,29 @@ def render_html(run: RunResult, json_name: str = "matrix.json") -> str:
         observations=run.observations,
         figures=propagation_figures(run),
         json_name=json_name,
+        caps=CAPS,
     )
 
 
-def render_json(run: RunResult) -> str:
-    """The report's JSON twin: verdict and totals first, then the same data as the HTML."""
-    totals = {**asdict(count(run.results)), "total": len(run.results)}
-    head = {
-        "verdict": str(run.verdict),
-        "totals": totals,
-        "missing": {name: len(found) for name, found in run.missing.items()},
-    }
-    return json.dumps({**head, **run.to_dict()}, indent=2, ensure_ascii=False) + "\n"
+def render_html(run: RunResult, json_name: str = "matrix.json") -> str:
+    """The report as one self-contained HTML document."""
+    return "".join(html_chunks(run, json_name))
+
+
+def html_chunks(run: RunResult, json_name: str = "matrix.json") -> Any:
+    """The report's HTML in pieces, as the template produces them."""
+    template = _environment().get_template("matrix.html.j2")
+    return template.generate(**_context(run, json_name))
 
 
 def write_report(run: RunResult, html_path: Path) -> ReportPaths:
-    """Write ``html_path`` and the JSON twin beside it (same name, ``.json``)."""
+    """Write ``html_path`` and the JSON twin beside it (same name, ``.json``), each as it is
+    built (under a temporary name, then renamed: never half a file), each within its budget
+    (``report/budget.py``)."""
     html_path = Path(html_path)
     json_path = html_path.with_suffix(".json")
     html_path.parent.mkdir(parents=True, exist_ok=True)
-    write_whole(html_path, render_html(run, json_path.name))
-    write_whole(json_path, render_json(run))
+    run = within_budget(run)
+    write_whole(html_path, html_chunks(run, json_path.name))
+    write_whole(json_path, json_chunks(run))
     return ReportPaths(html=html_path, json=json_path)
-
-
-def read_json(json_path: Path) -> RunResult:
-    """Load a run back from its JSON twin."""
-    return RunResult.from_dict(json.loads(Path(json_path).read_text(encoding="utf-8")))

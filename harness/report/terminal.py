@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from harness.model.figures import FIGURE_PREFIX, propagation_figures
 from harness.model.matrix import Cell, Mechanism
 from harness.model.results import CheckResult, ObservationResult, RunResult, Verdict, verdict_of
+from harness.model.text import escape_controls
 from harness.report.causes import shared_causes
 from harness.report.summary import BUILT_IN, Counts, by_subject, count, grid, group_of, summarise
 
@@ -25,6 +26,12 @@ _VERDICT_WORDS = {
     "not_applicable": "N/A",
     "empty": "NO RESULTS",
 }
+
+
+def visible(lines: list[str]) -> list[str]:
+    """Lines fit for a terminal: every control character a visible escape (an ESC or OSC
+    sequence from an API must not recolour or retitle the reader's terminal or CI log)."""
+    return [escape_controls(line) for line in lines]
 
 
 def counts_text(counts: Counts) -> str:
@@ -41,7 +48,7 @@ def progress_line(cell: Cell, results: list[CheckResult]) -> str:
     """One line announcing a finished cell."""
     counts = count(results)
     verdict = _VERDICT_WORDS[counts.verdict]
-    return f"cell {cell.number} {cell.name:<45} {verdict:<6} {counts_text(counts)}"
+    return escape_controls(f"cell {cell.number} {cell.name:<45} {verdict:<6} {counts_text(counts)}")
 
 
 def failures_text(run: RunResult) -> list[str]:
@@ -68,7 +75,7 @@ def causes_text(run: RunResult) -> list[str]:
         if cause.advice:
             lines.append(f"  {cause.advice}")
         lines.append(f"  checks: {', '.join(cause.checks)}")
-    return lines
+    return visible(lines)
 
 
 def verdict_text(run: RunResult) -> list[str]:
@@ -81,7 +88,7 @@ def verdict_text(run: RunResult) -> list[str]:
         lines.append(f"    {results[0].detail}")
     lines += [f"  could not run: {problem}" for problem in run.info.problems]
     lines += [f"  warning: {warning}" for warning in run.info.warnings]
-    return lines
+    return visible(lines)
 
 
 def _verdict_reason(run: RunResult) -> str:
@@ -102,14 +109,14 @@ def matrix_table(run: RunResult) -> str:
     """
     subjects = by_subject(run.results)
     if len(subjects) <= 1:
-        return _subject_table(run.results)
+        return escape_controls(_subject_table(run.results))
     lines = ["Subjects:"]
     for subject, results in subjects.items():
         name = subject or BUILT_IN
         lines.append(f"  {name:<30} {verdict_of(results)!s:<10} {counts_text(count(results))}")
     for subject, results in subjects.items():
         lines += ["", f"== {subject or BUILT_IN}", _subject_table(results)]
-    return "\n".join(lines)
+    return "\n".join(visible(lines))
 
 
 def _subject_table(results: Sequence[CheckResult]) -> str:
@@ -151,7 +158,7 @@ def _word(counts: Counts) -> str:
 def observations_text(run: RunResult) -> list[str]:
     """One line per observation of the issuer's behaviour (already redacted)."""
     width = max((len(o.id) for o in run.observations), default=0)
-    return [f"  {o.id:<{width}}  {_observed(o)}" for o in run.observations]
+    return visible([f"  {o.id:<{width}}  {_observed(o)}" for o in run.observations])
 
 
 def _observed(observation: ObservationResult) -> str:
@@ -167,7 +174,7 @@ def propagation_text(run: RunResult) -> list[str]:
         what = result.check_id.removeprefix(FIGURE_PREFIX)
         who = f"{result.subject}: " if result.subject else ""
         lines.append(f"  {who}{result.variant} {what}: {result.actual}")
-    return lines
+    return visible(lines)
 
 
 def ending(run: RunResult) -> list[str]:
@@ -183,4 +190,4 @@ def ending(run: RunResult) -> list[str]:
         lines += ["", *causes]
     if not run.checks_ran:
         lines += ["", "No check ran: every cell is not applicable or not configured (see above)."]
-    return [*lines, "", *verdict_text(run)]
+    return visible([*lines, "", *verdict_text(run)])

@@ -4,7 +4,9 @@ A check that does not apply (by mode or grant, or by raising `NotApplicable`) is
 not applicable, one missing a setting as not configured, never as passed (RFC 2119 levels are
 reported, not judged, here). An unexpected exception is a failure whose text is redacted.
 A failed result carries what the API logged and asked its issuer while the check ran (both
-redacted), so the report can say why the API answered as it did.
+redacted), so the report can say why the API answered as it did. Everything a result carries is
+bounded (``harness/model/bounds.py``): its texts, the first and last of its exchanges, the API's
+first and last log lines; redacted before it is cut (``harness/redaction.py``).
 """
 
 from __future__ import annotations
@@ -13,15 +15,19 @@ import time
 from dataclasses import replace
 
 from harness.checks.base import Check, CheckContext
-from harness.logcapture import CapturedRecord, LogMark
+from harness.logcapture import CapturedRecord, LogMark, shown_log
+from harness.model.bounds import (
+    CLIENT_EXCHANGES,
+    ISSUER_EXCHANGES,
+    SHOWN_DETAIL,
+    SHOWN_FIELD,
+    first_and_last,
+)
 from harness.model.matrix import Variant
-from harness.model.results import CheckResult, Level, Outcome, Status
+from harness.model.results import CheckResult, Exchange, Level, Outcome, Status
 from harness.model.skips import NotApplicable, NotConfigured
 from harness.targets.base import LogSource, Target
 
-# The last lines and calls of a failed check are the ones that explain it.
-MAX_LOG_LINES = 30
-MAX_ISSUER_EXCHANGES = 10
 # After a failure, the API's output is read until it has been quiet for one interval.
 SETTLE_INTERVAL_S = 0.05
 SETTLE_POLLS = 10
@@ -37,12 +43,12 @@ def execute(check: Check, target: Target, variant: Variant, order: int = 0) -> C
     outcome = _subject_death(target, _outcome(check, target, variant))
     failed = outcome.status is Status.FAILED
     log = _api_log(target, variant, logged) if failed else ()
-    calls = target.issuer_traffic.since(mark)[-MAX_ISSUER_EXCHANGES:] if failed else ()
+    calls = target.issuer_traffic.since(mark)[-ISSUER_EXCHANGES:] if failed else ()
     subject = target.subject
+    shown = target.redactor.shown
+    exchanges, left_out = _kept_exchanges(outcome.exchanges)
     known = subject is not None and check.id in subject.expect_fail
-    if known and outcome.status is Status.PASSED:
-        note = "listed under [expect] fail in the subject file, but passed: remove it there"
-        outcome = replace(outcome, detail=" ".join(filter(None, (outcome.detail, note))))
+    outcome = _noted_if_known(outcome, known)
     return CheckResult(
         cell=variant.cell.number,
         variant=variant.slug,
@@ -55,10 +61,11 @@ def execute(check: Check, target: Target, variant: Variant, order: int = 0) -> C
         status=outcome.status,
         duration_s=round(time.perf_counter() - started, 4),
         order=order,
-        expected=outcome.expected,
-        actual=outcome.actual,
-        detail=outcome.detail,
-        exchanges=outcome.exchanges,
+        expected=shown(outcome.expected, SHOWN_FIELD),
+        actual=shown(outcome.actual, SHOWN_FIELD),
+        detail=shown(outcome.detail, SHOWN_DETAIL),
+        exchanges=exchanges,
+        exchanges_left_out=left_out,
         fail_open=outcome.fail_open,
         subject=subject.name if subject is not None else "",
         known_deviation=known and outcome.status is Status.FAILED,
@@ -68,24 +75,38 @@ def execute(check: Check, target: Target, variant: Variant, order: int = 0) -> C
     )
 
 
+def _noted_if_known(outcome: Outcome, known: bool) -> Outcome:
+    """A known deviation that passed says so, so the subject file's list can be trimmed."""
+    if not known or outcome.status is not Status.PASSED:
+        return outcome
+    note = "listed under [expect] fail in the subject file, but passed: remove it there"
+    return replace(outcome, detail=" ".join(filter(None, (outcome.detail, note))))
+
+
+def _kept_exchanges(exchanges: tuple[Exchange, ...]) -> tuple[tuple[Exchange, ...], int]:
+    """The check's first and last exchanges with the API, and how many lay between."""
+    first = CLIENT_EXCHANGES - CLIENT_EXCHANGES // 2
+    kept, left_out = first_and_last(exchanges, first, CLIENT_EXCHANGES // 2)
+    return tuple(kept), left_out
+
+
 def _api_log(target: Target, variant: Variant, mark: LogMark) -> tuple[str, ...]:
-    """The API's records written during the check (of its own origin), redacted."""
+    """The API's records written during the check (of its own origin), redacted and bounded."""
     written = _settled(target.logs, mark, target.foreign_origins(variant.cell.mechanism))
-    shown = written[-MAX_LOG_LINES:]
-    return tuple(target.redactor.redact(f"{r.level} {r.logger}: {r.text}") for r in shown)
+    return shown_log(written, target.redactor)
 
 
 def _settled(logs: LogSource, mark: LogMark, foreign: frozenset[str]) -> list[CapturedRecord]:
     """The records once the API has stopped writing: a subject's output arrives through a
     pipe, a moment after its answer, so wait (briefly, on failures only) for it to settle."""
-    records = logs.since(mark, foreign)
+    seen = logs.mark()
     for _ in range(SETTLE_POLLS):
         time.sleep(SETTLE_INTERVAL_S)
-        again = logs.since(mark, foreign)
-        if len(again) == len(records):
-            return again
-        records = again
-    return records
+        now = logs.mark()
+        if now == seen:
+            break
+        seen = now
+    return logs.since(mark, foreign)
 
 
 def _outcome(check: Check, target: Target, variant: Variant) -> Outcome:

@@ -18,10 +18,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from harness.logcapture import CapturedRecord, LogMark
+from harness.logcapture import CapturedRecord, LogMark, window_records
+from harness.model.kept import Window
 from harness.subjects.file import Subject
 from harness.subjects.placeholders import expand
-from harness.subjects.process import SubjectProcess, SubjectStartError
+from harness.subjects.process import OutputLine, SubjectProcess, SubjectStartError
 from mock_issuer import BackgroundServer
 
 DISCOVERY_PATH = "/.well-known/openid-configuration"
@@ -105,13 +106,22 @@ class SubjectInstances:
 
     def records(self, mark: LogMark | None = None) -> list[CapturedRecord]:
         """Every line any instance printed (after ``mark``), as log records (origin: the
-        subject's name)."""
+        subject's name), bounded (a `GAP` record stands for lines not kept)."""
         mark = mark or {}
-        return [
-            CapturedRecord(self.subject.name, line.stream, self.label, line.text)
-            for process in self._processes()
-            for line in process.lines()[mark.get(id(process), 0) :]
-        ]
+        found: list[CapturedRecord] = []
+        for process in self._processes():
+            window = process.lines(mark.get(id(process), 0))
+            as_records = Window(
+                [self._record(line) for line in window.head],
+                [self._record(line) for line in window.tail],
+                window.gap_items,
+                window.gap_size,
+            )
+            found += window_records(as_records, self.label)
+        return found
+
+    def _record(self, line: OutputLine) -> CapturedRecord:
+        return CapturedRecord(self.subject.name, line.stream, self.label, line.text, line.left_out)
 
     def mark(self) -> LogMark:
         """How many lines each instance has printed so far."""

@@ -3,12 +3,13 @@
 The environment is the subject file's ``[env]`` plus ``PATH``, ``HOME`` and the harness's
 marker (``HARNESS_SUBJECT_ID``, a random id), nothing else of the harness's (no secret of the
 harness's own environment reaches a third-party program). Every line the subject prints on
-stdout or stderr is kept, for the no-secrets check (RFC 6750 §5.3) and for failure reports,
-which only ever show it redacted. Stopping sends SIGTERM to the whole group (a shell or ``npm``
-wrapper takes its children with it) and to the daemons that left it (``reaper.py``), then
-SIGKILL after a grace period to every one left; so does a subject that exits before it is
-ready. Once a run is being stopped (`hurry_stops`) the grace is short. Every subject still
-running when the process exits is stopped then (`stop_all`).
+stdout or stderr is read and kept, bounded (``logcapture.py``: each line's head and tail,
+2 KiB; the newest lines and each check's first), for the no-secrets check (RFC 6750 §5.3) and
+for failure reports, which only ever show it redacted. Stopping sends SIGTERM to the whole
+group (a shell or ``npm`` wrapper takes its children with it) and to the daemons that left it
+(``reaper.py``), then SIGKILL after a grace period to every one left; so does a subject that
+exits before it is ready. Once a run is being stopped (`hurry_stops`) the grace is short.
+Every subject still running when the process exits is stopped then (`stop_all`).
 """
 
 from __future__ import annotations
@@ -29,10 +30,15 @@ from typing import IO
 
 import httpx
 
+from harness.logcapture import captured_text
+from harness.model.bounds import LINE_BYTES
+from harness.model.kept import Kept, Window
 from harness.subjects import reaper
 
-MAX_LINES = 20_000
 SHOWN_LINES = 20
+# A line's bytes beyond the kept ones are read in pieces this big; its last bytes are kept too.
+SKIP_CHUNK = 64 * 1024
+TAIL_BYTES = LINE_BYTES // 4
 STOP_GRACE_S = 5.0
 # The grace once the run itself is being stopped (a signal): the whole run ends in seconds.
 HURRIED_GRACE_S = 1.0
@@ -44,16 +50,22 @@ _watching = threading.Event()
 _numbers = itertools.count(1)
 
 
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace").rstrip("\r\n")
+
+
 class SubjectStartError(Exception):
     """The subject did not start, died, or never became ready; the message says which."""
 
 
 @dataclass(frozen=True)
 class OutputLine:
-    """One line the subject printed, and on which stream."""
+    """One line the subject printed, on which stream, cut and cleaned (``left_out``: the
+    characters not kept)."""
 
     stream: str
     text: str
+    left_out: int = 0
 
 
 class SubjectProcess:
@@ -68,8 +80,7 @@ class SubjectProcess:
         environ: Mapping[str, str] | None = None,
     ) -> None:
         self.name = name
-        self._lines: list[OutputLine] = []
-        self._guard = threading.Lock()
+        self._lines: Kept[OutputLine] = Kept()
         base = os.environ if environ is None else environ
         full_env = {k: base[k] for k in PASSED_VARIABLES if k in base}
         full_env.update(env)
@@ -110,19 +121,17 @@ class SubjectProcess:
         except subprocess.TimeoutExpired:
             return None
 
-    def lines(self) -> list[OutputLine]:
-        """Every line printed so far (bounded)."""
-        with self._guard:
-            return list(self._lines)
+    def lines(self, mark: int = 0) -> Window[OutputLine]:
+        """The lines printed after ``mark`` (bounded: see `Kept.window`)."""
+        return self._lines.window(mark)
 
     def line_count(self) -> int:
-        """How many lines are kept so far (cheaper than ``len(lines())``)."""
-        with self._guard:
-            return len(self._lines)
+        """How many lines were printed so far; also a mark for `lines`."""
+        return self._lines.mark()
 
     def last_lines(self, redact: Callable[[str], str], count: int = SHOWN_LINES) -> str:
         """The last ``count`` lines, redacted, one per line, for a failure report."""
-        shown = [f"  {line.stream}: {redact(line.text)}" for line in self.lines()[-count:]]
+        shown = [f"  {line.stream}: {redact(line.text)}" for line in self._lines.newest(count)]
         return "\n".join(shown) if shown else "  (it printed nothing)"
 
     def wait_ready(self, url: str, timeout_s: float, redact: Callable[[str], str]) -> None:
@@ -181,11 +190,16 @@ class SubjectProcess:
     def _reader(self, stream: IO[bytes] | None, label: str) -> threading.Thread:
         def read() -> None:
             assert stream is not None
-            for raw in iter(stream.readline, b""):
-                text = raw.decode("utf-8", "replace").rstrip("\r\n")
-                with self._guard:
-                    if len(self._lines) < MAX_LINES:
-                        self._lines.append(OutputLine(label, text))
+            for raw in iter(lambda: stream.readline(LINE_BYTES), b""):
+                skipped, tail = 0, b""
+                while not raw.endswith(b"\n") and (more := stream.readline(SKIP_CHUNK)):
+                    joined = tail + more.rstrip(b"\r\n")  # too long: keep the end, count the rest
+                    skipped += len(joined) - min(len(joined), TAIL_BYTES)
+                    tail = joined[-TAIL_BYTES:]
+                    if more.endswith(b"\n"):
+                        break
+                text, cut = captured_text(_text(raw), _text(tail), skipped)
+                self._lines.append(OutputLine(label, text, cut), len(raw) + skipped + len(tail))
             stream.close()
 
         thread = threading.Thread(target=read, name=f"subject-{self.name}-{label}", daemon=True)

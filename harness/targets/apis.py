@@ -23,6 +23,7 @@ from harness.logcapture import label_requests
 from harness.model.matrix import Mechanism
 from harness.model.skips import config_problem
 from harness.subjects.instances import closed_port_url
+from harness.targets.api_client import ApiClient
 from mock_issuer import BackgroundServer
 from oauthkit import (
     ApiSettings,
@@ -69,13 +70,9 @@ def weakening(settings: ApiSettings[Any]) -> tuple[str, ...]:
     return tuple(found)
 
 
-def api_client(timeout_s: float) -> httpx.Client:
-    """The harness's client for the APIs: a new connection per request.
-
-    No keep-alive, so one check cannot inherit a connection another check's request left
-    broken (e.g. an API that crashed and closed it): each answer is the API's own.
-    """
-    return httpx.Client(timeout=timeout_s, limits=httpx.Limits(max_keepalive_connections=0))
+def api_client(timeout_s: float) -> ApiClient:
+    """The harness's client for the APIs (``api_client.py``: raw, bounded, no keep-alive)."""
+    return ApiClient(timeout_s)
 
 
 @dataclass

@@ -13,14 +13,13 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
 
-import httpx
-
 from harness.logcapture import CapturedRecord, LogMark
 from harness.model.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
 from harness.model.results import Exchange
 from harness.model.routes import Routes
 from harness.redaction import Redactor
 from harness.subjects.file import Subject
+from harness.targets.api_client import ApiClient
 from harness.targets.issuer_calls import IssuerCalls
 from harness.targets.mock_keys import SigningKeys
 from harness.targets.recording import IssuerTraffic
@@ -126,7 +125,7 @@ class Target(Protocol):
     """An issuer and the API(s) introspecting at it: the samples, or a subject."""
 
     redactor: Redactor
-    http: httpx.Client
+    http: ApiClient
 
     @property
     def logs(self) -> LogSource:

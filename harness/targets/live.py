@@ -24,9 +24,10 @@ from harness.redaction import Redactor
 from harness.targets.apis import ApiFactories, ApiServers, api_client
 from harness.targets.base import Holder, IssuedToken
 from harness.targets.issuer_calls import IssuerCalls
+from harness.targets.issuer_tap import RecordingTransport
 from harness.targets.live_recipes import live_recipes
 from harness.targets.live_revocation import revoke_and_confirm
-from harness.targets.recording import IssuerTraffic, RecordingTransport
+from harness.targets.recording import IssuerTraffic
 from harness.targets.tokens import TokenBroker, role_recipes
 from oauthkit import ConfigError, EnvSource
 

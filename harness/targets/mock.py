@@ -21,11 +21,12 @@ from harness.redaction import Redactor
 from harness.targets.apis import ApiFactories, ApiServers, api_client
 from harness.targets.base import Holder, IssuedToken
 from harness.targets.issuer_calls import IssuerCalls
+from harness.targets.issuer_tap import record_introspection
 from harness.targets.mock_keys import SigningKeys
 from harness.targets.mock_powers import MockPowers
 from harness.targets.mock_recipes import mock_recipes
 from harness.targets.mock_world import jwt_format_users, register_secrets
-from harness.targets.recording import IssuerTraffic, record_introspection
+from harness.targets.recording import IssuerTraffic
 from harness.targets.tokens import TokenBroker, role_recipes
 from mock_issuer import (
     INTROSPECTION,

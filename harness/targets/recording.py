@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
 import httpx
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from harness.model.results import Exchange, clip_body
+from harness.model.bounds import (
+    READ_BODY_BYTES,
+    SHOWN_BODY,
+    SHOWN_HEADER,
+    SHOWN_RESPONSE_HEADERS,
+    SHOWN_URL,
+)
+from harness.model.results import Exchange
+from harness.model.text import decode_body
 from harness.redaction import Redactor
 
 SECRET_FORM_FIELDS = frozenset(
@@ -25,6 +30,7 @@ SECRET_FORM_FIELDS = frozenset(
 )
 SECRET_JSON_MEMBERS = ("access_token", "id_token", "refresh_token")
 TIMEOUT_S = 10.0
+MAX_EXCHANGES = 50_000
 
 
 def recording_client(redactor: Redactor, sink: list[Exchange]) -> httpx.Client:
@@ -40,9 +46,10 @@ def recording_client(redactor: Redactor, sink: list[Exchange]) -> httpx.Client:
 class IssuerTraffic:
     """The APIs' calls to the issuer during a run, redacted, in order (thread-safe).
 
-    Filled from either side: the mock issuer's own app (`record_introspection`), which sees
-    every API, subjects included; or, against a live issuer, the in-process APIs' transport
-    (`RecordingTransport`). A subject talking to a live issuer is seen by neither.
+    Filled from either side (``issuer_tap.py``): the mock issuer's own app
+    (`record_introspection`), which sees every API, subjects included; or, against a live
+    issuer, the in-process APIs' transport (`RecordingTransport`). A subject talking to a live
+    issuer is seen by neither.
     """
 
     def __init__(self) -> None:
@@ -66,146 +73,29 @@ class IssuerTraffic:
             return tuple(self._exchanges[mark:])
 
 
-MAX_EXCHANGES = 50_000
-
-
-@dataclass
-class _Tap:
-    """What passed through the wrapped app for one request: the body each way, the status."""
-
-    body: bytearray = field(default_factory=bytearray)
-    answer: bytearray = field(default_factory=bytearray)
-    status: int = 0
-    headers: list[tuple[bytes, bytes]] = field(default_factory=list)
-
-    def receiving(self, receive: Receive) -> Receive:
-        async def reading() -> Message:
-            message = await receive()
-            self.body.extend(message.get("body", b""))
-            return message
-
-        return reading
-
-    def sending(self, send: Send) -> Send:
-        async def sent(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                self.status = message["status"]
-                self.headers.extend(message.get("headers", []))
-            elif message["type"] == "http.response.body":
-                self.answer.extend(message.get("body", b""))
-            await send(message)
-
-        return sent
-
-    def response(self, scope: Scope, path: str) -> httpx.Response:
-        """The request and its answer, as httpx would have seen them."""
-        request = httpx.Request(
-            scope["method"],
-            f"{scope.get('scheme', 'http')}://{_host(scope)}{path}",
-            headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]],
-            content=bytes(self.body),
-        )
-        return httpx.Response(
-            self.status,
-            headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in self.headers],
-            content=bytes(self.answer),
-            request=request,
-        )
-
-
-def record_introspection(
-    app: ASGIApp, path: str, redactor: Redactor, sink: Callable[[Exchange], None]
-) -> ASGIApp:
-    """Wrap the issuer's app so every ``POST path`` (RFC 7662 §2.1) lands in ``sink``, redacted."""
-
-    async def recording(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] != path:
-            await app(scope, receive, send)
-            return
-        tap = _Tap()
-        await app(scope, tap.receiving(receive), tap.sending(send))
-        sink(exchange_of(tap.response(scope, path), redactor))
-
-    return recording
-
-
-def _host(scope: Scope) -> str:
-    for name, value in scope["headers"]:
-        if name == b"host":
-            return str(value.decode("latin-1"))
-    server = scope.get("server") or ("127.0.0.1", 0)
-    return f"{server[0]}:{server[1]}"
-
-
-class RecordingTransport(httpx.AsyncBaseTransport):
-    """An API's transport to its issuer that hands each exchange, redacted, to ``sink``.
-
-    Lets a report show the API's own introspection request and the issuer's answer (RFC 7662
-    §2.1/§2.2) beside the client's exchange with the API, without the API's cooperation.
-    """
-
-    def __init__(self, redactor: Redactor, sink: Callable[[Exchange], None]) -> None:
-        self._inner = httpx.AsyncHTTPTransport()
-        self._redactor = redactor
-        self._sink = sink
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        """Forward the request; record it with the answer or the transport error."""
-        try:
-            response = await self._inner.handle_async_request(request)
-            # Raw bytes: the answer below decodes them once, by its own headers.
-            content = b"".join([chunk async for chunk in response.aiter_raw()])
-            await response.aclose()
-        except httpx.HTTPError as exc:
-            self._sink(self._failed(request, exc))
-            raise
-        answer = httpx.Response(
-            response.status_code, headers=response.headers, content=content, request=request
-        )
-        self._sink(exchange_of(answer, self._redactor))
-        return answer
-
-    def _failed(self, request: httpx.Request, exc: httpx.HTTPError) -> Exchange:
-        body = request.content.decode("utf-8", "replace")
-        _register_form_secrets(body, self._redactor)
-        return Exchange(
-            method=request.method,
-            url=str(request.url),
-            request_headers=_headers(request.headers, self._redactor, _REQUEST_HEADERS),
-            request_body=clip_body(self._redactor.redact(body)),
-            error=self._redactor.redact(f"{type(exc).__name__}: {exc}"),
-        )
-
-    async def aclose(self) -> None:
-        """Close the pooled connections."""
-        await self._inner.aclose()
-
-
-_REQUEST_HEADERS = ("authorization", "content-type")
+REQUEST_HEADERS = ("authorization", "content-type")
 
 
 def exchange_of(response: httpx.Response, redactor: Redactor) -> Exchange:
     """The request and response as an `Exchange`, after registering the secrets they carry."""
     request = response.request
-    _register_form_secrets(request.content.decode("utf-8", "replace"), redactor)
+    sent = request.content.decode("utf-8", "replace")
+    register_form_secrets(sent, redactor)
     text = _recorded_text(response)
     _register_json_secrets(text, redactor)
     return Exchange(
         method=request.method,
-        url=str(request.url),
-        request_headers=_headers(request.headers, redactor, _REQUEST_HEADERS),
-        request_body=clip_body(redactor.redact(request.content.decode("utf-8", "replace"))),
+        url=redactor.shown(str(request.url), SHOWN_URL),
+        request_headers=shown_headers(request.headers, redactor, REQUEST_HEADERS),
+        request_body=redactor.shown(sent, SHOWN_BODY),
         status=response.status_code,
-        response_headers=_headers(response.headers, redactor, ("content-type",)),
-        response_body=clip_body(redactor.redact(text)),
+        response_headers=shown_headers(response.headers, redactor, ("content-type",)),
+        response_body=redactor.shown(text, SHOWN_BODY),
     )
 
 
-MAX_RECORDED_BODY = 64 * 1024
-
-
 def _recorded_text(response: httpx.Response) -> str:
-    """The body as text, never expanded and at most :data:`MAX_RECORDED_BODY` bytes read.
+    """The body as text, never expanded and at most `READ_BODY_BYTES` of it decoded.
 
     A lying issuer answers with a gzip bomb or 30 MB (see ``mock_issuer.lies``): decoding or
     redacting all of it would stall the issuer this recorder wraps.
@@ -214,16 +104,47 @@ def _recorded_text(response: httpx.Response) -> str:
     if encoding not in ("", "identity"):
         return f"[a {encoding}-compressed body, not expanded]"
     raw = response.content
-    if len(raw) <= MAX_RECORDED_BODY:
-        return response.text
-    return raw[:MAX_RECORDED_BODY].decode("utf-8", "replace") + f"... [{len(raw)} bytes]"
+    text = decode_body(raw[:READ_BODY_BYTES], response.headers.get("content-type", ""),
+                       cut=len(raw) > READ_BODY_BYTES)  # fmt: skip
+    return text + (f"... [{len(raw)} bytes]" if len(raw) > READ_BODY_BYTES else "")
 
 
-def _headers(headers: httpx.Headers, redactor: Redactor, names: tuple[str, ...]) -> dict[str, str]:
-    return {n: redactor.redact_header(n, headers[n]) for n in names if n in headers}
+def api_exchange(
+    redactor: Redactor,
+    request: tuple[str, str, dict[str, str], str],
+    answer: tuple[int | None, httpx.Headers, str, str],
+) -> Exchange:
+    """A client's exchange with an API for display: the request (method, URL, headers, body)
+    and the answer (status, headers, the body as already shown, the transport error)."""
+    method, url, headers, body = request
+    status, answer_headers, shown_body, error = answer
+    shown = {k: v for k, v in answer_headers.items() if k.lower() in SHOWN_RESPONSE_HEADERS}
+    return Exchange(
+        method=method,
+        url=redactor.shown(url, SHOWN_URL),
+        request_headers={
+            k: redactor.shown(redactor.redact_header(k, v), SHOWN_HEADER)
+            for k, v in headers.items()
+        },
+        request_body=redactor.shown(body, SHOWN_BODY),
+        status=status,
+        response_headers={k: redactor.shown(v, SHOWN_HEADER) for k, v in shown.items()},
+        response_body=shown_body,
+        error=redactor.shown(error, SHOWN_HEADER),
+    )
 
 
-def _register_form_secrets(body: str, redactor: Redactor) -> None:
+def shown_headers(
+    headers: httpx.Headers, redactor: Redactor, names: tuple[str, ...]
+) -> dict[str, str]:
+    return {
+        n: redactor.shown(redactor.redact_header(n, headers[n]), SHOWN_HEADER)
+        for n in names
+        if n in headers
+    }
+
+
+def register_form_secrets(body: str, redactor: Redactor) -> None:
     for name, value in parse_qsl(body, keep_blank_values=True):
         if name in SECRET_FORM_FIELDS:
             redactor.add(value)

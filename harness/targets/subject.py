@@ -14,8 +14,6 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
-
 from harness.logcapture import CapturedRecord, LogMark
 from harness.model.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
 from harness.model.routes import Routes
@@ -24,6 +22,7 @@ from harness.redaction import Redactor
 from harness.subjects.credentials import write_private
 from harness.subjects.file import Subject
 from harness.subjects.instances import SubjectInstances
+from harness.targets.api_client import ApiClient
 from harness.targets.apis import api_client
 from harness.targets.base import Holder, IssuedToken, MockControls, Target
 from harness.targets.issuer_calls import IssuerCalls
@@ -62,7 +61,7 @@ class SubjectTarget:
         self.base = base
         self.subject = subject
         self.redactor: Redactor = base.redactor
-        self.http: httpx.Client = api_client((subject.issuer_timeout or 0) + ANSWER_MARGIN_S)
+        self.http: ApiClient = api_client((subject.issuer_timeout or 0) + ANSWER_MARGIN_S)
         self._workdir = tempfile.TemporaryDirectory(prefix="harness-subject-")
         self._values = SubjectValues(base, subject, Path(self._workdir.name))
         self.instances = SubjectInstances(subject, self._values.values, self.redactor.redact)

@@ -34,7 +34,7 @@ def _ctx() -> CheckContext:
 
 def _reply(status: int | None, challenge: str = "", body: str = "", **kw: Any) -> Reply:
     headers = httpx.Headers({"www-authenticate": challenge} if challenge else {})
-    return Reply(status, headers, body, **kw)
+    return Reply(status, headers, body, shown_text=body, **kw)
 
 
 @pytest.mark.parametrize(

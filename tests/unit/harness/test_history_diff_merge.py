@@ -11,7 +11,7 @@ import pytest
 from harness.model.results import CheckResult, Level, RunInfo, RunResult, Status, Verdict
 from harness.report.compare import compare, diff_text
 from harness.report.history import run_directory, write_and_keep
-from harness.report.html import render_json
+from harness.report.json_report import render_json
 from harness.report.merge import merge
 from harness.subcommands import main
 

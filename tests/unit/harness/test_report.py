@@ -8,7 +8,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from harness.model.results import Level, RunInfo, RunResult, Status
-from harness.report.html import read_json, render_html, write_report
+from harness.report.html import render_html, write_report
+from harness.report.json_report import read_json
 from harness.report.summary import count
 from harness.report.terminal import matrix_table
 

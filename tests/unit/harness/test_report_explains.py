@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from harness.model.results import Exchange, Level, RunInfo, RunResult, Status, clip_body
-from harness.report.html import render_html, rfc_links
+from harness.report.evidence import rfc_links
+from harness.report.html import render_html
 
 from .conftest import make_result
 

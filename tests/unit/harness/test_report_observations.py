@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 from harness.model.results import ObservationResult, RunResult
-from harness.report.html import read_json, render_html, write_report
+from harness.report.html import render_html, write_report
+from harness.report.json_report import read_json
 from harness.report.terminal import observations_text
 
 from .conftest import SECRET_TOKEN

@@ -14,6 +14,7 @@ from harness.model.matrix import Mechanism, Mode, TokenFormat, Variant, cell_by_
 from harness.model.routes import Route, Routes
 from harness.redaction import Redactor
 from harness.subjects.file import SubjectError, load_subject
+from harness.targets.api_client import ApiClient
 
 MINIMAL = 'name = "x"\nmechanism = "client_secret_basic"\ncommand = ["run", "{port}"]\n'
 TABLE = """
@@ -101,7 +102,7 @@ def test_each_route_mistake_names_the_file_and_the_key(
 
 @dataclass
 class _Target:
-    http: httpx.Client
+    http: ApiClient
     redactor: Redactor = field(default_factory=Redactor)
     mode: Mode = Mode.MOCK
     subject: None = None
@@ -117,7 +118,7 @@ def test_call_sends_the_routes_request_with_the_checks_credentials() -> None:
         seen.append(request)
         return httpx.Response(401, headers={"WWW-Authenticate": "Bearer"})
 
-    http = httpx.Client(transport=httpx.MockTransport(answer))
+    http = ApiClient(5.0, httpx.MockTransport(answer))
     ctx = CheckContext(_Target(http), Variant(cell_by_number(1), TokenFormat.OPAQUE))  # type: ignore[arg-type]
     route = Route("/rpc?v=1", "POST", (("Content-Type", "application/json"),), b"{}")
     ctx.call(route, "Bearer abc", query="access_token=q")

@@ -18,7 +18,7 @@ from harness.model.results import (
     Verdict,
     clip_body,
 )
-from harness.report.html import render_json
+from harness.report.json_report import render_json
 from harness.report.summary import count
 from harness.report.terminal import causes_text, verdict_text
 
@@ -129,11 +129,14 @@ def test_a_report_of_an_older_run_without_the_new_fields_still_loads() -> None:
     assert RunResult.from_dict(data).results == (PASSED,)
 
 
-def test_long_bodies_are_cut_and_marked_as_truncated() -> None:
+def test_long_bodies_keep_their_head_and_tail_with_a_mark_counting_what_was_left_out() -> None:
     assert clip_body("short") == "short"
-    clipped = clip_body("x" * (MAX_BODY + 10))
-    assert clipped.startswith("x" * MAX_BODY)
-    assert f"{TRUNCATED_MARK} {MAX_BODY + 10} characters" in clipped
+    text = "h" * 3000 + "t" * 3000
+    clipped = clip_body(text)
+    head, rest = clipped.split(TRUNCATED_MARK)
+    assert head.strip("\n") == "h" * (MAX_BODY * 3 // 4)
+    assert rest.endswith("t" * (MAX_BODY // 4))
+    assert f"{len(text) - MAX_BODY:,} of {len(text):,} characters left out" in rest
 
 
 def test_the_terminal_names_a_cause_shared_by_many_failures_once() -> None:
