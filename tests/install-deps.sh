@@ -2,9 +2,10 @@
 # What the tests need beyond requirements.txt, installed inside this checkout:
 # - oidc-provider (tests/interop), the third-party issuer the interop tests run the harness against;
 # - the third-party subjects (tests/subjects, see docs/subjects.md), each in its own folder:
-#   Authlib on Flask and fastapi-zitadel-auth in virtual environments of their own, passport-zitadel
-#   and express-oauth2-jwt-bearer from their lock files, and the Go APIs (zitadel/oidc's resource
-#   server, the zitadel-go SDK) built with their module and build caches inside the clone.
+#   Authlib on Flask, fastapi-zitadel-auth and the MCP servers of the MCP Python SDK and fastmcp in
+#   virtual environments of their own, passport-zitadel, express-oauth2-jwt-bearer and the MCP
+#   TypeScript SDK's server from their lock files, and the Go APIs (zitadel/oidc's resource server,
+#   the zitadel-go SDK) built with their module and build caches inside the clone.
 # A missing toolchain (no npm, no go) is reported and its part left out: those tests then skip with
 # the reason (under CI=true they fail instead).
 set -euo pipefail
@@ -14,11 +15,12 @@ if command -v npm >/dev/null; then
   npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error
   npm ci --prefix tests/subjects/passport_zitadel --no-audit --no-fund --loglevel=error
   npm ci --prefix tests/subjects/express_jwt_bearer --no-audit --no-fund --loglevel=error
+  npm ci --prefix tests/subjects/mcp_typescript_sdk --no-audit --no-fund --loglevel=error
 else
   echo "install-deps: npm not found; the interop tests and the Node subjects will skip" >&2
 fi
 
-for subject in authlib_flask fastapi_zitadel_auth; do
+for subject in authlib_flask fastapi_zitadel_auth mcp_python_sdk fastmcp; do
   python3 -m venv "tests/subjects/$subject/.venv"
   "tests/subjects/$subject/.venv/bin/python" -m pip install --quiet \
     -r "tests/subjects/$subject/requirements.txt"

@@ -88,6 +88,34 @@ ZITADEL_GO = {
     "RFC6750-3.1-insufficient-scope": MUST,  # 403 without a challenge
     "RFC6750-3-challenge-names-scope": PASSED,
 }
+# MCP servers (protocol = "mcp"): every check runs on MCP's streamable HTTP exchange.
+MCP_COMMON = {
+    "RFC6749-5.1-token-response": PASSED,
+    "ROUTE-public-without-token": PASSED,  # the protected resource metadata document
+    "RFC6750-2.1-valid-token": PASSED,
+    "RFC6750-3.1-malformed-header": SHOULD,  # 401 instead of 400 invalid_request
+    "RFC9110-11.1-scheme-case-insensitive": PASSED,
+    "RFC6750-3.1-garbage-token": PASSED,
+    "RFC6750-3.1-insufficient-scope": PASSED,
+    "RFC6750-3.1-no-scope-before-valid-token": NA,  # MCP asks for the scope in the 401
+    "RFC6750-2.2-form-token-not-accepted": NA,  # an MCP body is its JSON-RPC message
+    "MCP-authz-401-resource-metadata": PASSED,
+    "MCP-transport-tools-list": PASSED,
+    "MCP-authz-every-request": PASSED,
+    "ZITADEL-roles-other-project-only": PASSED,
+    "ZITADEL-roles-audience-without-grant": PASSED,
+    "ZITADEL-roles-wrong-shape": PASSED,
+    "RFC6750-5.3-no-secrets-leaked": PASSED,
+}
+MCP_INTROSPECTING = {
+    "RFC7662-2.2-revoked-token": PASSED,
+    "RFC7662-4-wrong-audience": PASSED,  # a token for another resource (RFC 8707): refused
+    "RFC9110-15.6.4-issuer-5xx": SHOULD,  # a verifier answers a token or None: 401, never 503
+    "RFC9110-15.6.4-issuer-down": SHOULD,
+    "RFC7662-2.2-lie-foreign-issuer": "fail-open",  # iss never read
+    "RFC7662-2.2-lie-not-yet-valid": "fail-open",  # nbf never read
+    "RFC6749-2.3.1-basic-form-urlencoded": MUST,  # id:secret base64-encoded as they are
+}
 EXPECTED: dict[str, dict[str, str]] = {
     "fastapi_zitadel_auth/subject.toml": {
         **LOCAL_JWT_COMMON,
@@ -198,6 +226,60 @@ EXPECTED: dict[str, dict[str, str]] = {
         "RFC6750-2-header-and-query-400": SHOULD,
         "RFC9110-5.3-two-authorization-headers-400": SHOULD,
         "RFC6750-5.3-no-secrets-leaked": PASSED,
+    },
+    # The MCP Python SDK's RequireAuthMiddleware, a verifier written as its example shows.
+    "mcp_python_sdk/subject.toml": {
+        **MCP_COMMON,
+        **MCP_INTROSPECTING,
+        "RFC6750-3.1-no-credentials": MUST,  # error="invalid_token" without credentials
+        "RFC6750-3.1-other-scheme": MUST,
+        "RFC6750-3.1-role-present": PASSED,
+        "MCP-authz-403-names-scope": SHOULD,  # the 403 challenge names no scope=
+        "ZITADEL-roles-project-claim-alone": PASSED,
+        "ZITADEL-roles-generic-claim-alone": PASSED,
+        "RFC7662-2.2-lie-active-string": "fail-open",  # data.get("active", False): truthy
+    },
+    # fastmcp's own verifiers behind its RequireAuthMiddleware (a bare 401 without credentials).
+    "fastmcp/fastmcp-introspection.toml": {
+        **MCP_COMMON,
+        **MCP_INTROSPECTING,
+        "RFC6750-3.1-no-credentials": PASSED,
+        "RFC6750-3.1-other-scheme": PASSED,
+        "RFC6750-3.1-role-present": MUST,  # required scopes looked for in `scope` only
+        "MCP-authz-403-names-scope": PASSED,
+        "ZITADEL-roles-project-claim-alone": MUST,
+        "ZITADEL-roles-generic-claim-alone": SHOULD,
+        "RFC7662-2.2-lie-active-string": "fail-open",  # introspection_data.get("active")
+    },
+    "fastmcp/fastmcp-jwt.toml": {
+        **MCP_COMMON,
+        "RFC6750-3.1-no-credentials": PASSED,
+        "RFC6750-3.1-other-scheme": PASSED,
+        "RFC6750-3.1-role-present": MUST,
+        "MCP-authz-403-names-scope": PASSED,
+        "ZITADEL-roles-project-claim-alone": MUST,
+        "ZITADEL-roles-generic-claim-alone": SHOULD,
+        "RFC9068-4-wrong-audience": PASSED,
+        "RFC7519-4.1.5-not-yet-valid": "fail-open",  # nbf not checked
+        "RFC9068-4-id-token": "fail-open",  # neither typ nor client_id read
+        "RFC9068-4-typ-not-at-jwt": "fail-open",
+        "RFC7515-4.1.2-jku-canary": PASSED,  # the canary got no fetch
+        "RFC7515-4.1.3-embedded-jwk": PASSED,
+        "RFC7518-3.4-psychic-signature": PASSED,  # one algorithm, RS256
+        "RFC7515-4.1.11-unknown-crit": PASSED,
+        "RFC8725-3.1-alg-none": PASSED,
+    },
+    # The MCP TypeScript SDK's requireBearerAuth, a verifier written as its example shows.
+    "mcp_typescript_sdk/subject.toml": {
+        **MCP_COMMON,
+        **MCP_INTROSPECTING,
+        "RFC6750-3.1-no-credentials": MUST,  # error="invalid_token" without credentials
+        "RFC6750-3.1-other-scheme": MUST,
+        "RFC6750-3.1-role-present": PASSED,
+        "MCP-authz-403-names-scope": PASSED,
+        "ZITADEL-roles-project-claim-alone": PASSED,
+        "ZITADEL-roles-generic-claim-alone": PASSED,
+        "RFC7662-2.2-lie-active-string": "fail-open",  # the example never reads active
     },
     "passport_zitadel/passport-basic.toml": PASSPORT,
     "passport_zitadel/passport-jwt.toml": PASSPORT,
