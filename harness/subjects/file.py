@@ -38,7 +38,7 @@ SUBJECT_SUFFIX = ".toml"
 DEFAULT_STARTUP_TIMEOUT_S = 30.0
 _TOP_KEYS = frozenset(
     {"name", "description", "mechanism", "command", "cwd", "ready", "startup_timeout",
-     "issuer_timeout", "protocol", "routes", "env", "expect"}
+     "issuer_timeout", "protocol", "routes", "env", "expect", "service_user_secrets"}
 )  # fmt: skip
 PROTOCOLS = ("http", "mcp")  # mcp: the protected routes are MCP endpoints (streamable HTTP)
 
@@ -60,6 +60,8 @@ class Subject:
     routes: Routes = field(default_factory=Routes)
     env: Mapping[str, str] = field(default_factory=dict)
     expect_fail: frozenset[str] = frozenset()
+    # Opt-in: the {env_file} holds the service users' secrets too (docs/subjects.md).
+    service_user_secrets: bool = False
 
     def templates(self) -> Iterable[tuple[str, str]]:
         """Every (key, template) that may hold placeholders, for checking and expanding."""
@@ -137,6 +139,7 @@ def _subject(path: Path, data: dict[str, Any]) -> Subject:
         routes=routes,
         env=keys.env(data.get("env", {})),
         expect_fail=keys.expect(data.get("expect", {})),
+        service_user_secrets=keys.flag(data, "service_user_secrets"),
     )
     if not subject.cwd.is_dir():
         raise SubjectError(f"{path}: cwd {subject.cwd} is not a directory (relative to the file)")

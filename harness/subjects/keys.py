@@ -108,6 +108,12 @@ class Keys:
             raise self.error(key, f"is {value!r}: a number of seconds, more than 0, at most 600")
         return float(value)
 
+    def flag(self, table: Mapping[str, Any], key: str) -> bool:
+        value = table.get(key, False)
+        if not isinstance(value, bool):
+            raise self.error(key, f"is {value!r}: true or false")
+        return value
+
     def env(self, table: object) -> dict[str, str]:
         if not isinstance(table, dict):
             raise self.error("env", 'must be a table ([env]) of NAME = "value"')

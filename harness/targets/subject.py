@@ -27,7 +27,7 @@ from harness.targets.apis import api_client
 from harness.targets.base import Holder, IssuedToken, MockControls, Target
 from harness.targets.issuer_calls import IssuerCalls
 from harness.targets.recording import IssuerTraffic
-from harness.targets.subject_values import SubjectValues
+from harness.targets.subject_values import OPT_IN_WARNING, SubjectValues
 
 # The harness waits this much longer for a subject than the subject waits for its issuer.
 ANSWER_MARGIN_S = 10.0
@@ -189,8 +189,11 @@ class SubjectTarget:
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        """The base target's warnings (settings that weaken the run)."""
-        return self.base.warnings
+        """The base target's warnings (settings that weaken the run), and the subject's
+        opt-in to the service users' secrets."""
+        opted = self.subject.service_user_secrets
+        mine = (OPT_IN_WARNING.format(name=self.subject.name),) if opted else ()
+        return (*self.base.warnings, *mine)
 
     @property
     def issuer_traffic(self) -> IssuerTraffic:

@@ -3,6 +3,12 @@
 Built from what the base target knows: discovery (RFC 8414 §3) for the endpoints, the API
 app's settings for the credentials (written to files in the target's work folder, mode 0600),
 the project, and a stand-in issuer on a closed port for the issuer-down twin.
+
+Least privilege: a subject is a resource server, which needs its own API app's credentials and
+nothing else (RFC 6749 §2.3.1: a client's credentials are its own). The ``{env_file}`` leaves
+out the other API app's secret and the service users' secrets (`SERVICE_USER_VARIABLES`: their
+key file, client id and secret, PAT) unless the subject file opts in with
+``service_user_secrets = true``; the placeholders never give them.
 """
 
 from __future__ import annotations
@@ -22,6 +28,27 @@ from harness.subjects.instances import DownIssuer, free_port
 from harness.subjects.placeholders import IssuerValues
 from harness.targets.base import Target
 from oauthkit import ConfigError, EnvSource
+
+# What a subject's .env never holds (a data table): the service users' credentials (unless the
+# subject opts in), and the API app secrets of the mechanisms it does not use.
+SERVICE_USER_VARIABLES = frozenset(
+    {"CLIENT_PRIVATE_KEY_FILE_PATH", "CLIENT_ID", "CLIENT_SECRET", "PERSONAL_ACCESS_TOKEN"}
+)
+API_APP_SECRETS = {
+    Mechanism.PRIVATE_KEY_JWT: frozenset({"API_PRIVATE_KEY_FILE"}),
+    Mechanism.CLIENT_SECRET_BASIC: frozenset({"API_CLIENT_SECRET"}),
+}
+OPT_IN_WARNING = (
+    "subject {name} was given the service users' secrets in its {{env_file}} "
+    "(service_user_secrets = true): a resource server needs only its own credentials"
+)
+
+
+def withheld(subject: Subject) -> frozenset[str]:
+    """The variables of the base target's .env that the subject's ``{env_file}`` leaves out."""
+    others = [names for m, names in API_APP_SECRETS.items() if m is not subject.mechanism]
+    users = frozenset() if subject.service_user_secrets else SERVICE_USER_VARIABLES
+    return users.union(*others)
 
 
 class SubjectValues:
@@ -68,12 +95,14 @@ class SubjectValues:
         }
 
     def _env_file(self, workdir: Path) -> str:
-        """The base target's variables as a .env (0600): all of the mock's, the file's live."""
+        """The base target's variables as a .env (0600): the mock's, or those of the live
+        target's file; what the subject has no need of withheld (`withheld`)."""
         env: EnvSource | None = getattr(self.base, "env", None)
         if env is None:
             return ""
         names = list(env.values) if self.base.mode is Mode.MOCK else _names_in(env.env_file)
-        lines = [f"{n}={_quoted(env.values[n])}" for n in names if n in env.values]
+        kept = [n for n in names if n in env.values and n not in withheld(self.subject)]
+        lines = [f"{n}={_quoted(env.values[n])}" for n in kept]
         return str(write_private(workdir / ".env", "\n".join(lines) + "\n"))
 
     def _down_values(self) -> dict[str, str]:
