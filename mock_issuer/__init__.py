@@ -50,10 +50,12 @@ The facade :class:`MockIssuer`:
   closes the socket without an answer (real server: the client gets a connection error;
   in-process the request raises :class:`mock_issuer.server.DropConnection`);
   ``REJECT_CLIENT`` (``client_id=`` an API app) makes introspection answer 400
-  ``unauthorized_client`` for that app.
+  ``unauthorized_client`` for that app. ``token=`` scopes a fault to requests about that token
+  (``mock_issuer/scoped.py``), so checks running side by side each bend their own answers;
 
 * lies (well-formed, wrong answers; ``mock_issuer/lies.py``): ``lies.set(LieKind.X)``,
-  ``lies.remove``, ``lies.clear``, and ``with issuer.lie(LieKind.X):``. The true answer is
+  ``lies.remove``, ``lies.clear``, and ``with issuer.lie(LieKind.X, token=None):`` (``token``:
+  told about that token only, ``lies.told(kind, token)`` counts it alone). The true answer is
   computed, then bent: ``active`` as ``"true"``/``1``/``null``/``[true]``/missing/duplicated,
   ``exp`` in the past or as a string/``NaN``/``1e400``/hundreds of digits, foreign ``aud`` or
   ``iss``, ``token_type`` ``refresh_token``, roles of the wrong type, deep nesting, 30 MB, a
@@ -67,7 +69,7 @@ The facade :class:`MockIssuer`:
   roles claim of the wrong type (null, a number, the object in a list, keyed by organisation);
 * records: ``introspections`` (:class:`mock_issuer.records.IntrospectionLog`) holds facts of
   each introspection request (auth methods, Basic form-urlencoding, the client assertion's
-  ``iss``/``sub``/``aud``/``jti``/lifetime), never a secret.
+  ``iss``/``sub``/``aud``/``jti``/lifetime, ``token_digest(token)`` of the token), never a secret.
 
 :class:`Provisioned` holds ``issuer``, ``org``, ``project``, ``other_project``, ``api_jwt_app``,
 ``api_basic_app``, ``other_api_app`` and the service users ``jwt_user``, ``cc_user``,
@@ -95,6 +97,7 @@ from mock_issuer.paths import INTROSPECTION
 from mock_issuer.provision import ROLE, Provisioned, audience_scope
 from mock_issuer.records import IntrospectionRecord
 from mock_issuer.role_shapes import RoleShape
+from mock_issuer.scoped import token_digest
 from mock_issuer.server import BackgroundServer, DropConnection
 
 __version__ = "0.1.0"
@@ -122,4 +125,5 @@ __all__ = [
     "SettableClock",
     "audience_scope",
     "odd_client_secret",
+    "token_digest",
 ]

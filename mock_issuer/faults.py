@@ -15,11 +15,12 @@ import asyncio
 import enum
 import json
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mock_issuer.paths import ENDPOINT_NAMES
+from mock_issuer.scoped import token_of
 from mock_issuer.server import DropConnection
 
 
@@ -35,13 +36,19 @@ class FaultKind(enum.Enum):
 
 @dataclass(frozen=True)
 class FaultRule:
-    """One switched-on fault; ``endpoint`` None means every endpoint."""
+    """One switched-on fault; ``endpoint`` None means every endpoint, ``token`` None every
+    request (else only requests about that token: see :mod:`mock_issuer.scoped`)."""
 
     kind: FaultKind
     endpoint: str | None = None
     seconds: float = 0.0
     status: int = 503
     client_id: str | None = None
+    token: str | None = field(default=None, repr=False)
+
+    def covers(self, token: str | None) -> bool:
+        """Whether the rule applies to a request about ``token``."""
+        return self.token is None or self.token == token
 
 
 class Faults:
@@ -59,10 +66,11 @@ class Faults:
         seconds: float = 0.0,
         status: int = 503,
         client_id: str | None = None,
+        token: str | None = None,
     ) -> FaultRule:
         """Switch a fault on (replacing one of the same kind and target); return it."""
         _validate(kind, endpoint, status, client_id)
-        fault = FaultRule(kind, endpoint, seconds, status, client_id)
+        fault = FaultRule(kind, endpoint, seconds, status, client_id, token)
         with self._lock:
             self._active = [f for f in self._active if not _same_target(f, fault)]
             self._active.append(fault)
@@ -78,25 +86,33 @@ class Faults:
         with self._lock:
             self._active = []
 
-    def for_endpoint(self, endpoint: str | None) -> list[FaultRule]:
-        """The request-level faults that apply to ``endpoint``."""
+    def for_endpoint(self, endpoint: str | None, token: str | None = None) -> list[FaultRule]:
+        """The request-level faults that apply to ``endpoint`` (for a request about ``token``)."""
         with self._lock:
             return [
                 f
                 for f in self._active
-                if f.kind is not FaultKind.REJECT_CLIENT and f.endpoint in (None, endpoint)
+                if f.kind is not FaultKind.REJECT_CLIENT
+                and f.endpoint in (None, endpoint)
+                and f.covers(token)
             ]
 
-    def rejects(self, client_id: str) -> bool:
-        """Whether the issuer must refuse this API app's credentials."""
+    def scoped(self, endpoint: str | None) -> bool:
+        """Whether a fault scoped to a token is on for ``endpoint`` (its body must be read)."""
+        with self._lock:
+            return any(f.token is not None and f.endpoint in (None, endpoint) for f in self._active)
+
+    def rejects(self, client_id: str, token: str | None = None) -> bool:
+        """Whether the issuer must refuse this API app's credentials (asking about ``token``)."""
         with self._lock:
             return any(
-                f.kind is FaultKind.REJECT_CLIENT and f.client_id == client_id for f in self._active
+                f.kind is FaultKind.REJECT_CLIENT and f.client_id == client_id and f.covers(token)
+                for f in self._active
             )
 
 
 def _same_target(a: FaultRule, b: FaultRule) -> bool:
-    return (a.kind, a.endpoint, a.client_id) == (b.kind, b.endpoint, b.client_id)
+    return (a.kind, a.endpoint, a.client_id, a.token) == (b.kind, b.endpoint, b.client_id, b.token)
 
 
 def _validate(kind: FaultKind, endpoint: str | None, status: int, client_id: str | None) -> None:
@@ -121,7 +137,10 @@ class FaultLayer:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        faults = self.faults.for_endpoint(ENDPOINT_NAMES.get(scope["path"]))
+        endpoint, token = ENDPOINT_NAMES.get(scope["path"]), None
+        if self.faults.scoped(endpoint):
+            token, receive = await token_of(scope, receive)
+        faults = self.faults.for_endpoint(endpoint, token)
         kinds = {f.kind: f for f in faults}
         if FaultKind.LATENCY in kinds:
             await asyncio.sleep(kinds[FaultKind.LATENCY].seconds)

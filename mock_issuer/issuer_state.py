@@ -108,11 +108,13 @@ class State:
         seconds: float = 0.0,
         status: int = 503,
         client_id: str | None = None,
+        token: str | None = None,
     ) -> Iterator[FaultRule]:
-        """Switch a fault on for the ``with`` block."""
+        """Switch a fault on for the ``with`` block (``token``: for requests about it only)."""
         fault = self.faults.set(
-            kind, endpoint=endpoint, seconds=seconds, status=status, client_id=client_id
-        )
+            kind, endpoint=endpoint, seconds=seconds, status=status, client_id=client_id,
+            token=token,
+        )  # fmt: skip
         try:
             yield fault
         finally:
@@ -124,13 +126,13 @@ class State:
         return self._instance.lies
 
     @contextmanager
-    def lie(self, kind: LieKind) -> Iterator[LieKind]:
-        """Switch a lie on for the ``with`` block."""
-        self.lies.set(kind)
+    def lie(self, kind: LieKind, token: str | None = None) -> Iterator[LieKind]:
+        """Switch a lie on for the ``with`` block (``token``: told about that token only)."""
+        self.lies.set(kind, token)
         try:
             yield kind
         finally:
-            self.lies.remove(kind)
+            self.lies.remove(kind, token)
 
     @contextmanager
     def role_shape(self, shape: RoleShape) -> Iterator[RoleShape]:

@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_issuer.lie_answers import CHUNK, ELSEWHERE_PATH, Reply, reply_for
 from mock_issuer.lies import LieKind, Lies
+from mock_issuer.scoped import token_of
 from mock_issuer.server import RAW_WRITE, RawResponseSent
 
 DRIP_SECONDS = 3.0
@@ -38,15 +39,22 @@ class LieLayer:
             body = b'{"active": true, "sub": "elsewhere"}'
             await _send(send, Reply(200, body))
             return
-        kind = self.lies.for_path(scope["path"]) if scope["type"] == "http" else None
-        if kind is None:
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        token = None
+        if self.lies.scoped(scope["path"]):
+            token, receive = await token_of(scope, receive)
+        picked = self.lies.pick(scope["path"], token)
+        if picked is None:
+            await self.app(scope, receive, send)
+            return
+        kind = picked[0]
         status, real = await _capture(self.app, scope, receive)
         if status != 200:  # the request itself was refused: no lie about a refusal
             await _send(send, Reply(status, real))
             return
-        self.lies.count_told(kind)
+        self.lies.count_told(*picked)
         # Off the event loop: a 30 MB body takes a while to build, and the loop serves everyone.
         reply = await asyncio.to_thread(reply_for, kind, real, self.now(), self.issuer())
         raw_write = scope.get("extensions", {}).get(RAW_WRITE)

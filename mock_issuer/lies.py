@@ -128,44 +128,68 @@ class LieKind(enum.Enum):
 
 
 class Lies:
-    """The set of active lies of one issuer (thread-safe), and who followed a redirect."""
+    """The set of active lies of one issuer (thread-safe), and who followed a redirect.
+
+    A lie switched on with ``token=`` is told only about that token (:mod:`mock_issuer.scoped`);
+    one without, about every token. A scoped lie wins over an unscoped one for its token.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._active: list[LieKind] = []
-        self._told: dict[LieKind, int] = {}
+        self._active: list[tuple[LieKind, str | None]] = []
+        self._told: dict[tuple[LieKind, str | None], int] = {}
         self.redirects_followed = 0
 
-    def set(self, kind: LieKind) -> LieKind:
-        """Switch a lie on (one per path: it replaces another lie about the same answer)."""
+    def set(self, kind: LieKind, token: str | None = None) -> LieKind:
+        """Switch a lie on (one per path and token: it replaces another lie about the same
+        answer)."""
         with self._lock:
-            self._active = [k for k in self._active if k.path != kind.path] + [kind]
+            self._active = [
+                (k, t) for k, t in self._active if (k.path, t) != (kind.path, token)
+            ] + [(kind, token)]
         return kind
 
-    def remove(self, kind: LieKind) -> None:
+    def remove(self, kind: LieKind, token: str | None = None) -> None:
         """Switch a lie off (no error if it is off)."""
         with self._lock:
-            self._active = [k for k in self._active if k is not kind]
+            self._active = [(k, t) for k, t in self._active if (k, t) != (kind, token)]
 
     def clear(self) -> None:
         """Switch every lie off."""
         with self._lock:
             self._active = []
 
-    def for_path(self, path: str) -> LieKind | None:
-        """The lie about the answer at ``path``, if any."""
-        with self._lock:
-            return next((k for k in self._active if k.path == path), None)
+    def for_path(self, path: str, token: str | None = None) -> LieKind | None:
+        """The lie about the answer at ``path`` (for a request about ``token``), if any."""
+        picked = self.pick(path, token)
+        return picked[0] if picked is not None else None
 
-    def count_told(self, kind: LieKind) -> None:
-        """The lie was sent to a caller once more."""
+    def pick(self, path: str, token: str | None) -> tuple[LieKind, str | None] | None:
+        """The lie for ``path`` and ``token``, and the token it is scoped to (None: to all)."""
         with self._lock:
-            self._told[kind] = self._told.get(kind, 0) + 1
+            found = {t: k for k, t in self._active if k.path == path}
+        for scope in (token, None) if token is not None else (None,):
+            if scope in found:
+                return found[scope], scope
+        return None
 
-    def told(self, kind: LieKind) -> int:
-        """How often the lie has been sent (0: nobody asked for the answer it bends)."""
+    def scoped(self, path: str) -> bool:
+        """Whether a lie scoped to a token is on for ``path`` (its body must be read)."""
         with self._lock:
-            return self._told.get(kind, 0)
+            return any(t is not None and k.path == path for k, t in self._active)
+
+    def count_told(self, kind: LieKind, token: str | None = None) -> None:
+        """The lie was sent to a caller once more (about ``token``, if it is scoped to it)."""
+        with self._lock:
+            self._told[(kind, token)] = self._told.get((kind, token), 0) + 1
+
+    def told(self, kind: LieKind, token: str | None = None) -> int:
+        """How often the lie has been sent (0: nobody asked for the answer it bends); with
+        ``token``, how often the lie scoped to it was."""
+        with self._lock:
+            if token is not None:
+                return self._told.get((kind, token), 0)
+            return sum(n for (k, _), n in self._told.items() if k is kind)
 
     def count_redirect_followed(self) -> None:
         """Someone followed the 302 to ``lie_answers.ELSEWHERE_PATH``."""

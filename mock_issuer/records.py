@@ -20,6 +20,7 @@ from itertools import islice
 import jwt
 
 from mock_issuer.forms import ASSERTION_TYPE_JWT, Form
+from mock_issuer.scoped import token_digest
 
 # What application/x-www-form-urlencoded output may hold (WHATWG URL §5.2): the unreserved
 # characters, "+" for a space and percent-escapes. A raw ":", space or "é" is not encoded.
@@ -48,6 +49,7 @@ class IntrospectionRecord:
     basic_form_encoded: bool | None = None
     assertion: AssertionFacts | None = None
     user_agent: str = ""
+    token_digest: str = ""  # of the token asked about (`mock_issuer.scoped.token_digest`)
 
 
 KEPT_RECORDS = 10_000
@@ -103,7 +105,8 @@ def describe(
         methods.append("private_key_jwt")
         facts = _assertion_facts(form.get("client_assertion", ""))
         client_id = client_id or facts.iss
-    return IntrospectionRecord(at, tuple(methods), client_id, encoded, facts, user_agent)
+    digest = token_digest(form["token"]) if form.get("token") else ""
+    return IntrospectionRecord(at, tuple(methods), client_id, encoded, facts, user_agent, digest)
 
 
 def _basic_facts(credentials: str) -> tuple[str | None, bool]:

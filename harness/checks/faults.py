@@ -39,9 +39,10 @@ def _with_fault(fault: IssuerFault) -> CheckFn:
         if ctx.target.mock is None:
             raise NotApplicable("fault injection needs the mock issuer")
         # A token the API has never seen, so no cached answer can stand in for the issuer's;
-        # obtained before the fault, which would spoil the grant too.
+        # obtained before the fault, which would spoil the grant too; the fault is about it
+        # alone, so checks running beside this one get true answers.
         token = ctx.target.fresh_token(ctx.variant).access_token
-        with ctx.target.mock.fault(fault):
+        with ctx.target.mock.fault(fault, token):
             reply = ctx.call(ctx.routes.private, f"Bearer {token}")
         if fault is IssuerFault.SLOW and is_success(reply):
             return _waited(ctx, reply)

@@ -43,7 +43,8 @@ def _calls(ctx: CheckContext, base_url: str = "") -> tuple[list[IntrospectionFac
     token = ctx.target.fresh_token(ctx.variant).access_token
     mark = mock.introspection_mark()
     reply = ctx.call(ctx.routes.private, f"Bearer {token}", base_url=base_url)
-    calls = mock.introspections_since(mark)
+    calls = mock.introspections_since(mark, token)  # this check's, not its neighbours'
+
     if not calls:
         raise NotApplicable("the API made no introspection request (a cache, or no introspection)")
     return calls, reply

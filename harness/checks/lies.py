@@ -116,9 +116,12 @@ def _lying(lie: LieKind) -> CheckFn:
         # A token the API has never seen (no cached answer stands in for the lie), obtained
         # before the lie.
         token = ctx.target.fresh_token(ctx.variant).access_token
-        told = mock.lie_told(lie)
+        # About that token alone (checks beside this one get true answers); a discovery lie
+        # cannot be: discovery names no token (those checks run one at a time).
+        scope = None if lie.fresh else token
+        told = mock.lie_told(lie, scope)
         with ExitStack() as stack:
-            stack.enter_context(mock.lie(lie))
+            stack.enter_context(mock.lie(lie, scope))
             base_url = ctx.api_url
             if lie.fresh:  # discovery is read once per process: a new API must read it
                 fresh = ctx.target.fresh_api(ctx.variant.cell.mechanism)
@@ -127,7 +130,7 @@ def _lying(lie: LieKind) -> CheckFn:
                 except SubjectStartError as error:
                     return _not_started(ctx, owed.status, error)
             reply = ctx.call(path, f"Bearer {token}", base_url=base_url)
-        if mock.lie_told(lie) == told:
+        if mock.lie_told(lie, scope) == told:
             raise NotApplicable(UNTOLD)
         return judge(ctx, reply, owed.status, lie)
 

@@ -179,11 +179,11 @@ def no_issuer_details(ctx: CheckContext) -> Outcome:
     if mock is None:
         raise NotApplicable("needs the mock issuer to fail on purpose")
     replies = []
-    token = _fresh(ctx)
-    with mock.fault(IssuerFault.SERVER_ERROR):
+    token, other = _fresh(ctx), _fresh(ctx)
+    with mock.fault(IssuerFault.SERVER_ERROR, token):
         replies.append(ctx.call(ctx.routes.private, f"Bearer {token}"))
-    with mock.lie(LieKind.TOO_MANY_REQUESTS):
-        replies.append(ctx.call(ctx.routes.private, f"Bearer {_fresh(ctx)}"))
+    with mock.lie(LieKind.TOO_MANY_REQUESTS, other):
+        replies.append(ctx.call(ctx.routes.private, f"Bearer {other}"))
     host = ctx.target.issuer.split("//", 1)[-1]
     expected = "no issuer URL, host or response text in the API's answers"
     for reply in replies:

@@ -19,8 +19,9 @@ from typing import Any
 
 from harness.model.matrix import Mechanism
 from harness.model.routes import Routes
+from harness.model.waits import StatedWaits
 from harness.subjects.keys import Keys, SubjectError
-from harness.subjects.placeholders import check_templates
+from harness.subjects.placeholders import check_templates, names_in
 from harness.subjects.routes import read_routes
 
 __all__ = [
@@ -38,7 +39,8 @@ SUBJECT_SUFFIX = ".toml"
 DEFAULT_STARTUP_TIMEOUT_S = 30.0
 _TOP_KEYS = frozenset(
     {"name", "description", "mechanism", "command", "cwd", "ready", "startup_timeout",
-     "issuer_timeout", "protocol", "routes", "env", "expect", "service_user_secrets"}
+     "issuer_timeout", "cache_ttl", "jwks_cooldown", "protocol", "routes", "env", "expect",
+     "service_user_secrets"}
 )  # fmt: skip
 PROTOCOLS = ("http", "mcp")  # mcp: the protected routes are MCP endpoints (streamable HTTP)
 
@@ -57,6 +59,7 @@ class Subject:
     startup_timeout: float = DEFAULT_STARTUP_TIMEOUT_S
     issuer_timeout: float | None = None
     protocol: str = "http"
+    waits: StatedWaits = field(default_factory=StatedWaits)
     routes: Routes = field(default_factory=Routes)
     env: Mapping[str, str] = field(default_factory=dict)
     expect_fail: frozenset[str] = frozenset()
@@ -69,6 +72,10 @@ class Subject:
             yield f"command[{n}]", part
         for name, value in self.env.items():
             yield f"env.{name}", value
+
+    def uses_placeholder(self, *names: str) -> bool:
+        """Whether the command or the environment use any of these placeholders."""
+        return any(set(names_in(template)) & set(names) for _, template in self.templates())
 
 
 def load_subject(path: Path) -> Subject:
@@ -136,6 +143,7 @@ def _subject(path: Path, data: dict[str, Any]) -> Subject:
         startup_timeout=keys.seconds(data, "startup_timeout", DEFAULT_STARTUP_TIMEOUT_S),
         issuer_timeout=keys.seconds(data, "issuer_timeout", None),
         protocol=keys.choice({"protocol": "http", **data}, "protocol", list(PROTOCOLS)),
+        waits=StatedWaits(keys.wait(data, "cache_ttl"), keys.wait(data, "jwks_cooldown")),
         routes=routes,
         env=keys.env(data.get("env", {})),
         expect_fail=keys.expect(data.get("expect", {})),
@@ -143,10 +151,16 @@ def _subject(path: Path, data: dict[str, Any]) -> Subject:
     )
     if not subject.cwd.is_dir():
         raise SubjectError(f"{path}: cwd {subject.cwd} is not a directory (relative to the file)")
-    problem = check_templates(subject.templates(), subject.mechanism)
+    problem = check_templates(subject.templates(), subject.mechanism, _stated(subject.waits))
     if problem:
         raise SubjectError(f"{path}: {problem}")
     return subject
+
+
+def _stated(waits: StatedWaits) -> frozenset[str]:
+    """The wait keys the file states, for the placeholders that need them."""
+    stated = {"cache_ttl": waits.cache_ttl, "jwks_cooldown": waits.jwks_cooldown}
+    return frozenset(key for key, value in stated.items() if value is not None)
 
 
 def check_expectations(

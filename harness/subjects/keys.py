@@ -114,6 +114,16 @@ class Keys:
             raise self.error(key, f"is {value!r}: true or false")
         return value
 
+    def wait(self, table: Mapping[str, Any], key: str) -> float | None:
+        """A stated wait of the API's own (``cache_ttl``, ``jwks_cooldown``): 0 to 600 s."""
+        value = table.get(key)
+        if value is None:
+            return None
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if not ok or not math.isfinite(value) or not 0 <= value <= 600:
+            raise self.error(key, f"is {value!r}: a number of seconds, from 0 to 600")
+        return float(value)
+
     def env(self, table: object) -> dict[str, str]:
         if not isinstance(table, dict):
             raise self.error("env", 'must be a table ([env]) of NAME = "value"')

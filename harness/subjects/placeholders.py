@@ -36,6 +36,17 @@ PLACEHOLDERS: dict[str, str] = {
     "python": "the Python interpreter running the harness (sys.executable)",
     "env_file": "a .env with the variables of ZITADEL's examples for this issuer (the mock's, "
     "or the one given with --env-file); for APIs that read such a file",
+    "cache_ttl": "the file's cache_ttl in seconds, for the API's own setting of it",
+    "cache_ttl_ms": "the same in milliseconds",
+    "jwks_cooldown": "the file's jwks_cooldown in seconds, for the API's own setting of it",
+    "jwks_cooldown_ms": "the same in milliseconds",
+}
+# Placeholders filled from a key of the file itself, which must then be stated.
+STATED_BY: dict[str, str] = {
+    "cache_ttl": "cache_ttl",
+    "cache_ttl_ms": "cache_ttl",
+    "jwks_cooldown": "jwks_cooldown",
+    "jwks_cooldown_ms": "jwks_cooldown",
 }
 _SECRET = frozenset({"api_client_secret"})
 _KEY = frozenset({"api_key_file", "api_key_pem", "api_key_id"})
@@ -60,8 +71,13 @@ def names_in(template: str) -> list[str]:
     return [m.group(1) for m in _FIELD.finditer(template) if m.group(1) is not None]
 
 
-def check_templates(templates: Iterable[tuple[str, str]], mechanism: Mechanism) -> str:
-    """The first problem with the templates for a subject of ``mechanism``, or ''."""
+def check_templates(
+    templates: Iterable[tuple[str, str]], mechanism: Mechanism, stated: frozenset[str] = frozenset()
+) -> str:
+    """The first problem with the templates for a subject of ``mechanism``, or ''.
+
+    ``stated``: the file's keys that placeholders may be filled from (`STATED_BY`).
+    """
     unavailable, why = _NOT_FOR.get(str(mechanism), (frozenset(), ""))
     for key, template in templates:
         try:
@@ -74,7 +90,19 @@ def check_templates(templates: Iterable[tuple[str, str]], mechanism: Mechanism) 
                 return f"{key} uses the unknown placeholder {{{name}}}; allowed: {allowed}"
             if name in unavailable:
                 return f"{key} uses {{{name}}}, but a {mechanism} subject {why}"
+            if STATED_BY.get(name, "") not in {"", *stated}:
+                return f"{key} uses {{{name}}}, but the file states no {STATED_BY[name]}"
     return ""
+
+
+def wait_values(cache_ttl: float | None, jwks_cooldown: float | None) -> dict[str, str]:
+    """The placeholders filled from the file's stated waits (those stated)."""
+    values: dict[str, str] = {}
+    for name, seconds in (("cache_ttl", cache_ttl), ("jwks_cooldown", jwks_cooldown)):
+        if seconds is not None:
+            values[name] = f"{seconds:g}"
+            values[f"{name}_ms"] = str(round(seconds * 1000))
+    return values
 
 
 def expand(template: str, values: Mapping[str, str]) -> str:

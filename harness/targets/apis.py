@@ -22,6 +22,7 @@ from starlette.types import ASGIApp
 from harness.logcapture import label_requests
 from harness.model.matrix import Mechanism
 from harness.model.skips import config_problem
+from harness.model.waits import StatedWaits
 from harness.subjects.instances import closed_port_url
 from harness.targets.api_client import ApiClient
 from mock_issuer import BackgroundServer
@@ -137,6 +138,14 @@ class ApiServers:
             for auth, settings in self.settings.items()
             for warning in (*settings.warnings, *weakening(settings))
         )
+
+    def waits(self, auth: Mechanism) -> StatedWaits:
+        """What the API's settings make it wait: its cache TTL or its JWKS refresh cooldown."""
+        settings = self.settings.get(auth)
+        if settings is None:
+            return StatedWaits()
+        cooldown = getattr(settings.credentials, "jwks_refresh_cooldown", None)
+        return StatedWaits(settings.introspection_cache_ttl, cooldown)
 
     def label(self, auth: Mechanism) -> str:
         """The log origin label of an API's requests."""

@@ -17,6 +17,7 @@ from harness.logcapture import CapturedRecord, LogMark
 from harness.model.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
 from harness.model.results import Exchange
 from harness.model.routes import Routes
+from harness.model.waits import StatedWaits
 from harness.redaction import Redactor
 from harness.subjects.file import Subject
 from harness.targets.api_client import ApiClient
@@ -77,11 +78,12 @@ class MockControls(Protocol):
 
     keys: SigningKeys  # its signing keys, JWKS endpoint and clock (local-JWT checks)
 
-    def fault(self, fault: IssuerFault) -> AbstractContextManager[None]:
-        """Make the issuer's introspection endpoint misbehave inside the ``with`` block."""
+    def fault(self, fault: IssuerFault, token: str | None = None) -> AbstractContextManager[None]:
+        """Make the issuer's introspection endpoint misbehave inside the ``with`` block (with
+        ``token``: for requests about it only, so checks beside it are not disturbed)."""
 
-    def lie(self, lie: LieKind) -> AbstractContextManager[None]:
-        """Make the issuer answer with ``lie`` inside the ``with`` block."""
+    def lie(self, lie: LieKind, token: str | None = None) -> AbstractContextManager[None]:
+        """Make the issuer answer with ``lie`` inside the ``with`` block (``token``: as fault)."""
 
     def role_shape(self, shape: RoleShape) -> AbstractContextManager[None]:
         """New tokens and introspection answers carry the roles in ``shape`` inside the block."""
@@ -89,11 +91,11 @@ class MockControls(Protocol):
     def other_project_role_token(self, token_format: TokenFormat) -> str:
         """A token of a user holding the role only in the other project, both in its ``aud``."""
 
-    def lie_told(self, lie: LieKind) -> int:
-        """How often the issuer has told ``lie`` (0: no caller asked for the answer it bends)."""
+    def lie_told(self, lie: LieKind, token: str | None = None) -> int:
+        """How often the issuer has told ``lie`` (about ``token``; 0: nobody asked for it)."""
 
-    def introspections_since(self, mark: int) -> list[IntrospectionFacts]:
-        """The issuer's record of introspection requests from ``mark`` on."""
+    def introspections_since(self, mark: int, token: str | None = None) -> list[IntrospectionFacts]:
+        """The issuer's record of introspection requests from ``mark`` on (about ``token``)."""
 
     def propagation_subject(self, token_format: TokenFormat) -> PropagationSubject:
         """A new role-holding user with a token of ``token_format``, ready to be changed."""
@@ -175,6 +177,9 @@ class Target(Protocol):
 
     def foreign_origins(self, auth: Mechanism) -> frozenset[str]:
         """Origins of log records that are not that API's (the issuer, the other API)."""
+
+    def waits(self, auth: Mechanism) -> StatedWaits:
+        """How long that API takes to see a change: its cache TTL, its JWKS cooldown."""
 
     def token(self, variant: Variant, holder: Holder = Holder.ROLE) -> IssuedToken:
         """A token for the variant's grant (cached); raises NotConfigured/NotApplicable."""

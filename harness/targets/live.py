@@ -20,6 +20,7 @@ from harness.logcapture import LogCapture
 from harness.model.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
 from harness.model.routes import Routes
 from harness.model.skips import NotApplicable, NotConfigured
+from harness.model.waits import StatedWaits
 from harness.redaction import Redactor
 from harness.targets.apis import ApiFactories, ApiServers, api_client
 from harness.targets.base import Holder, IssuedToken
@@ -94,6 +95,10 @@ class LiveTarget:
         """Base URL of the twin API whose issuer is a closed port."""
         return self.apis.url(auth, down=True)
 
+    def waits(self, auth: Mechanism) -> StatedWaits:
+        """What the sample's settings (the .env) make it wait."""
+        return self.apis.waits(auth)
+
     def foreign_origins(self, auth: Mechanism) -> frozenset[str]:
         """The other API's label."""
         return frozenset(self.apis.label(a) for a in Mechanism if a is not auth)
@@ -151,8 +156,9 @@ class LiveTarget:
         raise NotApplicable("this target cannot start the API with a cache")
 
     def close(self) -> None:
-        """Stop the APIs, close the client, detach the log capture."""
+        """Stop the APIs, close the clients, detach the log capture."""
         self.apis.stop()
+        self.broker.transport.shut()
         self.http.close()
         self.logs.uninstall()
 

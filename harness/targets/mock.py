@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from harness.logcapture import LogCapture
 from harness.model.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
 from harness.model.routes import Routes
+from harness.model.waits import StatedWaits
 from harness.redaction import Redactor
 from harness.targets.apis import ApiFactories, ApiServers, api_client
 from harness.targets.base import Holder, IssuedToken
@@ -124,6 +125,10 @@ class MockTarget(MockPowers):
         """Base URL of the twin API whose issuer is a closed port."""
         return self.apis.url(auth, down=True)
 
+    def waits(self, auth: Mechanism) -> StatedWaits:
+        """What the sample's settings make it wait (the mock's .env: no cache, a 1 s cooldown)."""
+        return self.apis.waits(auth)
+
     def foreign_origins(self, auth: Mechanism) -> frozenset[str]:
         """The other API's label and the issuer's server thread."""
         others = {self.apis.label(a) for a in Mechanism if a is not auth}
@@ -156,6 +161,8 @@ class MockTarget(MockPowers):
         """Stop the APIs and the issuer, close the client, remove the temporary files."""
         if hasattr(self, "apis"):
             self.apis.stop()
+        if hasattr(self, "broker"):
+            self.broker.transport.shut()
         self.issuer_server.stop()
         self.http.close()
         self.logs.uninstall()

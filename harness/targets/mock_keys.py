@@ -17,6 +17,7 @@ import httpx
 import jwt
 
 from harness.redaction import Redactor
+from harness.targets.issuer_http import tls_context
 from mock_issuer import FaultKind, MockIssuer, ServiceUser, audience_scope
 
 # Long enough that tokens the harness already holds stay verifiable for the whole run.
@@ -44,6 +45,14 @@ class SigningKeys:
         """Sign with a new key from now on (the old one stays published); its ``kid``."""
         return self._issuer.rotate_signing_key(keep_old_for=KEEP_OLD_KEY_S)
 
+    def publish_new(self) -> str:
+        """A new key in the JWKS that the issuer does not sign with; its ``kid``.
+
+        A rotation only the check that signs with it (`sign` with ``kid``) sees: the issuer's
+        other tokens keep the key the API holds, so checks running beside it are undisturbed.
+        """
+        return self._issuer.add_web_key(algorithm="RS256")
+
     @contextmanager
     def jwks_down(self) -> Iterator[None]:
         """The JWKS endpoint answers 503 inside the block."""
@@ -62,6 +71,10 @@ class SigningKeys:
         self._redactor.add(token)
         return token
 
+    def published_jwks(self) -> list[dict[str, Any]]:
+        """The JWK Set the issuer publishes now, read without a request (none is counted)."""
+        return [key.public_jwk() for key in self._issuer.instance.keys.published()]
+
     @contextmanager
     def issuing_at(self, offset_s: float, lifetime_s: float) -> Iterator[None]:
         """Tokens issued inside the block are issued ``offset_s`` from now, for ``lifetime_s``."""
@@ -79,7 +92,7 @@ class SigningKeys:
         scope = f"openid {audience_scope(self._project_id)}"
         form = {"grant_type": "client_credentials", "scope": scope}
         auth = (self._user.username, self._user.client_secret or "")
-        with httpx.Client(timeout=10.0) as http:
+        with httpx.Client(timeout=10.0, verify=tls_context()) as http:
             answer = http.post(self._issuer.token_endpoint, data=form, auth=auth)
         token = answer.json().get("id_token") if answer.status_code == 200 else None
         if not isinstance(token, str):

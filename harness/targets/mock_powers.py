@@ -28,6 +28,7 @@ from mock_issuer import (
     RoleShape,
     ServiceUser,
     audience_scope,
+    token_digest,
 )
 from oauthkit import ClientSecret, EnvSource, load_client_credentials_settings
 
@@ -57,17 +58,18 @@ class MockPowers:
         return self.broker.fresh(variant.cell.grant, Holder.ROLE, variant.token_format)
 
     @contextmanager
-    def fault(self, fault: IssuerFault) -> Iterator[None]:
-        """The issuer's introspection endpoint misbehaves inside the block."""
+    def fault(self, fault: IssuerFault, token: str | None = None) -> Iterator[None]:
+        """The issuer's introspection endpoint misbehaves inside the block (about ``token``)."""
         with ExitStack() as stack:
             for options in fault_options(fault, self.world, self.slow_fault_s):
-                stack.enter_context(self.issuer_server.fault(endpoint="introspect", **options))
+                fault_on = self.issuer_server.fault(endpoint="introspect", token=token, **options)
+                stack.enter_context(fault_on)
             yield
 
     @contextmanager
-    def lie(self, lie: LieKind) -> Iterator[None]:
-        """The issuer answers with ``lie`` inside the block."""
-        with self.issuer_server.lie(lie):
+    def lie(self, lie: LieKind, token: str | None = None) -> Iterator[None]:
+        """The issuer answers with ``lie`` inside the block (about ``token`` only, if given)."""
+        with self.issuer_server.lie(lie, token):
             yield
 
     @contextmanager
@@ -96,9 +98,9 @@ class MockPowers:
         )
         return self.broker.obtain(Grant.CLIENT_CREDENTIALS, settings).access_token
 
-    def lie_told(self, lie: LieKind) -> int:
-        """How often the issuer has told ``lie``."""
-        return self.issuer_server.lies.told(lie)
+    def lie_told(self, lie: LieKind, token: str | None = None) -> int:
+        """How often the issuer has told ``lie`` (about ``token``)."""
+        return self.issuer_server.lies.told(lie, token)
 
     @contextmanager
     def fresh_api(self, auth: Mechanism) -> Iterator[str]:
@@ -140,9 +142,13 @@ class MockPowers:
         """How many introspection requests the issuer has recorded so far."""
         return len(self.issuer_server.introspections)
 
-    def introspections_since(self, mark: int) -> list[IntrospectionFacts]:
-        """The introspection requests recorded from ``mark`` on."""
-        return self.issuer_server.introspections.since(mark)
+    def introspections_since(self, mark: int, token: str | None = None) -> list[IntrospectionFacts]:
+        """The introspection requests recorded from ``mark`` on (about ``token``, if given)."""
+        found = self.issuer_server.introspections.since(mark)
+        if token is None:
+            return found
+        digest = token_digest(token)
+        return [record for record in found if record.token_digest == digest]
 
     @contextmanager
     def expired_token(self, variant: Variant) -> Iterator[str]:

@@ -24,6 +24,7 @@ from harness.model.bounds import (
 from harness.model.results import Exchange
 from harness.model.text import decode_body
 from harness.redaction import Redactor
+from harness.targets.issuer_http import tls_context
 
 SECRET_FORM_FIELDS = frozenset(
     {"assertion", "client_assertion", "client_secret", "token", "password", "refresh_token"}
@@ -33,14 +34,20 @@ TIMEOUT_S = 10.0
 MAX_EXCHANGES = 50_000
 
 
-def recording_client(redactor: Redactor, sink: list[Exchange]) -> httpx.Client:
-    """A client whose every exchange lands in ``sink``, secrets registered and redacted."""
+def recording_client(
+    redactor: Redactor, sink: list[Exchange], transport: httpx.BaseTransport | None = None
+) -> httpx.Client:
+    """A client whose every exchange lands in ``sink``, secrets registered and redacted
+    (``transport``: a target's shared one, e.g. `DiscoveryOnce`)."""
 
     def on_response(response: httpx.Response) -> None:
         response.read()
         sink.append(exchange_of(response, redactor))
 
-    return httpx.Client(timeout=TIMEOUT_S, event_hooks={"response": [on_response]})
+    hooks = {"response": [on_response]}
+    if transport is not None:
+        return httpx.Client(timeout=TIMEOUT_S, event_hooks=hooks, transport=transport)
+    return httpx.Client(timeout=TIMEOUT_S, event_hooks=hooks, verify=tls_context())
 
 
 class IssuerTraffic:

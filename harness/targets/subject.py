@@ -18,10 +18,12 @@ from harness.logcapture import CapturedRecord, LogMark
 from harness.model.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
 from harness.model.routes import Routes
 from harness.model.skips import CheckSkipped, NotApplicable
+from harness.model.waits import StatedWaits
 from harness.redaction import Redactor
 from harness.subjects.credentials import write_private
 from harness.subjects.file import Subject
 from harness.subjects.instances import SubjectInstances
+from harness.subjects.placeholders import wait_values
 from harness.targets.api_client import ApiClient
 from harness.targets.apis import api_client
 from harness.targets.base import Holder, IssuedToken, MockControls, Target
@@ -117,7 +119,13 @@ class SubjectTarget:
 
     @contextmanager
     def cached_api(self, auth: Mechanism, ttl: float) -> Iterator[str]:
-        """A new instance whose .env sets INTROSPECTION_CACHE_TTL (our samples read it)."""
+        """A new instance caching for ``ttl``: its ``{cache_ttl}`` placeholders set to it where
+        the file uses them, else its .env setting INTROSPECTION_CACHE_TTL (our samples read it).
+        """
+        if self.subject.uses_placeholder("cache_ttl", "cache_ttl_ms"):
+            with self._extra_instance(auth, wait_values(ttl, None)) as url:
+                yield url
+            return
         values = self._values.values(False)
         env_file = Path(values["env_file"]) if values.get("env_file") else None
         if env_file is None:
@@ -140,6 +148,10 @@ class SubjectTarget:
             yield extra.url()
         finally:
             extra.stop()
+
+    def waits(self, auth: Mechanism) -> StatedWaits:
+        """What the subject file states (its cache_ttl and jwks_cooldown)."""
+        return self.subject.waits
 
     def foreign_origins(self, auth: Mechanism) -> frozenset[str]:
         """Nothing: the subject's records are its own output only."""

@@ -25,7 +25,7 @@ from harness.model.skips import config_problem
 from harness.subjects.credentials import credential_values, write_private
 from harness.subjects.file import Subject
 from harness.subjects.instances import DownIssuer, free_port
-from harness.subjects.placeholders import IssuerValues
+from harness.subjects.placeholders import IssuerValues, wait_values
 from harness.targets.base import Target
 from oauthkit import ConfigError, EnvSource
 
@@ -92,6 +92,7 @@ class SubjectValues:
             "role": self.subject.routes.role,
             "python": sys.executable,
             "env_file": self._env_file(workdir),
+            **wait_values(self.subject.waits.cache_ttl, self.subject.waits.jwks_cooldown),
         }
 
     def _env_file(self, workdir: Path) -> str:

@@ -7,6 +7,7 @@ function giving the client settings, which may raise `NotConfigured`/`NotApplica
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from harness.model.results import Exchange
 from harness.model.skips import NotConfigured, config_problem
 from harness.redaction import Redactor
 from harness.targets.base import Holder, IssuedToken
+from harness.targets.issuer_http import DiscoveryOnce
 from harness.targets.recording import recording_client
 from oauthkit import ClientCredentialsGrant, ClientSettings, ConfigError, JwtProfileGrant, PatGrant
 
@@ -31,19 +33,29 @@ _GRANTS: dict[Grant, Any] = {
 
 @dataclass
 class TokenBroker:
-    """Gets tokens by recipe, keeps one per key, and tells the redactor about each."""
+    """Gets tokens by recipe, keeps one per key, and tells the redactor about each.
+
+    Thread-safe: checks running side by side ask for tokens at once; the first to ask for a
+    key obtains it, the others wait for that one. ``transport`` reads discovery once.
+    """
 
     redactor: Redactor
     recipes: dict[RecipeKey, Recipe] = field(default_factory=dict)
     clock: Callable[[], float] = time.time
+    transport: DiscoveryOnce = field(default_factory=DiscoveryOnce)
     _cache: dict[RecipeKey, IssuedToken] = field(default_factory=dict)
+    _locks: dict[RecipeKey, threading.Lock] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def token(self, grant: Grant, holder: Holder, token_format: TokenFormat) -> IssuedToken:
         """The cached token for the key, obtained on first use."""
         key = (grant, holder, token_format)
-        if key not in self._cache:
-            self._cache[key] = self.fresh(grant, holder, token_format)
-        return self._cache[key]
+        with self._lock:
+            own = self._locks.setdefault(key, threading.Lock())
+        with own:
+            if key not in self._cache:
+                self._cache[key] = self.fresh(grant, holder, token_format)
+            return self._cache[key]
 
     def fresh(self, grant: Grant, holder: Holder, token_format: TokenFormat) -> IssuedToken:
         """A newly obtained token (not cached)."""
@@ -59,7 +71,7 @@ class TokenBroker:
     def obtain(self, grant: Grant, settings: ClientSettings[Any]) -> IssuedToken:
         """A token by ``grant`` with these client settings (not cached)."""
         exchanges: list[Exchange] = []
-        with recording_client(self.redactor, exchanges) as http:
+        with recording_client(self.redactor, exchanges, self.transport) as http:
             token = _GRANTS[grant](settings, http).fetch(self.clock())
         self.redactor.add(token.access_token)
         return IssuedToken(token.access_token, token.token_type, token.expires_in, tuple(exchanges))

@@ -34,14 +34,17 @@ def require_credentials(creds: ClientCredentials) -> None:
         )
 
 
-def authenticate_app(instance: Instance, creds: ClientCredentials) -> AppRecord:
-    """The API app the credentials prove, or raise :class:`OAuthError` / UnparsableAssertion."""
+def authenticate_app(
+    instance: Instance, creds: ClientCredentials, token: str | None = None
+) -> AppRecord:
+    """The API app the credentials prove, or raise :class:`OAuthError` / UnparsableAssertion
+    (``token``: what it asks about, for a rejection scoped to one token)."""
     require_credentials(creds)
     if creds.client_assertion:
         app = _by_assertion(instance, creds.client_assertion, creds.client_assertion_type)
     else:
         app = _by_secret(instance, creds.client_id or "", creds.client_secret or "")
-    if instance.faults.rejects(app.client_id):
+    if instance.faults.rejects(app.client_id, token):
         raise unauthorized("credentials rejected (injected fault)")
     return app
 

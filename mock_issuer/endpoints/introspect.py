@@ -72,7 +72,7 @@ async def handle(request: Request, instance: Instance) -> Response:
     if not token:
         raise invalid_request("token missing")
     try:
-        app = authenticate_app(instance, creds)
+        app = authenticate_app(instance, creds, token)
     except UnparsableAssertion:
         logger.info("introspection: client_assertion is not a JWT; answering inactive")
         return _answer(INACTIVE)

@@ -8,7 +8,7 @@ from urllib.parse import quote_plus
 
 import pytest
 
-from mock_issuer import MockIssuer
+from mock_issuer import FaultKind, MockIssuer, token_digest
 from mock_issuer.lie_answers import BOMB_EXPANDED_BYTES, ELSEWHERE_PATH, _bomb
 from mock_issuer.lies import LieKind
 
@@ -53,6 +53,36 @@ async def test_each_lie_told_is_counted_and_a_lie_nobody_asks_for_is_not(
             await introspect(c, fresh, world.api_basic_app, token)
     assert fresh.lies.told(LieKind.EXPIRED) == 1
     assert fresh.lies.told(LieKind.DISCOVERY_HUGE_NUMBER) == 0
+
+
+async def test_a_lie_scoped_to_a_token_is_told_about_that_token_only(fresh: MockIssuer) -> None:
+    world = fresh.provision()
+    async with client(fresh) as c:
+        scope = aud_scope(world.project.id)
+        mine, other = [await user_token(c, fresh, world.cc_user, scope) for _ in range(2)]
+        with fresh.lie(LieKind.ACTIVE_STRING, token=mine):
+            lied = await introspect(c, fresh, world.api_basic_app, mine)
+            honest = await introspect(c, fresh, world.api_basic_app, other)
+    assert lied.json()["active"] == "true" and honest.json()["active"] is True
+    assert fresh.lies.told(LieKind.ACTIVE_STRING, mine) == 1
+    assert fresh.lies.told(LieKind.ACTIVE_STRING, other) == 0
+    assert fresh.lies.told(LieKind.ACTIVE_STRING) == 1
+
+
+async def test_a_fault_scoped_to_a_token_spares_the_others(fresh: MockIssuer) -> None:
+    world = fresh.provision()
+    app = world.api_basic_app
+    async with client(fresh) as c:
+        scope = aud_scope(world.project.id)
+        mine, other = [await user_token(c, fresh, world.cc_user, scope) for _ in range(2)]
+        with fresh.fault(FaultKind.SERVER_ERROR, endpoint="introspect", status=502, token=mine):
+            faulted, spared = [await introspect(c, fresh, app, t) for t in (mine, other)]
+        with fresh.fault(FaultKind.REJECT_CLIENT, client_id=app.client_id, token=mine):
+            rejected, accepted = [await introspect(c, fresh, app, t) for t in (mine, other)]
+    assert (faulted.status_code, spared.json()["active"]) == (502, True)
+    assert (rejected.json()["error"], accepted.json()["active"]) == ("unauthorized_client", True)
+    digests = {r.token_digest for r in fresh.introspections.since(0)}
+    assert digests == {token_digest(mine), token_digest(other)}
 
 
 async def test_the_redirect_points_elsewhere_and_following_it_is_counted(

@@ -6,7 +6,12 @@ import { auth, claimCheck } from "express-oauth2-jwt-bearer";
 
 const env = process.env;
 const rolesClaim = "urn:zitadel:iam:org:project:roles";
-const checkJwt = auth({ issuerBaseURL: env.ISSUER, audience: env.AUDIENCE });
+// cooldownDuration: how long the package waits before it refetches the JWKS for an unknown kid.
+const checkJwt = auth({
+  issuerBaseURL: env.ISSUER,
+  audience: env.AUDIENCE,
+  cooldownDuration: Number(env.JWKS_COOLDOWN_MS ?? 30000),
+});
 const hasRole = claimCheck((claims) => Boolean(claims[rolesClaim]?.[env.ROLE]));
 
 const app = express();

@@ -16,7 +16,7 @@ from harness.subjects.file import (
     load_subject_dir,
     sample_subjects,
 )
-from harness.subjects.placeholders import PLACEHOLDERS, expand, names_in
+from harness.subjects.placeholders import PLACEHOLDERS, expand, names_in, wait_values
 
 MINIMAL = 'name = "x"\nmechanism = "client_secret_basic"\ncommand = ["run", "{port}"]\n'
 
@@ -66,6 +66,9 @@ def test_ready_defaults_to_the_public_route(tmp_path: Path) -> None:
         (MINIMAL + "colour = 1\n", ["colour", "not a known key", "allowed"]),
         (MINIMAL + "startup_timeout = -1\n", ["startup_timeout", "seconds"]),
         (MINIMAL + 'ready = "health"\n', ["ready", "starting with '/'"]),
+        (MINIMAL + "jwks_cooldown = -2\n", ["jwks_cooldown", "from 0 to 600"]),
+        (MINIMAL + 'cache_ttl = "30"\n', ["cache_ttl", "number of seconds"]),
+        (MINIMAL + '[env]\nCD = "{jwks_cooldown_ms}"\n', ["env.CD", "states no jwks_cooldown"]),
         (MINIMAL + "[env]\nPORT = 8080\n", ["env.PORT", "string"]),
         (MINIMAL + '[env]\nX = "{nope}"\n', ["env.X", "{nope}", "allowed", "{issuer}"]),
         (MINIMAL + '[env]\nX = "{api_key_file}"\n', ["env.X", "with a secret, not a key"]),
@@ -132,12 +135,24 @@ def test_the_samples_have_subject_files() -> None:
     assert names["api_basic_auth"] is Mechanism.CLIENT_SECRET_BASIC
 
 
+def test_stated_waits_are_kept_and_fill_their_placeholders(tmp_path: Path) -> None:
+    text = MINIMAL + 'cache_ttl = 0\njwks_cooldown = 2.5\n[env]\nCD = "{jwks_cooldown_ms}"\n'
+    subject = load_subject(_write(tmp_path, text))
+    assert (subject.waits.cache_ttl, subject.waits.jwks_cooldown) == (0.0, 2.5)
+    assert subject.uses_placeholder("jwks_cooldown_ms") and not subject.uses_placeholder("port2")
+    values = wait_values(subject.waits.cache_ttl, subject.waits.jwks_cooldown)
+    assert expand(subject.env["CD"], values) == "2500"
+    assert subject.waits.key_deadline(35.0, 2.0) == 4.5
+    assert load_subject(_write(tmp_path, MINIMAL, "y.toml")).waits.key_deadline(35.0, 2.0) == 35.0
+
+
 def test_the_docs_list_every_placeholder_and_every_key() -> None:
     docs = (Path(__file__).resolve().parents[3] / "docs" / "subjects.md").read_text("utf-8")
     for name in PLACEHOLDERS:
-        assert f"`{{{name}}}`" in docs
+        assert f"`{{{name}}}`" in docs, name
     for key in ("name", "mechanism", "command", "cwd", "ready", "startup_timeout",
-                "issuer_timeout", "[routes]", "[env]", "[expect]"):  # fmt: skip
+                "issuer_timeout", "cache_ttl", "jwks_cooldown", "[routes]", "[env]",
+                "[expect]"):  # fmt: skip
         assert f"| `{key}` |" in docs
 
 

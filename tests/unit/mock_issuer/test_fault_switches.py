@@ -44,6 +44,15 @@ def test_reject_client_names_one_app_and_is_not_a_request_fault() -> None:
     assert faults.for_endpoint("introspect") == []
 
 
+def test_a_fault_scoped_to_a_token_applies_to_that_token_only() -> None:
+    faults = Faults()
+    faults.set(FaultKind.LATENCY, endpoint="introspect", seconds=1, token="t1")
+    faults.set(FaultKind.REJECT_CLIENT, client_id="c1", token="t1")
+    assert faults.scoped("introspect") and faults.for_endpoint("introspect", "t1")
+    assert faults.for_endpoint("introspect", "t2") == [] == faults.for_endpoint("introspect")
+    assert faults.rejects("c1", "t1") and not faults.rejects("c1", "t2")
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
