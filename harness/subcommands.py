@@ -2,9 +2,10 @@
 
 ``diff A.json B.json`` prints what changed between two runs and exits 0 when nothing did,
 1 when something did (as diff(1) does), 2 when a file cannot be read. ``merge A.json B.json
-... [--report PATH]`` joins shards into one report (kept in the run history like any run) and
-exits with the merged run's verdict: 0 PASSED, 1 FAILED, 3 INCOMPLETE (conflicting shards
-make it so), 2 when a file cannot be read.
+... [--report PATH]`` joins shards into one report (kept in the run history like any run,
+under the merge's own time) and exits with the merged run's verdict: 0 PASSED, 1 FAILED,
+3 INCOMPLETE (a cell no shard ran, or shards in conflict), 2 when a file cannot be read or the
+shards do not make one run (the same run twice, two versions, two check catalogues).
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from pathlib import Path
 from typing import TextIO
 
 from harness.model.results import RunResult, Verdict
-from harness.model.runinfo import python_module_command
+from harness.model.runinfo import now_iso, python_module_command
+from harness.model.text import escape_controls
 from harness.report.compare import compare, diff_text
 from harness.report.history import write_and_keep
-from harness.report.json_report import read_json
-from harness.report.merge import merge
+from harness.report.json_report import NotAReport, read_json
+from harness.report.merge import ShardsDoNotFit, merge
 from harness.report.terminal import matrix_table, verdict_text
 from oauthkit.commands import CLOSED_STDOUT, EXIT_BROKEN_PIPE, epilog
 
@@ -37,8 +39,9 @@ DIFF_EXIT_CODES = {
 MERGE_EXIT_CODES = {
     0: "the merged run PASSED",
     1: "the merged run FAILED",
-    EXIT_UNUSABLE: "a file cannot be read, or is not a harness JSON report",
-    3: "the merged run is INCOMPLETE (settings missing, or shards in conflict)",
+    EXIT_UNUSABLE: "a file cannot be read or is not a harness JSON report, or the shards do "
+    "not make one run (the same run twice, two versions of the harness, two check catalogues)",
+    3: "the merged run is INCOMPLETE (a cell no shard ran, settings missing, shards in conflict)",
     EXIT_BROKEN_PIPE: CLOSED_STDOUT,
 }
 
@@ -66,7 +69,8 @@ def parser() -> argparse.ArgumentParser:
         help="join shards into one report",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Join the JSON reports of shards (e.g. CI jobs each running --cells or "
-        "--subject) into one report; conflicting results are reported.",
+        "--subject) into one report: the whole matrix of every subject they name, so a cell "
+        "no shard ran leaves it INCOMPLETE; conflicting results are reported.",
         epilog=epilog(MERGE_EXIT_CODES, "none"),
     )
     joined.add_argument("runs", type=Path, nargs="+", metavar="RUN.json", help="the shards")
@@ -87,8 +91,8 @@ def main(argv: Sequence[str], out: TextIO = sys.stdout) -> int:
         if args.command == "diff":
             return _diff(args.a, args.b, out)
         return _merge(args.runs, args.report, list(argv), out)
-    except UnreadableRun as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (UnreadableRun, ShardsDoNotFit) as exc:
+        print(escape_controls(f"error: {exc}"), file=sys.stderr)
         return EXIT_UNUSABLE
 
 
@@ -100,12 +104,10 @@ def _diff(a: Path, b: Path, out: TextIO) -> int:
 
 def _merge(paths: list[Path], report: Path, argv: list[str], out: TextIO) -> int:
     shards = [(str(path), _read(path)) for path in paths]
-    run, conflicts = merge(shards, python_module_command("harness", argv))
-    latest, kept = write_and_keep(run, report)
+    run, _ = merge(shards, python_module_command("harness", argv))
+    latest, kept = write_and_keep(run, report, kept_at=now_iso())
     print(matrix_table(run), file=out)
-    for conflict in conflicts:
-        print(f"conflict: {conflict}", file=out)
-    print("", *verdict_text(run), sep="\n", file=out)
+    print("", *verdict_text(run), sep="\n", file=out)  # conflicts and missing cells among them
     print(f"\nreport: {latest.html}\n  json: {latest.json}\n  kept: {kept.html}", file=out)
     return _VERDICT_EXIT[run.verdict]
 
@@ -113,9 +115,9 @@ def _merge(paths: list[Path], report: Path, argv: list[str], out: TextIO) -> int
 def _read(path: Path) -> RunResult:
     try:
         return read_json(path)
+    except IsADirectoryError:
+        raise UnreadableRun(f"{path} is a folder: give its matrix.json") from None
     except OSError as exc:
-        raise UnreadableRun(f"{path}: {exc.strerror or exc}") from None
-    except (ValueError, KeyError, TypeError) as exc:
-        raise UnreadableRun(
-            f"{path} is not a harness JSON report (matrix.json): {type(exc).__name__}: {exc}"
-        ) from None
+        raise UnreadableRun(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    except NotAReport as exc:
+        raise UnreadableRun(f"{path} is not a harness JSON report (matrix.json): {exc}") from None

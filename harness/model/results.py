@@ -115,6 +115,10 @@ class CheckResult(Serial):
     exchanges_left_out: int = 0
     # The report left this result's evidence out to stay within its size (report/budget.py).
     evidence_left_out: bool = False
+    # The check's own level, as its catalogue entry says; ``level`` is the level this result
+    # counts at, which a graded failure may change (a 500 where 503 is owed fails a MUST check
+    # at SHOULD). None in reports older than this field.
+    check_level: Level | None = None
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -126,6 +130,12 @@ class CheckResult(Serial):
         """True when this is a failed MUST check (which fails the run), not a known deviation."""
         failed = self.status is Status.FAILED and self.level is Level.MUST
         return failed and not self.known_deviation
+
+    @property
+    def fails_run(self) -> bool:
+        """True when this result alone makes the run FAILED: a failed MUST check or a
+        fail-open, unless the subject file lists it as a known deviation."""
+        return self.must_failed or (self.fail_open and not self.known_deviation)
 
 
 @dataclass(frozen=True)
@@ -209,7 +219,7 @@ def verdict_of(results: Iterable[CheckResult], problems: Iterable[str] = ()) -> 
     deviation, which is shown but does not fail); INCOMPLETE when anything did not run
     (a check not configured, no check at all, a ``problem``); PASSED otherwise."""
     results = tuple(results)
-    if any(r.must_failed or (r.fail_open and not r.known_deviation) for r in results):
+    if any(r.fails_run for r in results):
         return Verdict.FAILED
     ran = any(r.status in (Status.PASSED, Status.FAILED) for r in results)
     if not ran or any(r.status is Status.NOT_CONFIGURED for r in results) or any(problems):

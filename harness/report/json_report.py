@@ -9,12 +9,14 @@ and writing holds only one result's text at a time. Control characters stay JSON
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TextIO
 
 from harness.model.results import RunResult
+from harness.model.serial import NotSerial
 from harness.model.text import json_safe
 from harness.report.summary import count
 
@@ -64,15 +66,21 @@ def write_json(run: RunResult, out: TextIO) -> None:
 
 def read_json(json_path: Path) -> RunResult:
     """Load a run back from its JSON twin; `NotAReport` when it is not one (OSError as is)."""
-    text = Path(json_path).read_text(encoding="utf-8")
+    raw = Path(json_path).read_bytes()
+    if not raw.strip():
+        raise NotAReport("it is empty")
     try:
-        data = json.loads(text)
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise NotAReport(f"it is not UTF-8 text (byte {exc.start} is invalid)") from None
     except ValueError as exc:
         raise NotAReport(f"it is not JSON ({exc})") from None
     return run_from(data)
 
 
 REQUIRED = ("info", "results")
+_NAMES = ("subject", "variant", "check_id", "id")  # what names an entry in an error
+_PATH = re.compile(r"(?P<part>info|results|observations)(?:\[(?P<n>\d+)\])?\.?(?P<member>.*)")
 
 
 def run_from(data: Any) -> RunResult:
@@ -85,7 +93,25 @@ def run_from(data: Any) -> RunResult:
                          "(the JSON twin of a harness report, matrix.json, has both)")  # fmt: skip
     try:
         return RunResult.from_dict(data)
-    except KeyError as exc:
-        raise NotAReport(f"an entry lacks the member {exc.args[0]!r}") from None
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise NotAReport(f"an entry is not what a harness report holds ({exc})") from None
+    except NotSerial as exc:
+        raise NotAReport(_where(data, exc)) from None
+
+
+def _where(data: dict[str, Any], exc: NotSerial) -> str:
+    """`exc` in words: which entry (a result by its number, check and variant), which member."""
+    found = _PATH.fullmatch(exc.where)
+    if found is None:
+        return f"{exc.where} {exc.problem}"
+    part, n, member = found["part"], found["n"], found["member"]
+    what = f"the member {member!r}" if member else "it"
+    if part == "info":
+        return f"its info: {what} {exc.problem}"
+    if n is None:
+        return f"its {part}: {what} {exc.problem}"
+    entries = data[part]
+    entry = entries[int(n)]
+    names = [entry.get(k) for k in _NAMES] if isinstance(entry, dict) else []
+    named = ", ".join(name for name in names if isinstance(name, str))
+    named = f" ({named})" if named else ""
+    kind = "result" if part == "results" else "observation"
+    return f"{kind} {int(n) + 1} of {len(entries)}{named}: {what} {exc.problem}"

@@ -11,13 +11,14 @@ subject gets wrong.
 
 from __future__ import annotations
 
-import json
+import argparse
 import sys
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
 from harness.model.results import CheckResult, RunResult, Status
+from harness.report.json_report import NotAReport, read_json
 
 FAMILIES = {
     "rfc6750": "RFC 6750 answers",
@@ -104,19 +105,30 @@ def _wrong(subject: str, results: list[CheckResult]) -> list[str]:
     return [*lines, ""]
 
 
+def parser() -> argparse.ArgumentParser:
+    """The command line: one run's JSON report."""
+    p = argparse.ArgumentParser(
+        prog="python -m harness.report.table",
+        description="Print a Markdown table of each subject's results by check family (and "
+        "what each subject fails) from a run's JSON report, as docs/subjects.md shows it.",
+        epilog="exit status: 0 printed; 2 the file cannot be read or is not a harness JSON "
+        "report (matrix.json)",
+    )
+    p.add_argument("run", type=Path, metavar="RUN.json", help="a run's matrix.json")
+    return p
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the table for the ``matrix.json`` given."""
-    args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) != 1:
-        print("usage: python -m harness.report.table reports/matrix.json", file=sys.stderr)
-        return 2
+    args = parser().parse_args(argv)
     try:
-        data = json.loads(Path(args[0]).read_text(encoding="utf-8"))
-        run = RunResult.from_dict(data)
-    except (OSError, ValueError, KeyError) as exc:
-        print(
-            f"error: {args[0]}: cannot read a run from it ({type(exc).__name__})", file=sys.stderr
-        )
+        run = read_json(args.run)
+    except OSError as exc:
+        print(f"error: {args.run}: cannot be read: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except NotAReport as exc:
+        print(f"error: {args.run} is not a harness JSON report (matrix.json): {exc}",
+              file=sys.stderr)  # fmt: skip
         return 2
     print(table(run))
     return 0

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.model.matrix import cells
 from harness.model.results import CheckResult, Level, RunInfo, RunResult, Status, Verdict
 from harness.report.compare import compare, diff_text
 from harness.report.history import run_directory, write_and_keep
@@ -85,18 +86,26 @@ def test_the_diff_command_exits_0_when_equal_1_when_different_2_for_a_bad_file(
     assert "bad.json is not a harness JSON report" in err and "missing.json" in err
 
 
+def _whole_matrix(*results: CheckResult) -> tuple[CheckResult, ...]:
+    """``results`` and one passing result in every other cell, so a merge misses none."""
+    covered = {r.cell for r in results}
+    rest = (make_result(f"{c.slug}-opaque") for c in cells() if c.number not in covered)
+    return (*results, *rest)
+
+
 def test_merging_shards_keeps_every_result_once_and_unions_the_headers() -> None:
     shard1 = _run(make_result(), command="python -m harness --cells 1")
     shard2 = RunResult(
         RunInfo("mock", "http://127.0.0.1:2", "2026-12-01T09:59:00+00:00", 5.0, "c2",
                 warnings=("api_jwt: API_AUDIENCE is empty",)),
-        (make_result("cell2-jwtp-basic-opaque"), make_result()),
+        _whole_matrix(make_result("cell2-jwtp-basic-opaque"), make_result()),
     )  # fmt: skip
     run, conflicts = merge([("a.json", shard1), ("b.json", shard2)], "merge")
     assert conflicts == []
-    assert sorted(r.variant for r in run.results) == [
+    assert sorted(r.variant for r in run.results)[:2] == [
         "cell1-jwtp-pkjwt-opaque", "cell2-jwtp-basic-opaque"
     ]  # fmt: skip
+    assert len(run.results) == 9
     assert run.info.issuer == "http://127.0.0.1:1, http://127.0.0.1:2"
     assert run.info.started_at == "2026-12-01T09:59:00+00:00" and run.info.duration_s == 5.0
     assert run.info.warnings == ("api_jwt: API_AUDIENCE is empty",)
@@ -104,25 +113,26 @@ def test_merging_shards_keeps_every_result_once_and_unions_the_headers() -> None
 
 
 def test_conflicting_shards_are_reported_the_worse_result_kept_and_the_run_not_passed() -> None:
-    ok = _run(make_result())
-    bad = _run(make_result(status=Status.FAILED, level=Level.SHOULD))
+    ok = _run(*_whole_matrix(make_result()))
+    bad = _run(make_result(status=Status.FAILED, level=Level.SHOULD), command="other")
     run, conflicts = merge([("a.json", ok), ("b.json", bad)])
     assert [str(c) for c in conflicts] == [
         "conflicting results for cell1-jwtp-pkjwt-opaque RFC6750-3.1-no-credentials: "
         "passed in a.json, failed (SHOULD) in b.json"
     ]
-    assert run.results[0].status is Status.FAILED
+    assert next(r for r in run.results if r.cell == 1).status is Status.FAILED
     assert run.verdict is Verdict.INCOMPLETE
-    assert str(conflicts[0]) in run.info.problems
+    assert run.info.problems == (str(conflicts[0]),)
 
 
 def test_the_merge_command_writes_one_report_and_exits_with_its_verdict(tmp_path: Path) -> None:
-    a = _write(tmp_path / "a.json", _run(make_result()))
-    b = _write(tmp_path / "b.json", _run(make_result("cell2-jwtp-basic-opaque")))
+    a = _write(tmp_path / "a.json", _run(make_result(), command="python -m harness --cells 1"))
+    rest = [r for r in _whole_matrix(make_result()) if r.cell != 1]
+    b = _write(tmp_path / "b.json", _run(*rest, command="python -m harness --cells 2,3,4,5"))
     report = tmp_path / "merged" / "matrix.html"
     out = io.StringIO()
     assert main(["merge", str(a), str(b), "--report", str(report)], out) == 0
     data = json.loads(report.with_suffix(".json").read_text())
-    assert data["verdict"] == "PASSED" and data["totals"]["total"] == 2
+    assert data["verdict"] == "PASSED" and data["totals"]["total"] == 9
     assert (tmp_path / "merged" / "runs").is_dir()
     assert "Verdict: PASSED" in out.getvalue()
