@@ -3,7 +3,8 @@
 Each theme has its own module (RFC 6749 §5.1 and RFC 7662 in ``tokens``, RFC 6750 in
 ``rfc6750`` and ``roles``, ZITADEL's project-scoped roles in ``zitadel_roles``, issuer
 failures in ``faults``, local JWT validation (RFC 9068, RFC 8725) in ``local_jwt``, MCP's
-authorization rules in ``mcp``, leaks in ``leaks``); this module puts them in one tuple with
+authorization rules in ``mcp``, every operation of an OpenAPI document in ``openapi``, leaks
+in ``leaks``); this module puts them in one tuple with
 unique ids.
 """
 
@@ -17,6 +18,7 @@ from harness.checks import (
     local_jwt,
     mcp,
     odd_requests,
+    openapi,
     propagation,
     rfc6750,
     roles,
@@ -40,6 +42,7 @@ ALL_CHECKS: Registry[Check] = Registry(
     + issuer_lint.CHECKS
     + propagation.CHECKS
     + mcp.CHECKS
+    + openapi.CHECKS
     + leaks.CHECKS,
 )
 

@@ -21,6 +21,7 @@ from harness.model.matrix import Mechanism
 from harness.model.routes import Routes
 from harness.model.waits import StatedWaits
 from harness.subjects.keys import Keys, SubjectError
+from harness.subjects.openapi import OpenApiSource, read_openapi
 from harness.subjects.placeholders import check_templates, names_in
 from harness.subjects.routes import read_routes
 
@@ -40,7 +41,7 @@ DEFAULT_STARTUP_TIMEOUT_S = 30.0
 _TOP_KEYS = frozenset(
     {"name", "description", "mechanism", "command", "cwd", "ready", "startup_timeout",
      "issuer_timeout", "cache_ttl", "jwks_cooldown", "protocol", "routes", "env", "expect",
-     "service_user_secrets"}
+     "service_user_secrets", "openapi"}
 )  # fmt: skip
 PROTOCOLS = ("http", "mcp")  # mcp: the protected routes are MCP endpoints (streamable HTTP)
 
@@ -65,6 +66,7 @@ class Subject:
     expect_fail: frozenset[str] = frozenset()
     # Opt-in: the {env_file} holds the service users' secrets too (docs/subjects.md).
     service_user_secrets: bool = False
+    openapi: OpenApiSource | None = None  # its OpenAPI document, where the file names one
 
     def templates(self) -> Iterable[tuple[str, str]]:
         """Every (key, template) that may hold placeholders, for checking and expanding."""
@@ -148,6 +150,7 @@ def _subject(path: Path, data: dict[str, Any]) -> Subject:
         env=keys.env(data.get("env", {})),
         expect_fail=keys.expect(data.get("expect", {})),
         service_user_secrets=keys.flag(data, "service_user_secrets"),
+        openapi=read_openapi(keys, data, path.parent),
     )
     if not subject.cwd.is_dir():
         raise SubjectError(f"{path}: cwd {subject.cwd} is not a directory (relative to the file)")

@@ -92,5 +92,5 @@ def require_token(roles: Sequence[str] = ()) -> Callable[..., Awaitable[Principa
         require_roles(principal, needed)
         return principal
 
-    mark_token_dependency(dependency)
+    mark_token_dependency(dependency, needed)
     return dependency

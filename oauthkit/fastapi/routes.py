@@ -5,6 +5,7 @@
 | `GET /api/public` | nothing | 200 |
 | `GET /api/private` | a valid token | 200, or 400/401 per RFC 6750 §3.1 |
 | `GET /api/private-scoped` | a valid token with the role `read:messages` | 200, or 403 |
+| `POST /api/messages` | a valid token; JSON `{"text": "..."}` (1 to 280 characters) | 201, or 422 |
 | `GET /api/healthz` | nothing | 200 `{"status": "ok"}` |
 
 The refusals, as RFC 6750 §3.1 (https://www.rfc-editor.org/rfc/rfc6750#section-3.1) defines
@@ -18,6 +19,9 @@ them and `oauthkit.fastapi.app` renders them (JSON `{"error", "error_description
 | `/api/private-scoped` without the role `read:messages` | 403 `insufficient_scope` |
 | issuer down, slow, 5xx, bad JSON, or refusing the API's credentials | 503 |
 
+The token is checked before the body: a request without a valid token gets its 401 whatever
+its body, so the schema is not told to whoever has no token.
+
 The routes live here, once, because the three sample APIs differ only in how they check a
 token (private_key_jwt or client_secret_basic introspection, or a local JWT validation).
 """
@@ -27,6 +31,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
 
 from oauthkit.fastapi.guard import require_token
 from oauthkit.validation import Principal
@@ -56,6 +61,21 @@ async def private_scoped(
 ) -> dict[str, str | None]:
     """Only a valid token with the role `read:messages` may read this."""
     return {"message": f"Private and scoped: you hold {READ_MESSAGES}.", "sub": principal.sub}
+
+
+class NewMessage(BaseModel):
+    """The body of `POST /api/messages`."""
+
+    text: str = Field(min_length=1, max_length=280)
+
+
+@example_router.post("/messages", status_code=201)
+async def post_message(
+    message: NewMessage,
+    principal: Annotated[Principal, Depends(require_token())],
+) -> dict[str, str | int | None]:
+    """Any valid token may post a message (it is counted, not kept)."""
+    return {"message": "Received.", "sub": principal.sub, "length": len(message.text)}
 
 
 @example_router.get("/healthz")

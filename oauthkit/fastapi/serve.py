@@ -47,7 +47,8 @@ def api_parser(prog: str, default_port: int, variables: str = "") -> argparse.Ar
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=f"Serve the sample API {prog}, checking the bearer tokens that "
         "ZITADEL_DOMAIN issues.\nRoutes: /api/public, /api/private, /api/private-scoped (role "
-        "read:messages), /api/healthz;\nthe OpenAPI page at /docs needs no network.",
+        "read:messages), POST /api/messages, /api/healthz;\nthe OpenAPI page at /docs needs no "
+        "network.",
         epilog=epilog(EXIT_CODES, (variables + "\n  " if variables else "") + OPTIONAL_VARIABLES),
     )
     add_version(parser)

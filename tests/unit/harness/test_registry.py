@@ -12,7 +12,10 @@ from harness.model.matrix import Mode, TokenFormat, Variant, cell_by_number
 from harness.model.results import Level
 from harness.observations import ALL_OBSERVATIONS, observation_by_id
 
-ID = re.compile(r"^(RFC\d{4}-[\d.]+|ROUTE|ZITADEL-roles|MCP-(authz|transport))-[a-z0-9-]+$")
+ID = re.compile(
+    r"^(RFC\d{4}-[\d.]+|ROUTE|ZITADEL-roles|MCP-(authz|transport)|OPENAPI-(document|secured|guard))"
+    r"-[a-z0-9-]+$"
+)
 
 
 def test_check_ids_are_unique() -> None:

@@ -127,7 +127,8 @@ async def test_openapi_puts_the_bearer_scheme_on_protected_operations_only(
 ) -> None:
     paths = (await api.get("/openapi.json")).json()["paths"]
     assert paths["/api/private"]["get"]["security"] == [{"HTTPBearer": []}]
-    assert paths["/api/private-scoped"]["get"]["security"] == [{"HTTPBearer": []}]
+    assert paths["/api/private-scoped"]["get"]["security"] == [{"HTTPBearer": ["read:messages"]}]
+    assert paths["/api/messages"]["post"]["security"] == [{"HTTPBearer": []}]
     assert "security" not in paths["/api/public"]["get"]
     assert "security" not in paths["/api/healthz"]["get"]
 

@@ -15,7 +15,7 @@ import api_jwt.app
 from oauthkit import ApiSettings, ApplicationKey, ClientSecret, TokenPolicy
 
 ISSUER = "http://issuer.test"
-ROUTES = {"/api/public", "/api/private", "/api/private-scoped", "/api/healthz"}
+ROUTES = {"/api/public", "/api/private", "/api/private-scoped", "/api/messages", "/api/healthz"}
 
 
 def app_key() -> ApplicationKey:
@@ -63,7 +63,7 @@ async def introspection_request(name: str) -> httpx.Request:
 
 
 @pytest.mark.parametrize("name", ["api_jwt", "api_basic_auth"])
-def test_both_apis_serve_the_same_four_routes(name: str) -> None:
+def test_both_apis_serve_the_same_five_routes(name: str) -> None:
     app = build(name, httpx.MockTransport(Recorder()))
     assert set(app.openapi()["paths"]) == ROUTES
     assert app.title == name
