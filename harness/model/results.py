@@ -97,6 +97,8 @@ class CheckResult(Serial):
     # The check's family (its module in harness/checks: rfc6750, tokens, lies, ...).
     family: str = ""
     duration_s: float = 0.0
+    # When the check began, in seconds since the epoch (the timing report's critical path).
+    started_s: float = 0.0
     order: int = 0
     expected: str = ""
     actual: str = ""
@@ -169,6 +171,8 @@ class RunInfo(Serial):
     warnings: tuple[str, ...] = ()
     # Parts of the run that could not start (a worker, a subject): the run is INCOMPLETE.
     problems: tuple[str, ...] = ()
+    # The start in seconds since the epoch (0: not recorded), for the checks' start offsets.
+    started_s: float = 0.0
 
 
 @dataclass(frozen=True)

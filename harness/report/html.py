@@ -47,6 +47,7 @@ from harness.report.summary import (
     subject_prefix,
     summarise,
 )
+from harness.report.timing import run_timing
 
 TEMPLATES = Path(__file__).parent / "templates"
 # Failures listed at the top before the rest are folded (the worst come first).
@@ -179,6 +180,7 @@ def _context(run: RunResult, json_name: str) -> dict[str, Any]:
         subjects=subject_views(run),
         observations=run.observations,
         figures=propagation_figures(run),
+        timing=run_timing(run),
         json_name=json_name,
         caps=CAPS,
     )

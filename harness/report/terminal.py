@@ -15,6 +15,7 @@ from harness.model.results import CheckResult, ObservationResult, RunResult, Ver
 from harness.model.text import escape_controls
 from harness.report.causes import shared_causes
 from harness.report.summary import BUILT_IN, Counts, by_subject, count, grid, group_of, summarise
+from harness.report.timing import timing_lines
 
 _VERDICT_WORDS = {
     "fail_open": "FAIL-OPEN",
@@ -190,4 +191,4 @@ def ending(run: RunResult) -> list[str]:
         lines += ["", *causes]
     if not run.checks_ran:
         lines += ["", "No check ran: every cell is not applicable or not configured (see above)."]
-    return visible([*lines, "", *verdict_text(run)])
+    return visible([*lines, "", *verdict_text(run), "", *timing_lines(run)])

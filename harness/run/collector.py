@@ -56,7 +56,7 @@ class MatrixCollector:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.started_at = now_iso()
-        self.clock = time.perf_counter()
+        self.clock, self.began = time.perf_counter(), time.time()
         self.results: dict[tuple[str, str, str], CheckResult] = {}
         self.issuers: dict[str, None] = {}
         self.notes: dict[str, None] = {}
@@ -125,6 +125,7 @@ class MatrixCollector:
             notes=tuple(self.notes),
             warnings=tuple(self.warnings),
             problems=self.problems,
+            started_s=round(self.began, 3),
         )
         observed = sorted(self.observations.values(), key=lambda o: o.order)
         return RunResult(info, tuple(self.results.values()), tuple(observed))

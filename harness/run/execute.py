@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from typing import Any
 
 from harness.checks.base import Check, CheckContext
 from harness.logcapture import CapturedRecord, LogMark, shown_log
@@ -39,7 +40,8 @@ def execute(check: Check, target: Target, variant: Variant, order: int = 0) -> C
     When the target's API is a subject, the result carries its name, and a check its file
     lists under ``[expect] fail`` is a known deviation: reported, not failing the run.
     """
-    started, logged, mark = time.perf_counter(), target.logs.mark(), target.issuer_traffic.mark()
+    began, started = time.time(), time.perf_counter()
+    logged, mark = target.logs.mark(), target.issuer_traffic.mark()
     outcome = _subject_death(target, _outcome(check, target, variant))
     failed = outcome.status is Status.FAILED
     log = _api_log(target, variant, logged) if failed else ()
@@ -49,18 +51,12 @@ def execute(check: Check, target: Target, variant: Variant, order: int = 0) -> C
     known = subject is not None and check.id in subject.expect_fail
     outcome = _noted_if_known(outcome, known)
     return CheckResult(
-        cell=variant.cell.number,
-        variant=variant.slug,
-        token_format=str(variant.token_format),
-        check_id=check.id,
-        title=check.title,
-        rfc=check.rfc,
-        family=check.family,
+        **_names(check, variant, order),
         level=outcome.level or check.level,
         check_level=check.level,
         status=outcome.status,
         duration_s=round(time.perf_counter() - started, 4),
-        order=order,
+        started_s=round(began, 4),
         expected=shown(outcome.expected, SHOWN_FIELD),
         actual=shown(outcome.actual, SHOWN_FIELD),
         detail=shown(outcome.detail, SHOWN_DETAIL),
@@ -73,6 +69,14 @@ def execute(check: Check, target: Target, variant: Variant, order: int = 0) -> C
         api_log=log,
         issuer_exchanges=calls,
     )
+
+
+def _names(check: Check, variant: Variant, order: int) -> dict[str, Any]:
+    """What names a result: its cell, variant, check and the check's place in the registry."""
+    return dict(
+        cell=variant.cell.number, variant=variant.slug, token_format=str(variant.token_format),
+        check_id=check.id, title=check.title, rfc=check.rfc, family=check.family, order=order,
+    )  # fmt: skip
 
 
 def _noted_if_known(outcome: Outcome, known: bool) -> Outcome:

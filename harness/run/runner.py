@@ -37,7 +37,7 @@ def run_matrix(
     plan: Plan, workers: int = 1, on_cell: CellDone | None = None, command: str = ""
 ) -> RunResult:
     """Run the plan on ``workers`` processes (1: in this process) and gather one result."""
-    started, clock = now_iso(), time.perf_counter()
+    started, clock, began = now_iso(), time.perf_counter(), time.time()
     todo, gathered = jobs(plan, max(1, workers)), Gathered()
     try:
         if workers <= 1:
@@ -60,6 +60,7 @@ def run_matrix(
         notes=gathered.notes,
         warnings=gathered.warnings,
         problems=tuple(gathered.problems),
+        started_s=round(began, 3),
     )
     observed = tuple(sorted(gathered.observed, key=lambda o: o.order))
     return RunResult(info, unique(gathered.results), observed)
