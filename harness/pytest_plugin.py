@@ -3,8 +3,9 @@
 Thin by design (logic lives in plain modules). Each xdist worker builds its own target in a
 session fixture; each case's result travels to the controller on ``report.user_properties``
 (plain data, so it survives xdist), and the controller alone writes the report once, in
-``pytest_sessionfinish``, whether the run passed or not. Levels per RFC 2119: a failed MUST
-check fails its test, a failed SHOULD check is only reported. Each issuer-behaviour
+``pytest_sessionfinish``, whether the run passed or not. Levels per RFC 2119: a test fails
+when its result fails the run (a failed MUST check, a fail-open); a failed SHOULD check or a
+known deviation is xfailed, reported but never a pass. Each issuer-behaviour
 observation is a test too (``issuer_observation``), which records and never fails.
 """
 
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from harness.model.matrix import Mode
-from harness.model.results import Level, Status
+from harness.model.results import CheckResult, Status
 from harness.observations import ALL_OBSERVATIONS, Observation, observe
 from harness.run.cases import (
     MatrixCase,
@@ -147,7 +148,8 @@ def _case_data(case: MatrixCase) -> dict[str, object]:
         "subject": case.subject.name if case.subject else "",
         "cell": case.variant.cell.number, "variant": case.variant.slug,
         "token_format": str(case.variant.token_format), "check_id": check.id,
-        "title": check.title, "rfc": check.rfc, "level": str(check.level), "order": case.order,
+        "title": check.title, "rfc": check.rfc, "check_level": str(check.level),
+        "order": case.order,
     }  # fmt: skip
 
 
@@ -212,7 +214,10 @@ def case_target(request: pytest.FixtureRequest, case: MatrixCase) -> Target:
 
 
 def run_case(item: pytest.Item, target: Target, case: MatrixCase) -> None:
-    """Run one case, attach its result to the test report, and turn it into a verdict."""
+    """Run one case, attach its result to the test report, and turn it into a test outcome:
+    passed, skipped (not applicable or not configured, with the reason), failed when the
+    result fails the run (a MUST check, a fail-open), else xfailed (a SHOULD failure, a known
+    deviation: JUnit XML's ``<skipped type="pytest.xfail">``, never a passing test case)."""
     result = execute(case.check, target, case.variant, case.order)
     about_run = {"issuer": target.issuer, "notes": target.notes, "warnings": target.warnings}
     data = property_value({**result.to_dict(), **about_run})
@@ -221,9 +226,19 @@ def run_case(item: pytest.Item, target: Target, case: MatrixCase) -> None:
         pytest.skip(f"not applicable: {result.detail}")
     if result.status is Status.NOT_CONFIGURED:
         pytest.skip(f"not configured: {result.detail}")
-    if result.status is Status.FAILED and result.level is Level.MUST:
-        message = f"expected {result.expected}\n  actual {result.actual}"
-        pytest.fail(message + (f"\n  {result.detail}" if result.detail else ""), pytrace=False)
+    if result.status is not Status.FAILED:
+        return
+    message = f"expected {result.expected}\n  actual {result.actual}"
+    message += f"\n  {result.detail}" if result.detail else ""
+    if result.fails_run:
+        pytest.fail(message, pytrace=False)
+    pytest.xfail(f"{_why_not_failing(result)}: {message}")
+
+
+def _why_not_failing(result: CheckResult) -> str:
+    if result.known_deviation:
+        return f"{result.level} failure, a known deviation (the subject file's [expect] fail)"
+    return f"{result.level} failure (does not fail the run)"
 
 
 def record_observation(item: pytest.Item, target: Target, observation: Observation) -> None:

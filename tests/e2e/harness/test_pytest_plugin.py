@@ -75,21 +75,35 @@ def test_matrix_tests_pass_skip_with_reasons_and_write_the_report(
     }
 
 
-def test_a_failed_must_check_fails_its_test_and_a_failed_should_check_does_not(
+def test_a_failed_must_check_fails_its_test_and_a_failed_should_check_is_xfailed_not_passed(
     pytester: pytest.Pytester, tmp_path: Path
 ) -> None:
     pytester.makepyfile(test_matrix=MATRIX_TEST)
     pytester.makeconftest(OPEN_DOOR_CONFTEST)
-    report = tmp_path / "matrix.html"
+    report, junit = tmp_path / "matrix.html", tmp_path / "junit.xml"
     checks = "RFC6750-3.1-no-credentials,RFC6750-2-header-and-query-400"
     result = pytester.runpytest_inprocess(
-        "-p", "harness.pytest_plugin", "--cells", "4", "--checks", checks, "--report", str(report)
+        "-p", "harness.pytest_plugin", "--cells", "4", "--checks", checks, "--report", str(report),
+        f"--junitxml={junit}",
     )  # fmt: skip
-    result.assert_outcomes(failed=2, passed=2)
+    result.assert_outcomes(failed=2, xfailed=2)
     result.stdout.fnmatch_lines(["*expected HTTP 401 with WWW-Authenticate: Bearer*"])
     html = report.read_text(encoding="utf-8")
     assert "FAIL (SHOULD)" in html
     assert {r["status"] for r in _results(report)} == {"failed"}
+    cases = {case.get("name", ""): case for case in ElementTree.parse(junit).iter("testcase")}
+    assert len(cases) == 4
+    for name, case in cases.items():
+        values = {p.get("name"): json.loads(p.get("value", "")) for p in case.iter("property")}
+        found, planned = values["harness_result"], values["harness_case"]
+        assert found["check_level"] == planned["check_level"]  # the check's own, in both
+        if found["level"] == "SHOULD":  # a SHOULD failure: JUnit's warning form, not a pass
+            (skipped,) = case.iter("skipped")
+            assert skipped.get("type") == "pytest.xfail"
+            assert "SHOULD failure (does not fail the run)" in skipped.get("message", "")
+            assert "header-and-query" in name and not list(case.iter("failure"))
+        else:
+            assert found["fail_open"] and list(case.iter("failure")), name
 
 
 def test_junit_xml_carries_the_results_as_json_not_python_reprs(
@@ -170,3 +184,27 @@ def test_a_bad_subject_file_stops_the_session_with_its_problem(
     result = pytester.runpytest_inprocess("-p", "harness.pytest_plugin", "--subject", str(bad))
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*bad.toml: mechanism is 'magic'; allowed:*"])
+
+
+def test_a_known_deviation_is_xfailed_with_its_reason_not_failed_nor_passed(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
+    pytester.makepyfile(test_matrix=MATRIX_TEST)
+    served = tmp_path / "served"
+    (served / "api").mkdir(parents=True)
+    (served / "api" / "public").write_text("ok", encoding="utf-8")
+    subject = tmp_path / "static.toml"  # a file server: /api/private is a 404, not a 401
+    subject.write_text(
+        'name = "static"\nmechanism = "client_secret_basic"\n'
+        f'command = ["{{python}}", "-m", "http.server", "{{port}}", "--bind", "127.0.0.1",'
+        f' "--directory", "{served}"]\n'
+        '[expect]\nfail = ["RFC6750-3.1-no-credentials"]\n',
+        encoding="utf-8",
+    )
+    result = pytester.runpytest_inprocess(
+        "-p", "harness.pytest_plugin", "--subject", str(subject), "--cells", "6",
+        "--checks", "RFC6750-3.1-no-credentials", "--report", str(tmp_path / "m.html"), "-rx",
+    )  # fmt: skip
+    result.assert_outcomes(xfailed=1)
+    result.stdout.fnmatch_lines(["*MUST failure, a known deviation (the subject file's*"])
+    assert result.ret == pytest.ExitCode.OK
