@@ -3,9 +3,9 @@
 Each theme has its own module (RFC 6749 §5.1 and RFC 7662 in ``tokens``, RFC 6750 in
 ``rfc6750`` and ``roles``, ZITADEL's project-scoped roles in ``zitadel_roles``, issuer
 failures in ``faults``, local JWT validation (RFC 9068, RFC 8725) in ``local_jwt``, MCP's
-authorization rules in ``mcp``, every operation of an OpenAPI document in ``openapi``, leaks
-in ``leaks``); this module puts them in one tuple with
-unique ids.
+authorization rules in ``mcp``, every operation of an OpenAPI document in ``openapi``,
+protected resource metadata (RFC 9728) in ``resource_metadata``, leaks in ``leaks``); this
+module puts them in one tuple with unique ids.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from harness.checks import (
     odd_requests,
     openapi,
     propagation,
+    resource_metadata,
     rfc6750,
     roles,
     tokens,
@@ -43,6 +44,7 @@ ALL_CHECKS: Registry[Check] = Registry(
     + propagation.CHECKS
     + mcp.CHECKS
     + openapi.CHECKS
+    + resource_metadata.CHECKS
     + leaks.CHECKS,
 )
 

@@ -6,15 +6,15 @@ The protected call is MCP's streamable HTTP exchange (``initialize``, ``initiali
 it too: the token checks, the issuer faults, the lying issuer, the audience (a token for
 another resource, RFC 8707 §2: ``RFC7662-4-wrong-audience``, ``RFC9068-4-wrong-audience``).
 These add the MCP rules: where the protected resource metadata is (RFC 9728 §5.1 in the 401
-challenge, or the well-known URI of RFC 9728 §3; the document MUST name an authorization
-server); a valid token gets the tool list; authorization on every request, not just the one
-that opened the session; a 403 whose challenge names the scope and the metadata.
+challenge, or the well-known URI of RFC 9728 §3, read as ``resource_metadata`` reads it, whose
+checks judge the document's members; it MUST name an authorization server); a valid token gets
+the tool list; authorization on every request, not just the one that opened the session; a 403
+whose challenge names the scope and the metadata.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 from typing import Any
 
 from harness.checks.base import Check, CheckContext, Where
@@ -27,6 +27,7 @@ from harness.checks.expect import (
     parse_challenge,
 )
 from harness.checks.lies import ONE_CELL, ONE_CELL_REASON
+from harness.checks.resource_metadata import metadata_at, named_in, well_known
 from harness.checks.roles import holder_without_role, scoped_route
 from harness.model.results import Level, Outcome, Status
 from harness.model.routes import Route
@@ -34,7 +35,6 @@ from harness.model.skips import NotApplicable
 from harness.targets import mcp_session
 
 _AUTHZ = "MCP 2025-11-25 authorization"
-WELL_KNOWN = "/.well-known/oauth-protected-resource"
 
 
 def _mcp(ctx: CheckContext, route: Route | None = None) -> Route:
@@ -45,26 +45,6 @@ def _mcp(ctx: CheckContext, route: Route | None = None) -> Route:
     return endpoint
 
 
-def _metadata(ctx: CheckContext, url: str) -> dict[str, Any] | None:
-    """The protected resource metadata at ``url`` (recorded), if it is a JSON object."""
-    reply = ctx.get("", base_url=url)
-    try:
-        data = json.loads(reply.text) if reply.status == 200 else None
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def _well_known(ctx: CheckContext, endpoint: Route) -> tuple[str, dict[str, Any] | None]:
-    """RFC 9728 §3's URI for the endpoint's path, then the root one (MCP's fallback)."""
-    base, path = ctx.api_url, endpoint.path
-    for url in (base + WELL_KNOWN + path, base + WELL_KNOWN):
-        found = _metadata(ctx, url)
-        if found is not None:
-            return url, found
-    return base + WELL_KNOWN + path, None
-
-
 def resource_metadata(ctx: CheckContext) -> Outcome:
     """No token: 401 whose challenge names ``resource_metadata``, a document naming an
     authorization server (without it in the challenge, a well-known one: SHOULD)."""
@@ -72,9 +52,8 @@ def resource_metadata(ctx: CheckContext) -> Outcome:
     reply = ctx.call(endpoint)
     if reply.status != 401:
         return expect_bearer_error(ctx, reply, 401, None)
-    challenge = parse_challenge(reply.challenge)
-    named = challenge.params.get("resource_metadata", "") if challenge else ""
-    url, document = (named, _metadata(ctx, named)) if named else _well_known(ctx, endpoint)
+    named = named_in(reply.challenge)
+    url, document = (named, metadata_at(ctx, named)) if named else well_known(ctx, endpoint)
     expected = "401 naming resource_metadata, whose document lists an authorization server"
     servers = (document or {}).get("authorization_servers")
     actual = f"{describe(reply)}; metadata at {url}: " + (

@@ -4,9 +4,9 @@
 
 Used to write the table of third-party subjects in ``docs/subjects.md`` from a real run. Per
 subject and family (the check modules: RFC 6750 answers, tokens, roles, ZITADEL's roles,
-issuer faults, the lying issuer, local JWT, MCP, the OpenAPI surface, leaks) it counts the
-checks that passed in every variant and those that failed, by level (fail-open, MUST, SHOULD),
-then lists what each subject gets wrong.
+issuer faults, the lying issuer, local JWT, MCP, the OpenAPI surface, RFC 9728 metadata,
+leaks) it counts the checks that passed in every variant and those that failed, by level
+(fail-open, MUST, SHOULD), then lists what each subject gets wrong.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ FAMILIES = {
     "local_jwt": "local JWT",
     "mcp": "MCP",
     "openapi": "OpenAPI surface",
+    "resource_metadata": "RFC 9728 metadata",
     "leaks": "no secrets leaked",
 }
 

@@ -8,8 +8,9 @@ challenge, and logs in one line with the reason and the token's fingerprint, nev
 access tokens itself (`oauthkit.local_jwt`); both through `build_api()`: one `httpx.AsyncClient`
 for the process, opened in the lifespan and closed on shutdown (tests inject a transport and a
 clock), and the guard (`oauthkit.fastapi.guard`) that `require_token` asks. The OpenAPI page
-shows the bearer scheme; the parsing is oauthkit's own, so the answers are RFC 6750's, not
-FastAPI's.
+shows the bearer scheme; the protected resource metadata (RFC 9728) names the issuer, and every
+401 and 403 challenge names the metadata's URL. The parsing is oauthkit's own, so the answers
+are RFC 6750's, not FastAPI's.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from oauthkit.errors import IssuerError, ResourceError
 from oauthkit.fastapi.bearer_docs import document_bearer_scheme
 from oauthkit.fastapi.guard import Guard, GuardFactory, LocalJwtGuard, TokenGuard
 from oauthkit.fastapi.openapi_page import add_openapi_page
+from oauthkit.fastapi.resource_metadata import add_resource_metadata, metadata_url
 from oauthkit.fetch import FetchLimits
 from oauthkit.introspection import Introspector
 from oauthkit.jwks import JwksCache
@@ -57,6 +59,9 @@ async def render_error(request: Request, exc: Exception) -> Response:
             getattr(request.state, "token_fingerprint", "none"),
         )
     challenge = exc.challenge(request.app.state.realm)
+    names_metadata = getattr(request.app.state, "resource_metadata", False)
+    if challenge and exc.status in (401, 403) and names_metadata:
+        challenge += f', resource_metadata="{metadata_url(request)}"'  # RFC 9728 §5.1
     headers = {"WWW-Authenticate": challenge} if challenge else {}
     if isinstance(exc, IssuerError):
         headers.update(exc.headers())
@@ -90,7 +95,9 @@ def create_api(
         _log_start(settings, client_auth)
 
     limit = settings.introspection_timeout
-    return build_api(settings.realm, router, guard, limit, log_start, transport=transport)
+    return build_api(
+        settings.realm, router, guard, limit, log_start, transport=transport, issuer=settings.issuer
+    )
 
 
 def create_local_jwt_api(
@@ -115,7 +122,9 @@ def create_local_jwt_api(
         _log_local_jwt_start(settings)
 
     limit = rules.jwks_timeout
-    return build_api(settings.realm, router, guard, limit, log_start, transport=transport)
+    return build_api(
+        settings.realm, router, guard, limit, log_start, transport=transport, issuer=settings.issuer
+    )
 
 
 def build_api(
@@ -126,8 +135,10 @@ def build_api(
     on_start: Callable[[], None],
     *,
     transport: httpx.AsyncBaseTransport | None = None,
+    issuer: str | None = None,
 ) -> FastAPI:
-    """An app serving `router` whose tokens `make_guard(http)` checks; errors per RFC 6750."""
+    """An app serving `router` whose tokens `make_guard(http)` checks; errors per RFC 6750;
+    with `issuer`, its protected resource metadata (RFC 9728) too."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -143,6 +154,8 @@ def build_api(
     app.add_exception_handler(ResourceError, render_error)
     app.include_router(router)
     document_bearer_scheme(app, router)
+    if issuer is not None:
+        add_resource_metadata(app, router, issuer)
     return app
 
 

@@ -41,7 +41,7 @@ def document_bearer_scheme(app: FastAPI, router: APIRouter) -> None:
         schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
         if SCHEME not in schemes:
             schemes[SCHEME] = {"type": "http", "description": DESCRIPTION, "scheme": "bearer"}
-            for path, methods, roles in _token_routes(router):
+            for path, methods, roles in token_routes(router):
                 for method in methods:
                     operation = schema["paths"][path][method.lower()]
                     operation["security"] = [{SCHEME: list(roles)}]
@@ -50,7 +50,7 @@ def document_bearer_scheme(app: FastAPI, router: APIRouter) -> None:
     app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented extension point
 
 
-def _token_routes(router: APIRouter) -> Iterator[tuple[str, set[str], tuple[str, ...]]]:
+def token_routes(router: APIRouter) -> Iterator[tuple[str, set[str], tuple[str, ...]]]:
     """Each route needing a token (those of routers it includes too): path, methods, roles."""
     for context in iter_route_contexts(router.routes):
         route = context.original_route

@@ -3,7 +3,7 @@
 MCP's streamable HTTP transport at its smallest: ``POST /mcp`` (a valid token) and
 ``POST /scoped/mcp`` (the role ``read:messages``) answer ``initialize`` (with an
 ``Mcp-Session-Id``), notifications (202) and ``tools/list`` as JSON; ``DELETE`` ends a session.
-The protected resource metadata (RFC 9728 §3) is served at
+The protected resource metadata (RFC 9728 §3) is oauthkit's: served at
 ``/.well-known/oauth-protected-resource/<endpoint>``, and every 401 and 403 challenge names it
 in ``resource_metadata`` (§5.1). ``MCP_DEFECT`` breaks it on purpose: ``trusts-session`` lets a
 request with a known session id in without a token (the token of the request that opened it
@@ -15,6 +15,7 @@ is used), ``no-resource-metadata`` leaves ``resource_metadata`` out of the chall
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import sys
 from typing import Annotated, Any
@@ -32,8 +33,6 @@ from oauthkit import (
 )
 from oauthkit.fastapi import READ_MESSAGES, create_api, require_token, run_api
 
-WELL_KNOWN = "/.well-known/oauth-protected-resource"
-ENDPOINTS = ("/mcp", "/scoped/mcp")
 TOOL = {"name": "hello", "description": "Says hello.", "inputSchema": {"type": "object"}}
 SESSIONS: dict[str, str] = {}  # session id -> the Authorization header that opened it
 Valid = Annotated[Principal, Depends(require_token())]
@@ -64,7 +63,7 @@ async def _answer(request: Request) -> Response:
     return JSONResponse(reply, headers=headers)
 
 
-def _router(issuer: str) -> APIRouter:
+def _router() -> APIRouter:
     router = APIRouter()
 
     @router.get("/api/public")
@@ -83,47 +82,26 @@ def _router(issuer: str) -> APIRouter:
     async def end(principal: Valid) -> Response:
         return Response(status_code=204)
 
-    for endpoint in ENDPOINTS:
-
-        @router.get(WELL_KNOWN + endpoint)
-        async def metadata(request: Request, endpoint: str = endpoint) -> dict[str, Any]:
-            base = str(request.base_url).rstrip("/")
-            return {
-                "resource": base + endpoint,
-                "authorization_servers": [issuer],
-                "bearer_methods_supported": ["header"],
-                "scopes_supported": [READ_MESSAGES],
-            }
-
     return router
 
 
-class _NamesMetadata:
-    """Adds ``resource_metadata`` to the challenge of every 401 and 403 (RFC 9728 §5.1)."""
+_NAMED = re.compile(rb', resource_metadata="[^"]*"')
+
+
+class _NamesNoMetadata:
+    """The defect: ``resource_metadata`` taken out of every challenge (RFC 9728 §5.1)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        host = dict(scope["headers"]).get(b"host", b"").decode()
-        url = f"http://{host}{WELL_KNOWN}{scope['path']}"
-
-        async def named(message: Message) -> None:
-            if message["type"] == "http.response.start" and message["status"] in (401, 403):
-                message["headers"] = [
-                    (
-                        k,
-                        v + f', resource_metadata="{url}"'.encode()
-                        if k == b"www-authenticate"
-                        else v,
-                    )
-                    for k, v in message["headers"]
-                ]
+        async def unnamed(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = message["headers"]
+                message["headers"] = [(k, _NAMED.sub(b"", v)) for k, v in headers]
             await send(message)
 
-        await self.app(scope, receive, named)
+        await self.app(scope, receive, unnamed)
 
 
 class _TrustsSession:
@@ -143,10 +121,10 @@ class _TrustsSession:
 
 def create_app(settings: ApiSettings[ClientSecret]) -> FastAPI:
     """The MCP server, with the defect ``MCP_DEFECT`` names (none by default)."""
-    app = create_api(settings, ClientSecretBasic(settings.credentials), _router(settings.issuer))
+    app = create_api(settings, ClientSecretBasic(settings.credentials), _router())
     defect = os.environ.get("MCP_DEFECT", "")
-    if defect != "no-resource-metadata":
-        app.add_middleware(_NamesMetadata)
+    if defect == "no-resource-metadata":
+        app.add_middleware(_NamesNoMetadata)
     if defect == "trusts-session":
         app.add_middleware(_TrustsSession)
     return app

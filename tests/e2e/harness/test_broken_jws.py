@@ -36,15 +36,17 @@ def _by_id(results: list[CheckResult]) -> dict[str, CheckResult]:
 
 def test_the_pack_has_ten_checks_and_the_sample_refuses_each_without_a_fetch() -> None:
     assert len(PACK) == 10
-    results, _ = _run(api_local_jwt.app.create_app, PACK, LOCAL_JWT, 8)
+    results, html = _run(api_local_jwt.app.create_app, PACK, LOCAL_JWT, 8)
     assert {r.check_id: r.status for r in results} == dict.fromkeys(PACK, Status.PASSED)
     found = _by_id(results)
     assert all("the canary got 0 fetches" in found[check].actual for check in CANARY)
+    # The report says so too, for each canary check (passed checks show it under Details).
+    assert html.count("the canary got 0 fetches") == len(CANARY)
     assert "refuses ES256 altogether" in found["RFC7518-3.4-psychic-signature"].detail
 
 
 def test_a_validator_trusting_the_tokens_own_keys_fails_open_on_jwk_and_jku_only() -> None:
-    results, _ = _run(
+    results, html = _run(
         broken_jws.trusts_header_keys, ["RFC6750-2.1-valid-token", *PACK], LOCAL_JWT, 8
     )
     assert _failed(results) == {
@@ -54,6 +56,7 @@ def test_a_validator_trusting_the_tokens_own_keys_fails_open_on_jwk_and_jku_only
     found = _by_id(results)
     assert "the canary got 1 fetch(es) (/jwks.json)" in found["RFC7515-4.1.2-jku-canary"].actual
     assert "the canary got 0 fetches" in found["RFC7515-4.1.5-x5u-canary"].actual
+    assert "the canary got 1 fetch(es) (/jwks.json)" in html  # the report names the count
 
 
 def _strict(settings: ApiSettings[Any]) -> ASGIApp:

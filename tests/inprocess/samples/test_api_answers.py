@@ -12,6 +12,8 @@ from .conftest import Api, World, open_api
 
 pytestmark = pytest.mark.anyio
 
+METADATA = "http://api.test/.well-known/oauth-protected-resource"  # RFC 9728 §3.1
+
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
@@ -43,7 +45,9 @@ async def test_role_holders_token_from_each_grant_reaches_both_private_routes(
 async def test_rfc6750_3_1_no_authorization_gets_401_with_a_bare_challenge(api: Api) -> None:
     response = await api.client.get("/api/private")
     assert response.status_code == 401
-    assert response.headers["WWW-Authenticate"] == f'Bearer realm="{api.name}"'
+    assert response.headers["WWW-Authenticate"] == (
+        f'Bearer realm="{api.name}", resource_metadata="{METADATA}/api/private"'
+    )
     assert "error" not in response.json()
 
 
@@ -51,7 +55,9 @@ async def test_rfc6750_3_1_another_scheme_gets_401_with_the_bearer_challenge(api
     headers = {"Authorization": "Basic dXNlcjpwYXNz"}
     response = await api.client.get("/api/private", headers=headers)
     assert response.status_code == 401
-    assert response.headers["WWW-Authenticate"] == f'Bearer realm="{api.name}"'
+    assert response.headers["WWW-Authenticate"] == (
+        f'Bearer realm="{api.name}", resource_metadata="{METADATA}/api/private"'
+    )
 
 
 @pytest.mark.parametrize("scheme", ["bearer", "BEARER", "BeArEr"])
@@ -130,4 +136,6 @@ async def test_rfc6750_3_1_valid_token_without_the_role_gets_403_naming_the_scop
     assert (await api.client.get("/api/private", headers=bearer(token))).status_code == 200
     response = await api.client.get("/api/private-scoped", headers=bearer(token))
     assert_refusal(response, 403, "insufficient_scope", api.name)
-    assert response.headers["WWW-Authenticate"].endswith('scope="read:messages"')
+    assert response.headers["WWW-Authenticate"].endswith(
+        f'scope="read:messages", resource_metadata="{METADATA}/api/private-scoped"'
+    )

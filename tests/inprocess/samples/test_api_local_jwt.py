@@ -98,7 +98,10 @@ async def test_a_jwt_without_the_role_gets_403_on_the_scoped_route(setup: Setup)
 async def test_no_credentials_get_the_bare_challenge(setup: Setup) -> None:
     response = await setup.client.get("/api/private")
     assert response.status_code == 401
-    assert response.headers["WWW-Authenticate"] == 'Bearer realm="api_local_jwt"'
+    assert response.headers["WWW-Authenticate"] == (
+        'Bearer realm="api_local_jwt", resource_metadata='
+        '"http://api.test/.well-known/oauth-protected-resource/api/private"'
+    )
 
 
 async def test_a_pat_is_refused_saying_only_jwt_access_tokens_are_accepted(setup: Setup) -> None:

@@ -62,7 +62,10 @@ async def test_role_holder_reaches_the_scoped_route(
 async def test_rfc6750_3_1_no_credentials_get_a_bare_challenge(api: httpx.AsyncClient) -> None:
     response = await api.get("/api/private")
     assert response.status_code == 401
-    assert response.headers["WWW-Authenticate"] == 'Bearer realm="test-api"'
+    assert response.headers["WWW-Authenticate"] == (
+        'Bearer realm="test-api", resource_metadata='
+        '"http://api.test/.well-known/oauth-protected-resource/api/private"'
+    )
     assert "error" not in response.json()
 
 
@@ -141,3 +144,20 @@ async def test_a_refusal_not_logged_is_still_answered(
         response = await api.get("/api/private", headers=bearer())
     assert response.status_code == 401 and "invalid_token" in response.headers["WWW-Authenticate"]
     assert not [r for r in caplog.records if r.name == "oauthkit.api"]
+
+
+async def test_rfc9728_each_protected_route_has_metadata_naming_it_and_the_issuer(
+    api: httpx.AsyncClient,
+) -> None:
+    base = "http://api.test/.well-known/oauth-protected-resource"
+    scoped = (await api.get(f"{base}/api/private-scoped")).json()
+    assert scoped == {
+        "resource": "http://api.test/api/private-scoped",
+        "authorization_servers": [SETTINGS.issuer],
+        "bearer_methods_supported": ["header"],
+        "scopes_supported": ["read:messages"],
+        "resource_name": "test-api",
+    }
+    assert (await api.get(base)).json()["resource"] == "http://api.test"  # the origin
+    assert (await api.get(f"{base}/api/public")).status_code == 404  # no protected resource
+    assert "/.well-known" not in str((await api.get("/openapi.json")).json()["paths"])
