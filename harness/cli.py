@@ -84,6 +84,8 @@ OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
         "help": "check every subject file (*.toml) under DIR (repeatable)"}),
     (("--in-process",), {"action": "store_true",
         "help": "serve the sample APIs inside the harness instead of as subjects"}),
+    (("-v", "--verbose"), {"action": "store_true",
+        "help": "print every failure and what the failures come down to, not the ten worst"}),
 )  # fmt: skip
 DESCRIPTION = """\
 Run the token-checking matrix (3 grants x 3 mechanisms: introspection with
@@ -157,7 +159,7 @@ def _run_stoppable(
               f"files removed; what ran ({run.verdict}): {paths.html}",
               file=sys.stderr)  # fmt: skip
         return stopping.exit_status
-    print(*ending(run), sep="\n", file=out)
+    print(*ending(run, args.verbose), sep="\n", file=out)
     print(f"\nreport: {paths.html}\n  json: {paths.json}\n  kept: {kept.html.parent}", file=out)
     return EXIT_STATUS[run.verdict]
 

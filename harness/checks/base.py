@@ -214,6 +214,9 @@ class Check:
     other_grants_reason: str = ""
     mechanisms: frozenset[Mechanism] = frozenset(Mechanism)
     other_mechanisms_reason: str = ""
+    # What the harness makes happen on purpose (a fault, a lie, a rotated key): a failure
+    # under it is the API's answer to that, never a setting to fix (the report says so).
+    injects: str = ""
 
     @property
     def family(self) -> str:

@@ -69,7 +69,9 @@ LOCAL_JWT_DOWN = (
     "a local-JWT API pointed at another issuer rightly refuses every token's iss before it needs "
     "the keys; its issuer outage is RFC9110-15.6.4-jwks-down-unknown-key"
 )
+INJECTED = "the harness makes the issuer fail on purpose"
 _INTROSPECTION: dict[str, Any] = {
+    "injects": INJECTED,
     "mechanisms": INTROSPECTING,
     "other_mechanisms_reason": ONLY_INTROSPECTION
     + " (its JWKS endpoint's faults have checks of their own: *-jwks-down-*)",
@@ -77,7 +79,8 @@ _INTROSPECTION: dict[str, Any] = {
 CHECKS = (
     Check("RFC9110-15.6.4-issuer-down", "Issuer unreachable (closed port): 503",
           RFC, Level.MUST, Where.BOTH, issuer_down, mechanisms=INTROSPECTING,
-          other_mechanisms_reason=LOCAL_JWT_DOWN),
+          other_mechanisms_reason=LOCAL_JWT_DOWN,
+          injects="the harness points the API at a closed port on purpose"),
     Check("RFC9110-15.6.4-issuer-slow", "Issuer slower than the API's timeout: 503",
           RFC, Level.MUST, Where.MOCK, _with_fault(IssuerFault.SLOW), **_INTROSPECTION),
     Check("RFC9110-15.6.4-issuer-5xx", "Issuer answers 500: 503",

@@ -125,10 +125,13 @@ def basic_form_urlencoded(ctx: CheckContext) -> Outcome:
     return ctx.outcome(Status.PASSED, rule, "encoded; HTTP 200")
 
 
-def _check(check_id: str, title: str, rfc: str, level: Level, fn: CheckFn) -> Check:
+def _check(
+    check_id: str, title: str, rfc: str, level: Level, fn: CheckFn, injects: str = ""
+) -> Check:
     return Check(check_id, title, rfc, level, Where.MOCK, fn,
                  grants=ONE_CELL, other_grants_reason=ONE_CELL_REASON,
-                 mechanisms=INTROSPECTING, other_mechanisms_reason=ONLY_INTROSPECTION)  # fmt: skip
+                 mechanisms=INTROSPECTING, other_mechanisms_reason=ONLY_INTROSPECTION,
+                 injects=injects)  # fmt: skip
 
 
 CHECKS = (
@@ -137,7 +140,8 @@ CHECKS = (
            "RFC 6749 §2.3; RFC 7662 §2.1", Level.MUST, one_method),
     _check("RFC6749-2.3.1-basic-form-urlencoded",
            "Basic credentials are form-urlencoded (an app secret holding ':%+ é' works)",
-           "RFC 6749 §2.3.1", Level.MUST, basic_form_urlencoded),
+           "RFC 6749 §2.3.1", Level.MUST, basic_form_urlencoded,
+           "the harness gives the API a secret of ':%+ é' on purpose"),
     _check("RFC7523-3-assertion-iss-equals-sub", "Client assertion: iss == sub (the client id)",
            "RFC 7523 §3, §2.2", Level.MUST, _assertion_rule(_iss_is_sub, "iss == sub")),
     _check("RFC7523-3-assertion-aud-issuer", "Client assertion: aud names the issuer",

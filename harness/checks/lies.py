@@ -157,6 +157,7 @@ CHECKS = tuple(
         other_grants_reason=ONE_CELL_REASON,
         mechanisms=INTROSPECTING,
         other_mechanisms_reason=ONLY_INTROSPECTION + " (nor trusts an introspection answer)",
+        injects=f"the harness makes the issuer lie on purpose ({lie.refusal.title})",
     )
     for lie in LieKind
 )

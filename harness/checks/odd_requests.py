@@ -49,6 +49,7 @@ REFUSED_DEGENERATE = (400, 401, 413, 414, 431)
 REASON_WORDS = ("revok", "expir", "inactive", "active", "audience", "introspect", "issuer")
 # Only the issuer's words (not "server_error": an API may say that of its own failure too).
 ISSUER_TEXTS = ("injected fault", "too many requests", "slow_down")
+FAULTED = "the harness makes the issuer answer 500 and 429 on purpose"
 MCP_NAMES_SCOPE = "the MCP authorization spec asks an MCP server to name the scope in its 401"
 
 
@@ -208,13 +209,11 @@ def _description(reply: Reply) -> str:
     return f"{description} {reply.challenge}"
 
 
-def _check(
-    check_id: str, title: str, rfc: str, level: Level, where: Where, fn: CheckFn,
-    *, introspecting_only: bool = False,
-) -> Check:  # fmt: skip
+def _check(check_id: str, title: str, rfc: str, level: Level, where: Where, fn: CheckFn, *,
+           introspecting_only: bool = False, injects: str = "") -> Check:  # fmt: skip
     mechanisms = INTROSPECTING if introspecting_only else frozenset(Mechanism)
     return Check(check_id, title, rfc, level, where, fn,
-                 grants=ONE_CELL, other_grants_reason=ONE_CELL_REASON,
+                 grants=ONE_CELL, other_grants_reason=ONE_CELL_REASON, injects=injects,
                  mechanisms=mechanisms, other_mechanisms_reason=ONLY_INTROSPECTION)  # fmt: skip
 
 
@@ -246,5 +245,5 @@ CHECKS = (
            introspecting_only=True),
     _check("RFC6750-3-no-issuer-details",
            "Issuer failures leak no issuer body, URL or host", "RFC 6750 §3; RFC 6819 §5.1.6",
-           Level.SHOULD, Where.MOCK, no_issuer_details, introspecting_only=True),
+           Level.SHOULD, Where.MOCK, no_issuer_details, introspecting_only=True, injects=FAULTED),
 )  # fmt: skip

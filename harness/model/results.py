@@ -21,6 +21,7 @@ from typing import Any
 from harness.model.bounds import SHOWN_BODY
 from harness.model.bounds import TRUNCATED_MARK as TRUNCATED_MARK
 from harness.model.bounds import clip_body as clip_body
+from harness.model.runinfo import SubjectInfo as SubjectInfo
 from harness.model.serial import Serial
 
 # Kept here for the callers that know them from here; the caps live in ``bounds.py``.
@@ -121,6 +122,8 @@ class CheckResult(Serial):
     # counts at, which a graded failure may change (a 500 where 503 is owed fails a MUST check
     # at SHOULD). None in reports older than this field.
     check_level: Level | None = None
+    # What the harness made happen on purpose during the check (a fault, a lie), if anything.
+    injected: str = ""
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -173,6 +176,12 @@ class RunInfo(Serial):
     problems: tuple[str, ...] = ()
     # The start in seconds since the epoch (0: not recorded), for the checks' start offsets.
     started_s: float = 0.0
+    # The subject files the run read (none for the samples served in process).
+    subjects: tuple[SubjectInfo, ...] = ()
+
+    def subject(self, name: str) -> SubjectInfo | None:
+        """The subject called ``name``, if the run read its file."""
+        return next((s for s in self.subjects if s.name == name), None)
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,20 @@ reruns that check alone.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import replace
 
 from harness.model.bounds import REPORT_BYTES, clip
 from harness.model.results import CheckResult, Level, RunResult, Status
 
+Key = tuple[str, str, str]
+
 # Room kept for the report's own text, the header and the observations.
 OVERHEAD = 512 * 1024
 BRIEF_FIELD = 300
+# The evidence the HTML shows (exchanges, log lines, issuer calls), at most: the JSON twin
+# keeps the rest, and a failure without it there says so and gives the command to rerun it.
+HTML_EVIDENCE = 256 * 1024
 
 
 def severity(result: CheckResult) -> int:
@@ -63,3 +69,21 @@ def within_budget(run: RunResult, limit: int = REPORT_BYTES) -> RunResult:
         if extra <= room:
             kept[n], room = run.results[n], room - extra
     return replace(run, results=tuple(kept))
+
+
+def evidence_size(result: CheckResult) -> int:
+    """About how many bytes a result's evidence takes."""
+    return size(result) - size(brief(result))
+
+
+def with_evidence(worst_first: Iterable[CheckResult], limit: int | None = None) -> set[Key]:
+    """The keys of the results, taken in order, whose evidence fits in ``limit`` bytes
+    (`HTML_EVIDENCE` by default)."""
+    limit = HTML_EVIDENCE if limit is None else limit
+    shown: set[Key] = set()
+    for result in worst_first:
+        cost = evidence_size(result)
+        if cost <= limit:
+            shown.add(result.key)
+            limit -= cost
+    return shown

@@ -20,38 +20,22 @@ from markupsafe import Markup
 
 from harness.model.bounds import CAPS
 from harness.model.figures import propagation_figures
-from harness.model.results import (
-    CheckResult,
-    Level,
-    RunResult,
-    Status,
-    Verdict,
-    verdict_of,
-)
+from harness.model.results import CheckResult, Level, RunResult, Status
 from harness.model.serial import write_whole
 from harness.model.text import escape_controls
-from harness.report.budget import within_budget
-from harness.report.causes import shared_causes
+from harness.report.budget import with_evidence, within_budget
+from harness.report.causes import excerpt, same_answer
 from harness.report.curl import curl_line
 from harness.report.evidence import exchange_text, last_lines, rfc_links, truncated
+from harness.report.groups import interleaved
 from harness.report.json_report import json_chunks
-from harness.report.summary import (
-    BUILT_IN,
-    CellSummary,
-    Counts,
-    Row,
-    by_subject,
-    count,
-    grid,
-    group_of,
-    subject_prefix,
-    summarise,
-)
+from harness.report.rerun import rerun_command
+from harness.report.summary import api_of, count, group_of, subject_prefix
+from harness.report.table import FAMILIES
 from harness.report.timing import run_timing
+from harness.report.views import CAUSES_SHOWN, overview, subject_views
 
 TEMPLATES = Path(__file__).parent / "templates"
-# Failures listed at the top before the rest are folded (the worst come first).
-SHOWN_FAILURES = 12
 _LABELS = {
     Status.PASSED: "PASS",
     Status.FAILED: "FAIL",
@@ -66,24 +50,6 @@ class ReportPaths:
 
     html: Path
     json: Path
-
-
-@dataclass(frozen=True)
-class SubjectView:
-    """One subject's part of the report: its verdict, counts, matrix and cells."""
-
-    name: str
-    prefix: str
-    verdict: Verdict
-    counts: Counts
-    mechanisms: list[object]
-    rows: list[Row]
-    summaries: list[CellSummary]
-
-    @property
-    def label(self) -> str:
-        """The subject's name, or what the empty name means."""
-        return self.name or BUILT_IN
 
 
 def status_label(result: CheckResult) -> str:
@@ -113,28 +79,6 @@ def row_id(result: CheckResult) -> str:
     return f"{subject_prefix(result.subject)}{result.variant}-{result.check_id}"
 
 
-def subject_views(run: RunResult) -> list[SubjectView]:
-    """One view per subject (the built-in samples first)."""
-    views = []
-    for name, results in by_subject(run.results).items():
-        prefix = subject_prefix(name)
-        summaries = summarise(results, prefix)
-        mechanisms, rows = grid(summaries)
-        verdict = verdict_of(results, run.info.problems)
-        views.append(
-            SubjectView(name, prefix, verdict, count(results), list(mechanisms), rows, summaries)
-        )
-    return views
-
-
-def failures(run: RunResult) -> list[CheckResult]:
-    """Failed results, worst first: fail-open, then MUST, then SHOULD."""
-    failed = [r for r in run.results if r.status is Status.FAILED]
-    return sorted(
-        failed, key=lambda r: (not r.fail_open, r.level is not Level.MUST, r.subject, r.cell)
-    )
-
-
 def visible(value: Any) -> Any:
     """Every value the template prints, control characters as visible escapes (a second
     guard: captured text is escaped when it is recorded)."""
@@ -147,6 +91,7 @@ def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
+        extensions=["jinja2.ext.do"],
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -163,26 +108,34 @@ def _environment() -> jinja2.Environment:
         last_lines=last_lines,
         cell_anchor=lambda subject, number: f"{subject_prefix(subject)}cell{number}",
         group_of=group_of,
+        api_of=api_of,
+        excerpt=excerpt,
+        same_answer=same_answer,
+        family_name=lambda family: FAMILIES.get(family, family),
     )
     return env
 
 
 def _context(run: RunResult, json_name: str) -> dict[str, Any]:
+    views = subject_views(run)
+    groups = interleaved([group for view in views for group in view.failures])
     return dict(
         info=run.info,
         totals=count(run.results),
         verdict=run.verdict.value,
         verdict_class=run.verdict.value.lower(),
         missing=run.missing,
-        causes=shared_causes(run.results),
-        failures=failures(run),
-        shown_failures=SHOWN_FAILURES,
-        subjects=subject_views(run),
+        overview=overview(run),
+        subjects=views,
+        failed_checks=len(groups),
+        evidence=with_evidence(group.worst for group in groups),
+        causes_shown=CAUSES_SHOWN,
         observations=run.observations,
         figures=propagation_figures(run),
         timing=run_timing(run),
         json_name=json_name,
         caps=CAPS,
+        rerun=lambda result, cells=(): rerun_command(run.info, result, cells),
     )
 
 

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from harness.model.matrix import Cell, Grant, Mechanism, cells
+from harness.model.matrix import Cell, Grant, Mechanism, cell_by_number, cells
 from harness.model.results import CheckResult, Level, Status
 
 # What the report calls results with no subject: the project's own sample APIs.
@@ -116,6 +116,20 @@ def by_subject(results: Iterable[CheckResult]) -> dict[str, list[CheckResult]]:
     for result in results:
         grouped.setdefault(group_of(result.subject), []).append(result)
     return dict(sorted(grouped.items()))
+
+
+def api_of(result: CheckResult) -> str:
+    """The API a result is about: its subject, or the sample its cell runs in process."""
+    return result.subject or cell_by_number(result.cell).mechanism.sample
+
+
+def by_api(results: Iterable[CheckResult]) -> dict[str, list[CheckResult]]:
+    """Results per API (see `api_of`): the samples first in cell order, then by name."""
+    grouped: dict[str, list[CheckResult]] = {}
+    for result in results:
+        grouped.setdefault(api_of(result), []).append(result)
+    order = {m.sample: n for n, m in enumerate(Mechanism)}
+    return dict(sorted(grouped.items(), key=lambda item: (order.get(item[0], 9), item[0])))
 
 
 def summarise(results: Iterable[CheckResult], prefix: str = "") -> list[CellSummary]:

@@ -1,8 +1,11 @@
-"""Plain-text views of a run for the terminal: progress per cell, the matrix, the issuer.
+"""Plain-text views of a run for the terminal: progress per cell, the ending, the verdict.
 
-The verdict words follow RFC 2119 §1/§3: a failed MUST check fails the cell, a failed SHOULD
-check is shown but does not. The issuer's observed behaviour (RFC 7662, RFC 6749 answers) is
-listed after the matrix, one line each, with no verdict.
+The ending fits a screen (about 60 lines, whatever the run): the API x cell table, the
+issuer's observed behaviour (recorded, never judged), the ten worst failures one line each
+with the command that reruns the worst alone, then the verdict. ``-v`` prints every failure
+and every cause instead. The verdict words follow RFC 2119 §1/§3: a failed MUST check fails
+the cell, a failed SHOULD check is shown but does not. Every line is one line: an API's text
+is folded and cut, its control characters shown as escapes.
 """
 
 from __future__ import annotations
@@ -10,13 +13,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from harness.model.figures import FIGURE_PREFIX, propagation_figures
-from harness.model.matrix import Cell, Mechanism
-from harness.model.results import CheckResult, ObservationResult, RunResult, Verdict, verdict_of
+from harness.model.matrix import GRANTS, Cell, Mechanism, cells
+from harness.model.results import (
+    CheckResult,
+    ObservationResult,
+    RunResult,
+    Verdict,
+    verdict_of,
+)
 from harness.model.text import escape_controls
-from harness.report.causes import shared_causes
-from harness.report.summary import BUILT_IN, Counts, by_subject, count, grid, group_of, summarise
+from harness.report.causes import causes_of
+from harness.report.groups import CheckFailures, failures_by_check, interleaved
+from harness.report.rerun import rerun_command
+from harness.report.summary import Counts, api_of, by_api, count, summarise
 from harness.report.timing import timing_lines
 
+WORST_SHOWN = 10
+# Lines of a kind the ending prints before it says how many more there are.
+FIGURES_SHOWN = 3
+ITEMS_SHOWN = 5
+LINE = 160
 _VERDICT_WORDS = {
     "fail_open": "FAIL-OPEN",
     "fail": "FAIL",
@@ -25,14 +41,27 @@ _VERDICT_WORDS = {
     "pass": "PASS",
     "not_configured": "NOT CONFIGURED",
     "not_applicable": "N/A",
-    "empty": "NO RESULTS",
+    "empty": "-",
 }
+LEGEND = (
+    "Cells 1, 3, 5: introspection with private_key_jwt; 2, 4, 6: with client_secret_basic; "
+    "7, 8, 9: local JWT validation (9 is n/a: a PAT is opaque).",
+    "PASS* = only SHOULD checks failed; PARTIAL = what ran passed, some checks not configured; "
+    "- = not run.",
+)
 
 
 def visible(lines: list[str]) -> list[str]:
     """Lines fit for a terminal: every control character a visible escape (an ESC or OSC
     sequence from an API must not recolour or retitle the reader's terminal or CI log)."""
     return [escape_controls(line) for line in lines]
+
+
+def one_line(text: str, limit: int = LINE) -> str:
+    """``text`` folded into one line of at most ``limit`` characters, escaped."""
+    indent = text[: len(text) - len(text.lstrip(" "))]
+    folded = indent + " ".join(escape_controls(text).split())
+    return folded if len(folded) <= limit else folded[: limit - 1] + "…"
 
 
 def counts_text(counts: Counts) -> str:
@@ -52,44 +81,110 @@ def progress_line(cell: Cell, results: list[CheckResult]) -> str:
     return escape_controls(f"cell {cell.number} {cell.name:<45} {verdict:<6} {counts_text(counts)}")
 
 
-def failures_text(run: RunResult) -> list[str]:
-    """One line per failed check, MUST first (already redacted)."""
-    failed = [r for r in run.results if r.status == "failed"]
-    failed.sort(key=lambda r: (not r.fail_open, r.level != "MUST", r.subject, r.variant, r.order))
-    return [
-        f"  {'FAIL-OPEN' if r.fail_open else r.level:<6} {_where(r)} {r.check_id}: "
-        f"expected {r.expected}; got {r.actual}"
-        for r in failed
-    ]
+def cell_word(counts: Counts | None) -> str:
+    """A cell's verdict and its failures in a few characters: ``FAIL 90 (30 open)``."""
+    if counts is None or not counts.total:
+        return "-"
+    word = _VERDICT_WORDS[counts.verdict]
+    if counts.failed:
+        word = f"{word.removesuffix('-OPEN')} {counts.failed}"
+        word += f" ({counts.fail_open} open)" if counts.fail_open else ""
+    return word + (f" {counts.not_configured} n/c" if counts.not_configured else "")
 
 
-def _where(result: CheckResult) -> str:
-    group = group_of(result.subject)
-    return f"{group}/{result.variant}" if group else result.variant
+def matrix_table(run: RunResult) -> str:
+    """The APIs x cells: one row per API, a column per grant, each entry its cell's number,
+    verdict and failures (an API checks tokens one way, so its row is its three cells)."""
+    apis = by_api(run.results)
+    width = max([8, *(len(name) for name in apis)])
+    rows = []
+    for name, results in apis.items():
+        mechanism = _mechanism(results)
+        at = {s.cell.number: s.counts for s in summarise(results)}
+        entries = [f"{c.number}: {cell_word(at.get(c.number))}" for c in _cells_of(mechanism)]
+        rows.append((name, str(verdict_of(results)), entries))
+    widths = [max([len(g.label), *(len(r[2][n]) for r in rows)]) for n, g in enumerate(GRANTS)]
+    header = f"{'API':<{width}} {'verdict':<10}" + "".join(
+        f" | {g.label:<{w}}" for g, w in zip(GRANTS, widths, strict=True)
+    )
+    lines = [header, "-" * len(header)]
+    for name, verdict, entries in rows:
+        lines.append(
+            f"{name:<{width}} {verdict:<10}"
+            + "".join(f" | {e:<{w}}" for e, w in zip(entries, widths, strict=True))
+        )
+    return "\n".join(visible([line.rstrip() for line in [*lines, *LEGEND]]))
+
+
+def _mechanism(results: Sequence[CheckResult]) -> Mechanism:
+    numbers = {c.number: c for c in cells()}
+    return numbers[results[0].cell].mechanism
+
+
+def _cells_of(mechanism: Mechanism) -> list[Cell]:
+    return [c for c in cells() if c.mechanism is mechanism]
+
+
+def failure_line(group: CheckFailures) -> str:
+    """One failed check of one API, in one line: how bad, where, what was owed, what came."""
+    r = group.worst
+    label = "FAIL-OPEN" if r.fail_open else str(r.level)
+    where = ("cells " if len(group.cells) > 1 else "cell ") + ", ".join(map(str, group.cells))
+    more = f" ({len(group.results)} variants)" if len(group.results) > 1 else ""
+    text = f"  {label:<9} {api_of(r)} {where}{more} {r.check_id}: "
+    return one_line(text + f"expected {r.expected or 'the check to pass'}; got {r.actual}")
+
+
+def failures_text(run: RunResult, verbose: bool = False) -> list[str]:
+    """The worst failed checks, one line each (every failed result with ``verbose``)."""
+    groups = interleaved(failures_by_check(run.results))
+    if not groups:
+        return []
+    if verbose:
+        every = [CheckFailures((r,)) for g in groups for r in g.results]
+        return ["", "Failed checks (every variant):", *(failure_line(g) for g in every)]
+    failed = sum(len(g.results) for g in groups)
+    shown = groups[:WORST_SHOWN]
+    head = f"Worst failures ({len(shown)} of {len(groups)} failed checks, {failed} failures"
+    lines = ["", head + ("; -v prints every one):" if len(groups) > len(shown) else "):")]
+    lines += [failure_line(g) for g in shown]
+    worst = shown[0]
+    lines.append(f"Rerun the worst alone: {rerun_command(run.info, worst.worst, worst.cells)}")
+    return lines
 
 
 def causes_text(run: RunResult) -> list[str]:
-    """One paragraph per cause shared by many failures (see ``harness/report/causes.py``)."""
+    """Per API, what its failures come down to (``harness/report/causes.py``), worst first."""
     lines = []
-    for cause in shared_causes(run.results):
-        lines.append(f"One cause, {len(cause.results)} failures: {cause.title}")
-        if cause.advice:
-            lines.append(f"  {cause.advice}")
-        lines.append(f"  checks: {', '.join(cause.checks)}")
+    for name, results in by_api(run.results).items():
+        for cause in causes_of(results, run.info):
+            n, checks = len(cause.results), len(cause.checks)
+            lines.append(one_line(f"{name}: {n} failure(s) of {checks} check(s): {cause.title}"))
+            if cause.advice:
+                lines.append(f"  {cause.advice}")
+            if cause.injected:
+                lines.append(f"  ({cause.injected}: the answer is the finding, no setting)")
     return visible(lines)
 
 
 def verdict_text(run: RunResult) -> list[str]:
-    """The verdict, then what left the run incomplete or weakened it, one item per line."""
-    verdict = run.verdict
-    lines = [f"Verdict: {verdict} ({_verdict_reason(run)})"]
+    """The verdict, then what left the run incomplete or weakened it, a few of each."""
+    lines = [f"Verdict: {run.verdict} ({_verdict_reason(run)})"]
+    missing = []
     for variable, results in run.missing.items():
-        cells = ", ".join(str(n) for n in sorted({r.cell for r in results}))
-        lines.append(f"  not configured: {variable} ({len(results)} check(s), cell(s) {cells})")
-        lines.append(f"    {results[0].detail}")
-    lines += [f"  could not run: {problem}" for problem in run.info.problems]
-    lines += [f"  warning: {warning}" for warning in run.info.warnings]
+        where = ", ".join(str(n) for n in sorted({r.cell for r in results}))
+        missing.append(f"  not configured: {variable} ({len(results)} check(s), cell(s) {where})")
+        missing.append(one_line(f"    {results[0].detail}"))
+    lines += _bounded(missing, 2 * ITEMS_SHOWN)
+    lines += _bounded([one_line(f"  could not run: {p}") for p in run.info.problems])
+    lines += _bounded([one_line(f"  warning: {w}") for w in run.info.warnings])
     return visible(lines)
+
+
+def _bounded(lines: list[str], shown: int = ITEMS_SHOWN, verbose: bool = False) -> list[str]:
+    if verbose or len(lines) <= shown + 1:
+        return lines
+    return [*lines[:shown], f"  … {len(lines) - shown} more in the report (-v prints them)"]
 
 
 def _verdict_reason(run: RunResult) -> str:
@@ -103,63 +198,10 @@ def _verdict_reason(run: RunResult) -> str:
     return "every MUST check ran and passed"
 
 
-def matrix_table(run: RunResult) -> str:
-    """The matrix as a fixed-width table, one verdict and count line per cell.
-
-    With several subjects: one overview line per subject, then a table per subject.
-    """
-    subjects = by_subject(run.results)
-    if len(subjects) <= 1:
-        return escape_controls(_subject_table(run.results))
-    lines = ["Subjects:"]
-    for subject, results in subjects.items():
-        name = subject or BUILT_IN
-        lines.append(f"  {name:<30} {verdict_of(results)!s:<10} {counts_text(count(results))}")
-    for subject, results in subjects.items():
-        lines += ["", f"== {subject or BUILT_IN}", _subject_table(results)]
-    return "\n".join(visible(lines))
-
-
-def _subject_table(results: Sequence[CheckResult]) -> str:
-    summaries = summarise(results)
-    mechanisms, rows = grid(summaries)
-    titles = [f"{m.label} ({m.sample})" for m in mechanisms]
-    width = max(
-        [34] + [len(counts_text(s.counts)) + 1 for s in summaries] + [len(t) + 1 for t in titles]
-    )
-    header = f"{'':<22}" + "".join(f"| {title:<{width}}" for title in titles)
-    lines = [header, "-" * len(header)]
-    for grant, row in rows:
-        top = "".join(
-            f"| {s.cell.number}: {_word(s.counts):<{width - 3}}" if s else f"| {'-':<{width}}"
-            for s in row
-        )
-        bottom = "".join(f"| {counts_text(s.counts) if s else '':<{width}}" for s in row)
-        lines += [f"{grant.label:<22}{top}", f"{'':<22}{bottom}"]
-    lines.append(
-        "PASS* = passed every MUST check, failed a SHOULD check; "
-        "PARTIAL = passed what ran, some checks not configured."
-    )
-    if Mechanism.LOCAL_JWT in mechanisms:
-        lines.append(LOCAL_JWT_NOTE)
-    return "\n".join(line.rstrip() for line in lines)
-
-
-LOCAL_JWT_NOTE = (
-    "Local JWT validation: the API checks JWT access tokens itself with the issuer's keys, no "
-    "introspection;\ncell 9 is n/a (a PAT is opaque), and a revoked JWT stays accepted until "
-    "it expires (recorded, not judged)."
-)
-
-
-def _word(counts: Counts) -> str:
-    return _VERDICT_WORDS[counts.verdict]
-
-
 def observations_text(run: RunResult) -> list[str]:
     """One line per observation of the issuer's behaviour (already redacted)."""
     width = max((len(o.id) for o in run.observations), default=0)
-    return visible([f"  {o.id:<{width}}  {_observed(o)}" for o in run.observations])
+    return visible([one_line(f"  {o.id:<{width}}  {_observed(o)}") for o in run.observations])
 
 
 def _observed(observation: ObservationResult) -> str:
@@ -178,17 +220,22 @@ def propagation_text(run: RunResult) -> list[str]:
     return visible(lines)
 
 
-def ending(run: RunResult) -> list[str]:
-    """What ``python -m harness`` prints after the run: the matrix, what failed, the verdict."""
+def ending(run: RunResult, verbose: bool = False) -> list[str]:
+    """What ``python -m harness`` prints after the run (about 60 lines at most without
+    ``verbose``): the table, the issuer's behaviour, the propagation figures, the worst
+    failures, the verdict."""
     lines = ["", matrix_table(run)]
     if run.observations:
         lines += ["", "Issuer behaviour (recorded, not judged):", *observations_text(run)]
     if figures := propagation_text(run):
-        lines += ["", "Propagation (time until the API noticed):", *figures]
-    if failures := failures_text(run):
-        lines += ["", "Failed checks:", *failures]
-    if causes := causes_text(run):
-        lines += ["", *causes]
+        shown = _bounded(figures, FIGURES_SHOWN, verbose)
+        lines += ["", "Propagation (time until the API noticed):", *shown]
+    lines += failures_text(run, verbose)
+    if verbose and (causes := causes_text(run)):
+        lines += ["", "What the failures come down to, per API:", *causes]
     if not run.checks_ran:
         lines += ["", "No check ran: every cell is not applicable or not configured (see above)."]
-    return visible([*lines, "", *verdict_text(run), "", *timing_lines(run)])
+    timing = timing_lines(run)
+    if not verbose:  # the wall time and the critical path; -v adds the slowest checks
+        timing = [line for line in timing if line.startswith(("Time:", "Critical path"))]
+    return visible([*lines, "", *verdict_text(run), "", *timing])

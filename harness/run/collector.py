@@ -17,17 +17,20 @@ from typing import Any
 
 import pytest
 
-from harness.model.results import CheckResult, Level, ObservationResult, RunInfo, RunResult, Status
+from harness.model.results import (
+    CheckResult,
+    Level,
+    ObservationResult,
+    RunInfo,
+    RunResult,
+    Status,
+    SubjectInfo,
+)
 from harness.model.runinfo import command_line, now_iso, versions
 from harness.report.history import write_and_keep
 from harness.report.html import ReportPaths
-from harness.report.terminal import (
-    causes_text,
-    matrix_table,
-    observations_text,
-    propagation_text,
-    verdict_text,
-)
+from harness.report.terminal import ending
+from harness.subjects.file import SubjectError, chosen_subjects
 
 DEFAULT_REPORT = Path("reports") / "matrix.html"
 RESULT_PROPERTY = "harness_result"
@@ -97,18 +100,7 @@ class MatrixCollector:
         if self.written is None:
             return
         terminalreporter.section("introspection matrix")
-        run = self.run()
-        terminalreporter.write_line(matrix_table(run))
-        if run.observations:
-            terminalreporter.write_line("Issuer behaviour (recorded, not judged):")
-            for line in observations_text(run):
-                terminalreporter.write_line(line)
-        figures = propagation_text(run)
-        if figures:
-            terminalreporter.write_line("Propagation (time until the API noticed):")
-            for line in figures:
-                terminalreporter.write_line(line)
-        for line in [*causes_text(run), *verdict_text(run)]:
+        for line in ending(self.run()):
             terminalreporter.write_line(line)
         terminalreporter.write_line(f"report: {self.written.html} (JSON: {self.written.json})")
 
@@ -126,6 +118,7 @@ class MatrixCollector:
             warnings=tuple(self.warnings),
             problems=self.problems,
             started_s=round(self.began, 3),
+            subjects=_subject_infos(self.config),
         )
         observed = sorted(self.observations.values(), key=lambda o: o.order)
         return RunResult(info, tuple(self.results.values()), tuple(observed))
@@ -136,6 +129,16 @@ class MatrixCollector:
         if chosen:
             return Path(chosen).absolute()
         return Path(self.config.rootpath) / DEFAULT_REPORT
+
+
+def _subject_infos(config: pytest.Config) -> tuple[SubjectInfo, ...]:
+    """The subject files of ``--subject`` and ``--subject-dir`` as the report names them."""
+    files = [Path(p) for p in config.getoption("subject", None) or ()]
+    folders = [Path(p) for p in config.getoption("subject_dir", None) or ()]
+    try:
+        return tuple(s.info() for s in chosen_subjects(files, folders))
+    except SubjectError:  # the session checked them at its start; a file changed since
+        return ()
 
 
 def _errored(case: dict[str, Any], report: pytest.TestReport) -> CheckResult:

@@ -68,6 +68,7 @@ def execute(check: Check, target: Target, variant: Variant, order: int = 0) -> C
         variable=outcome.variable,
         api_log=log,
         issuer_exchanges=calls,
+        injected=check.injects,
     )
 
 

@@ -61,6 +61,7 @@ def run_matrix(
         warnings=gathered.warnings,
         problems=tuple(gathered.problems),
         started_s=round(began, 3),
+        subjects=tuple(s.info() for s in plan.subjects),
     )
     observed = tuple(sorted(gathered.observed, key=lambda o: o.order))
     return RunResult(info, unique(gathered.results), observed)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.model.matrix import Mechanism
+from harness.model.results import SubjectInfo
 from harness.model.routes import Routes
 from harness.model.waits import StatedWaits
 from harness.subjects.keys import Keys, SubjectError
@@ -78,6 +79,16 @@ class Subject:
     def uses_placeholder(self, *names: str) -> bool:
         """Whether the command or the environment use any of these placeholders."""
         return any(set(names_in(template)) & set(names) for _, template in self.templates())
+
+    def info(self) -> SubjectInfo:
+        """What a report needs of this file: its path (relative to the working directory when
+        under it), mechanism, and the subject's own name for each placeholder it uses."""
+        named = [(p, name) for name, value in self.env.items() for p in names_in(value)]
+        named += [(p, "its command line") for p in names_in(" ".join(self.command))]
+        file = self.path.relative_to(Path.cwd()) if self.path.is_relative_to(Path.cwd()) else None
+        return SubjectInfo(
+            self.name, str(file or self.path), str(self.mechanism), self.description, tuple(named)
+        )
 
 
 def load_subject(path: Path) -> Subject:

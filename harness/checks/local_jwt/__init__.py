@@ -58,6 +58,7 @@ from harness.model.results import Level
 
 _LOCAL = frozenset({Mechanism.LOCAL_JWT})
 _ONLY: dict[str, Any] = {"mechanisms": _LOCAL, "other_mechanisms_reason": LOCAL_JWT_ONLY}
+JWKS_DOWN = "the harness takes the issuer's JWKS endpoint down on purpose"
 _ALG = "RFC 8725 §2.1, §3.1; RFC 9068 §4"
 CHECKS = (
     Check("RFC9068-4-opaque-token", "An opaque access token: 401 invalid_token (JWTs only)",
@@ -125,12 +126,14 @@ CHECKS = (
           "RFC 7517 §5; RFC 8725 §3.1", Level.SHOULD, Where.MOCK, unknown_kid_flood, **_ONLY),
     Check("RFC7517-5-key-rotation",
           "The issuer rotates its key: new tokens accepted without a restart, old ones too",
-          "RFC 7517 §5; RFC 8414 §2", Level.MUST, Where.MOCK, key_rotation, **_ONLY),
+          "RFC 7517 §5; RFC 8414 §2", Level.MUST, Where.MOCK, key_rotation, **_ONLY,
+          injects="the harness rotates the issuer's key on purpose"),
     Check("RFC7517-5-jwks-down-cached-key",
           "JWKS endpoint down, token of a cached key: 200",
-          "RFC 7517 §5", Level.SHOULD, Where.MOCK, jwks_down_cached_key, **_ONLY),
+          "RFC 7517 §5", Level.SHOULD, Where.MOCK, jwks_down_cached_key, **_ONLY,
+          injects=JWKS_DOWN),
     Check("RFC9110-15.6.4-jwks-down-unknown-key",
           "JWKS endpoint down, token of a key the API has not seen: 503",
           "RFC 9110 §15.6.4; RFC 7517 §5", Level.MUST, Where.MOCK, jwks_down_unknown_key,
-          **_ONLY),
+          **_ONLY, injects=JWKS_DOWN),
 )  # fmt: skip

@@ -29,6 +29,7 @@ from harness.model.matrix import Mechanism, Mode, TokenFormat, Variant, cell_by_
 from harness.model.results import Level, RunInfo, RunResult, Status
 from harness.model.routes import Routes
 from harness.redaction import MIN_SECRET_LENGTH, Redactor
+from harness.report import budget
 from harness.report.html import write_report
 from harness.report.terminal import ending
 from harness.run.execute import execute
@@ -264,11 +265,14 @@ def outputs(
     _read_by_a_subject_process(logged, tmp_path)
     redactor = Redactor(pool.all)
     run = _run([*cases, *logged], redactor)
-    paths = write_report(run, tmp_path / "matrix.html")
+    # Every result's evidence in the HTML too, not only the worst (as a small run has it).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(budget, "HTML_EVIDENCE", 1 << 40)
+        paths = write_report(run, tmp_path / "matrix.html")
     texts = {
         "html": paths.html.read_text(encoding="utf-8"),
         "json": paths.json.read_text(encoding="utf-8"),
-        "terminal": "\n".join(ending(run)),
+        "terminal": "\n".join([*ending(run), *ending(run, verbose=True)]),
     }
     return texts, _fragments(pool.all)
 

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import re
 
-from harness.model.results import Exchange, Level, RunInfo, RunResult, Status, clip_body
+from harness.model.results import (
+    Exchange,
+    Level,
+    RunInfo,
+    RunResult,
+    Status,
+    SubjectInfo,
+    clip_body,
+)
 from harness.report.evidence import rfc_links
 from harness.report.html import render_html
 
@@ -19,18 +27,58 @@ def _html(*results: object, **info: object) -> str:
 
 
 def _top(html: str) -> str:
-    """Everything before the first matrix."""
-    return html.split('<h2 id="matrix">')[0]
+    """Everything before the first section (the header and the overview)."""
+    return html.split("<main>")[0]
 
 
-def test_each_failure_is_listed_at_the_top_and_links_to_its_row() -> None:
+def _group(html: str, anchor: str) -> str:
+    return html.split(f'id="{anchor}"')[1].split("</details>")[0]
+
+
+def test_the_overview_names_each_apis_worst_failure_and_links_to_it() -> None:
     failed = make_result("cell4-cc-basic-opaque", "RFC6750-3.1-garbage-token", Status.FAILED,
-                         expected="401 invalid_token", actual="200")  # fmt: skip
+                         expected="401 invalid_token", actual="HTTP 200")  # fmt: skip
     html = _html(make_result(), failed)
     top = _top(html)
-    assert 'href="#cell4-cc-basic-opaque-RFC6750-3.1-garbage-token"' in top
-    assert "expected 401 invalid_token; got 200" in top
+    assert 'class="failure" href="#failed-RFC6750-3.1-garbage-token"' in top
+    assert "got HTTP 200" in top
+    assert "<strong>Expected:</strong> 401 invalid_token" in _group(
+        html, "failed-RFC6750-3.1-garbage-token"
+    )
     assert 'id="cell4-cc-basic-opaque-RFC6750-3.1-garbage-token"' in html
+
+
+def test_one_line_per_api_with_a_coloured_count_per_cell_it_ran() -> None:
+    html = _html(
+        make_result("cell2-jwtp-basic-opaque", subject="orders-api"),
+        make_result("cell4-cc-basic-opaque", subject="orders-api", status=Status.FAILED),
+        make_result("cell1-jwtp-pkjwt-opaque", subject="api_jwt"),
+    )
+    overview = html.split('id="overview"')[1].split("</table>")[0]
+    assert overview.count("<tr><td") == 2
+    assert 'class="chip fail" href="#matrix-orders-api-cell4"' in overview
+    assert ">4: 1 failed</a>" in overview and ">2: 1 passed</a>" in overview
+    assert 'href="#matrix-orders-api-cell1"' not in overview  # cells it does not run: not drawn
+
+
+def test_a_check_failing_in_several_variants_is_one_group_with_one_rerun_command() -> None:
+    results = [
+        make_result(v, "RFC6750-3.1-garbage-token", Status.FAILED, actual="HTTP 200",
+                    subject="orders-api")
+        for v in ("cell2-jwtp-basic-opaque", "cell4-cc-basic-opaque", "cell4-cc-basic-jwt")
+    ]  # fmt: skip
+    info = dict(
+        subjects=(SubjectInfo("orders-api", "api/orders.toml", "client_secret_basic"),),
+        command="python -m harness --subject-dir api --env-file my.env",
+    )
+    html = _html(*results, **info)
+    group = _group(html, "failed-orders-api-RFC6750-3.1-garbage-token")
+    assert "cells 2, 4 (3 variants)" in group
+    assert (
+        "python -m harness --env-file my.env --subject api/orders.toml --cells 2,4 "
+        "--checks RFC6750-3.1-garbage-token" in group
+    )
+    assert "The same answer in cell4-cc-basic-jwt, cell4-cc-basic-opaque" in group
 
 
 def test_a_fail_open_is_labelled_and_coloured_as_the_worst_outcome() -> None:
@@ -49,7 +97,7 @@ def test_a_failed_check_shows_the_apis_log_and_its_exchange_with_the_issuer() ->
     failed = make_result(status=Status.FAILED, actual="503", issuer_exchanges=(call,),
                          api_log=("ERROR oauthkit.api: the issuer refused the API's own "
                                   "credentials",))  # fmt: skip
-    row = _html(failed).split('id="cell1-jwtp-pkjwt-opaque-RFC6750-3.1-no-credentials"')[1]
+    row = _group(_html(failed), "failed-RFC6750-3.1-no-credentials")
     assert "The API's exchange with the issuer" in row
     assert "POST http://127.0.0.1:1/oauth/v2/introspect" in row
     assert "refused the API&#39;s own credentials" in row
@@ -63,16 +111,18 @@ def test_a_truncated_body_is_marked_as_truncated() -> None:
     assert 'class="truncated"' in html
 
 
-def test_one_cause_behind_many_failures_gets_one_banner() -> None:
-    log = ("ERROR oauthkit.api: introspection at http://x failed: ConnectError",)
+def test_a_subjects_causes_are_listed_once_each_the_worst_first_and_folded_after_five() -> None:
     failed = [
-        make_result(v, c, Status.FAILED, actual="503", api_log=log)
+        make_result(v, f"CHECK-{n}", Status.FAILED, actual=f"HTTP {400 + n}")
+        for n in range(7)
         for v in ("cell1-jwtp-pkjwt-opaque", "cell3-cc-pkjwt-opaque")
-        for c in ("RFC6750-2.1-valid-token", "RFC6750-3.1-role-present")
     ]
-    top = _top(_html(*failed))
-    assert top.count('class="box cause"') == 1
-    assert "One cause, 4 failures: The issuer could not be reached" in top
+    failed.append(make_result(check_id="CHECK-9", status=Status.FAILED, actual="HTTP 200",
+                              fail_open=True))  # fmt: skip
+    causes = _html(*failed).split('id="causes"')[1].split('id="failures"')[0]
+    shown, folded = causes.split("<details><summary>3 more cause(s)</summary>")
+    assert shown.count("<li>") == 5 and folded.count("<li>") == 3
+    assert shown.index("HTTP 200") < shown.index("HTTP 400")  # the fail-open first
 
 
 def test_missing_settings_problems_and_warnings_are_at_the_top() -> None:
@@ -104,45 +154,44 @@ def test_several_subjects_get_an_overview_and_a_section_each() -> None:
     ours = make_result()
     theirs = make_result(subject="express-api", status=Status.FAILED, level=Level.MUST)
     html = _html(ours, theirs)
-    overview = html.split('id="subjects"')[1].split("</table>")[0]
-    assert "built-in samples" in overview and "express-api" in overview
+    overview = html.split('id="overview"')[1].split("</table>")[0]
+    assert "api_jwt" in overview and "express-api" in overview
     assert re.search(r"express-api</a></td>\s*<td class=\"status failed\">FAILED", overview)
     assert 'id="cell1"' in html and 'id="express-api-cell1"' in html
     assert 'id="express-api-cell1-jwtp-pkjwt-opaque-RFC6750-3.1-no-credentials"' in html
     assert html.count('class="matrix"') == 2
 
 
-def test_a_single_subject_has_no_overview() -> None:
-    assert 'id="subjects"' not in _html(make_result(subject="express-api"))
+def test_a_third_party_subject_is_named_by_its_own_name_never_by_a_samples() -> None:
+    html = _html(make_result("cell2-jwtp-basic-opaque", subject="express-api"),
+                 make_result("cell4-cc-basic-opaque", subject="express-api"))  # fmt: skip
+    assert "api_basic_auth" not in html and "api_jwt" not in html
+    assert "<code>express-api</code> <strong>introspects with client_secret_basic" in html
+    assert html.count('<th scope="col">') == 1  # one column: its mechanism
+    assert "0 passed" not in html and "not run" not in html  # no empty cells drawn
 
 
 def test_the_sample_apis_run_as_subjects_are_one_matrix_of_built_in_samples() -> None:
     html = _html(make_result(subject="api_jwt"),
                  make_result("cell2-jwtp-basic-opaque", subject="api_basic_auth"))  # fmt: skip
-    assert 'id="subjects"' not in html
     assert 'id="cell1"' in html and 'id="cell2"' in html
     assert html.count('class="matrix"') == 1
 
 
-def test_a_long_list_of_failures_shows_the_worst_and_folds_the_rest() -> None:
-    failed = [
-        make_result(f"cell{n}-x-opaque", f"CHECK-{i}", Status.FAILED, fail_open=(n == 6))
-        for n in range(1, 7)
-        for i in range(3)
-    ]
-    top = _top(_html(*failed))
-    shown, folded = top.split("<details><summary>6 more failure(s)</summary>")
-    assert shown.count("<li>") == 12 and folded.count("<li>") == 6
-    assert shown.index("FAIL-OPEN") < shown.index(">FAIL<")  # fail-opens first
+def test_not_applicable_rows_fold_into_one_line_per_family_with_the_reason() -> None:
+    results = [
+        make_result(check_id=f"LIE-{n}", status=Status.NOT_APPLICABLE, family="lies",
+                    detail="the API validates JWTs locally")
+        for n in range(40)
+    ]  # fmt: skip
+    html = _html(make_result(), *results)
+    folded = html.split('<details class="na">')[1].split("</details>")[0]
+    assert "lying issuer 40" in folded and "the API validates JWTs locally" in folded
+    assert "LIE-3" not in html.split('class="checks"')[1].split("</table>")[0]  # no row of its own
 
 
 def test_a_banner_quotes_only_the_last_lines_of_a_long_log() -> None:
     traceback = "ERROR uvicorn.error: Exception\n" + "\n".join(f"  frame {n}" for n in range(50))
-    failed = [
-        make_result(v, c, Status.FAILED, actual="500", api_log=(traceback,))
-        for v in ("cell1-jwtp-pkjwt-opaque", "cell3-cc-pkjwt-opaque")
-        for c in ("RFC6750-2.1-valid-token", "RFC6750-3.1-role-present")
-    ]
-    banner = _top(_html(*failed)).split('class="box cause"')[1].split("</section>")[0]
-    assert "frame 49" in banner and "frame 41" not in banner and "frame 42" in banner
-    assert "earlier lines" in banner
+    failed = make_result(status=Status.FAILED, actual="500", api_log=(traceback,))
+    group = _group(_html(failed), "failed-RFC6750-3.1-no-credentials")
+    assert "frame 49" in group and "frame 0" in group  # the check's own log, whole

@@ -147,6 +147,8 @@ def test_the_terminal_names_a_cause_shared_by_many_failures_once() -> None:
         for c in ("RFC6750-2.1-valid-token", "RFC6750-3.1-role-present")
     ]
     lines = causes_text(_run(*failed))
-    assert lines[0] == "One cause, 4 failures: The issuer refused the API's own credentials"
-    assert "API_CLIENT_SECRET" in lines[1]
+    assert lines[0] == (
+        "api_basic_auth: 4 failure(s) of 2 check(s): The issuer refused the API's own credentials"
+    )
+    assert "API_CLIENT_ID, API_CLIENT_SECRET" in lines[1]
     assert causes_text(_run(PASSED)) == []
