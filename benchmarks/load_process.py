@@ -11,6 +11,7 @@ requests or RFC 7662 §2.1 introspection posts
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import dataclasses
 import json
@@ -63,8 +64,14 @@ def run(target: Target, tokens: list[str], load: Load) -> LoadSample:
     return read_sample(done.stdout)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     """Read the request on stdin, drive the load, print the sample."""
+    argparse.ArgumentParser(
+        prog="python -m benchmarks.load_process",
+        description="The in-repo load driver, as the benchmarks start it (python -m benchmarks "
+        "--load python): it reads one JSON document on stdin (the target, the tokens, the load) "
+        "and prints the load sample as JSON. Not meant to be run by hand.",
+    ).parse_args(argv)
     request: dict[str, Any] = json.load(sys.stdin)
     target = Target(**request["target"])
     load = Load(**request["load"])

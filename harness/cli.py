@@ -20,11 +20,11 @@ from typing import Any, TextIO
 
 from harness import subcommands
 from harness.model.matrix import Cell, Mode
-from harness.model.results import CheckResult, Verdict
+from harness.model.results import CheckResult, RunResult, Verdict
 from harness.model.runinfo import python_module_command
 from harness.model.text import escape_controls
 from harness.report.history import write_and_keep
-from harness.report.terminal import ending, progress_line
+from harness.report.terminal import ending, matrix_table, progress_line
 from harness.run.cases import select_cells, select_checks, with_known_expectations
 from harness.run.runner import CellDone, Plan, RunNotStarted, run_matrix
 from harness.run.stopping import Stopping, stop_on_signals
@@ -117,6 +117,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     if words[:1] and words[0] in SUBCOMMANDS:  # diff / merge: working with kept runs
         return exit_quietly_on_closed_stdout(lambda: subcommands.main(words, out or sys.stdout))
+    if words[:1] and not words[0].startswith("-"):  # a run takes options only
+        parser().error(subcommands.unknown_command(words[0]))
     args = parser().parse_args(argv)
     return exit_quietly_on_closed_stdout(lambda: _run(args, argv, out or sys.stdout))
 
@@ -136,7 +138,8 @@ def _run_stoppable(
         plan, workers = _plan(args), _workers(args.workers)
         writable_folder(args.report.parent)
     except (ValueError, KeyError, ConfigError, SubjectError) as exc:
-        print(escape_controls(f"error: {exc}"), file=sys.stderr)
+        said = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc  # no repr quotes
+        print(escape_controls(f"error: {said}"), file=sys.stderr)
         return EXIT_UNUSABLE
     print(f"Running {_cell_count(plan)} cell(s){_of_subjects(plan)} against the {plan.spec.mode} "
           f"issuer with {workers} worker(s)...", file=out, flush=True)  # fmt: skip
@@ -146,6 +149,8 @@ def _run_stoppable(
         )
     except (ConfigError, RunNotStarted) as exc:
         print(escape_controls(f"error: the run could not start: {exc}"), file=sys.stderr)
+        if isinstance(exc, RunNotStarted) and exc.run is not None:
+            _report_not_started(exc.run, args.report, out)
         return EXIT_UNUSABLE
     try:
         with stopping.deferred():  # a report being written is finished first
@@ -162,6 +167,16 @@ def _run_stoppable(
     print(*ending(run, args.verbose), sep="\n", file=out)
     print(f"\nreport: {paths.html}\n  json: {paths.json}\n  kept: {kept.html.parent}", file=out)
     return EXIT_STATUS[run.verdict]
+
+
+def _report_not_started(run: RunResult, report: Path, out: TextIO) -> None:
+    """No subject could start: the report still names each, with its cause."""
+    try:
+        paths, _ = write_and_keep(run, report)
+    except OSError as exc:
+        print(f"error: cannot write the report {report}: {exc.strerror or exc}", file=sys.stderr)
+        return
+    print(matrix_table(run), f"\nreport: {paths.html}", sep="\n", file=out)
 
 
 def _plan(args: argparse.Namespace) -> Plan:

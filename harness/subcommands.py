@@ -11,6 +11,7 @@ shards do not make one run (the same run twice, two versions, two check catalogu
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -44,6 +45,17 @@ MERGE_EXIT_CODES = {
     3: "the merged run is INCOMPLETE (a cell no shard ran, settings missing, shards in conflict)",
     EXIT_BROKEN_PIPE: CLOSED_STDOUT,
 }
+
+
+def unknown_command(word: str) -> str:
+    """The error for a first word that is no command, with the closest one if any."""
+    close = difflib.get_close_matches(word, SUBCOMMANDS, n=1, cutoff=0.5)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    known = " and ".join(repr(c) for c in SUBCOMMANDS)
+    return (
+        f"there is no command {word!r}: {hint}the commands are {known}; a run takes options "
+        "only (see --help)"
+    )
 
 
 class UnreadableRun(Exception):

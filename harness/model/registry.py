@@ -54,8 +54,13 @@ def by_id(registered: Iterable[T], item_id: str, kind: str) -> T:
         if item.id == item_id:
             return item
     ids = [item.id for item in items]
-    close = difflib.get_close_matches(item_id, ids, n=SUGGESTED, cutoff=0.4) or ids[:SUGGESTED]
+    close = difflib.get_close_matches(item_id, ids, n=SUGGESTED, cutoff=0.4)
+    hint = (
+        f"Did you mean {', '.join(close)}?"
+        if close
+        else (f"None is close; {kind} ids look like {', '.join(ids[:SUGGESTED])}.")
+    )
     raise KeyError(
-        f"No {kind} has the id {item_id!r}. Did you mean {', '.join(close)}? "
-        f"({len(ids)} {kind} ids in all: see docs/harness.md)"
+        f"No {kind} has the id {item_id!r}. {hint} ({len(ids)} {kind} ids in all: see "
+        "docs/harness.md)"
     )

@@ -178,6 +178,9 @@ class RunInfo(Serial):
     started_s: float = 0.0
     # The subject files the run read (none for the samples served in process).
     subjects: tuple[SubjectInfo, ...] = ()
+    # Subjects that could not start at all (no result of theirs), each with its cause: the
+    # report gives each a row of its own beside the subjects that ran.
+    not_started: dict[str, str] = field(default_factory=dict)
 
     def subject(self, name: str) -> SubjectInfo | None:
         """The subject called ``name``, if the run read its file."""

@@ -30,7 +30,13 @@ from harness.report.evidence import exchange_text, last_lines, rfc_links, trunca
 from harness.report.groups import interleaved
 from harness.report.json_report import json_chunks
 from harness.report.rerun import rerun_command
-from harness.report.summary import api_of, count, group_of, subject_prefix
+from harness.report.summary import (
+    api_of,
+    count,
+    group_of,
+    not_started,
+    subject_prefix,
+)
 from harness.report.table import FAMILIES
 from harness.report.timing import run_timing
 from harness.report.views import CAUSES_SHOWN, overview, subject_views
@@ -126,6 +132,7 @@ def _context(run: RunResult, json_name: str) -> dict[str, Any]:
         verdict_class=run.verdict.value.lower(),
         missing=run.missing,
         overview=overview(run),
+        not_started=not_started(run),
         subjects=views,
         failed_checks=len(groups),
         evidence=with_evidence(group.worst for group in groups),

@@ -67,7 +67,7 @@ def merge(runs: list[Shard], command: str = "") -> tuple[RunResult, list[Conflic
                 kept[result.key] = (name, result)
     results = tuple(result for _, result in kept.values())
     problems = (*missing_cells(results), *(str(c) for c in conflicts))
-    info = _info([run for _, run in runs], command, problems)
+    info = _info([run for _, run in runs], command, problems, {r.subject for r in results})
     return RunResult(info, results, _observations([run for _, run in runs])), conflicts
 
 
@@ -156,8 +156,9 @@ def missing_cells(results: Iterable[CheckResult]) -> list[str]:
     return problems
 
 
-def _info(runs: list[RunResult], command: str, problems: tuple[str, ...]) -> RunInfo:
+def _info(runs: list[RunResult], command: str, problems: tuple[str, ...], ran: set[str]) -> RunInfo:
     infos = [run.info for run in runs]
+    absent = {n: c for i in infos for n, c in i.not_started.items() if n not in ran}
     return RunInfo(
         mode=_joined(i.mode for i in infos),
         issuer=_joined(i.issuer for i in infos),
@@ -168,6 +169,7 @@ def _info(runs: list[RunResult], command: str, problems: tuple[str, ...]) -> Run
         notes=(*_union(i.notes for i in infos), _merged_from(infos)),
         warnings=_union(i.warnings for i in infos),
         problems=(*_union(i.problems for i in infos), *problems),
+        not_started=absent,  # a subject one shard could not start and another ran has results
     )
 
 

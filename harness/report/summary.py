@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from harness.model.matrix import Cell, Grant, Mechanism, cell_by_number, cells
-from harness.model.results import CheckResult, Level, Status
+from harness.model.results import CheckResult, Level, RunResult, Status
 
 # What the report calls results with no subject: the project's own sample APIs.
 BUILT_IN = "built-in samples"
@@ -108,6 +108,26 @@ def subject_prefix(subject: str) -> str:
     """The prefix of a subject's HTML ids ('' for the built-in samples)."""
     group = group_of(subject)
     return f"{re.sub(r'[^A-Za-z0-9_-]+', '-', group)}-" if group else ""
+
+
+# A could-not-start row shows its cause in one line of at most this many characters.
+SHOWN_START_CAUSE = 120
+
+
+def not_started(run: RunResult) -> dict[str, str]:
+    """The subjects that could not start, each with its cause in one line: its first line
+    (without the subject's name, which the row has) and, for a subject that exited, its last
+    output line, the error it died of; shortened, the verdict lists the whole reason."""
+    ran = {r.subject for r in run.results}
+    rows = {}
+    for name, cause in run.info.not_started.items():
+        if name not in ran:
+            lines = [line.strip() for line in cause.splitlines() if line.strip()] or [""]
+            first = lines[0].removeprefix(f"subject {name}").lstrip(": ")
+            line = first if len(lines) == 1 else f"{first.split(';')[0]} ... {lines[-1]}"
+            cut = len(line) > SHOWN_START_CAUSE
+            rows[name] = line[: SHOWN_START_CAUSE - 3] + "..." if cut else line
+    return rows
 
 
 def by_subject(results: Iterable[CheckResult]) -> dict[str, list[CheckResult]]:

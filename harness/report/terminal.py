@@ -25,7 +25,7 @@ from harness.model.text import escape_controls
 from harness.report.causes import causes_of
 from harness.report.groups import CheckFailures, failures_by_check, interleaved
 from harness.report.rerun import rerun_command
-from harness.report.summary import Counts, api_of, by_api, count, summarise
+from harness.report.summary import Counts, api_of, by_api, count, not_started, summarise
 from harness.report.timing import timing_lines
 
 WORST_SHOWN = 10
@@ -42,6 +42,7 @@ _VERDICT_WORDS = {
     "not_configured": "NOT CONFIGURED",
     "not_applicable": "N/A",
     "empty": "-",
+    "not_started": "COULD NOT START",  # a subject's row: it could not start, so nothing ran
 }
 LEGEND = (
     "Cells 1, 3, 5: introspection with private_key_jwt; 2, 4, 6: with client_secret_basic; "
@@ -94,9 +95,10 @@ def cell_word(counts: Counts | None) -> str:
 
 def matrix_table(run: RunResult) -> str:
     """The APIs x cells: one row per API, a column per grant, each entry its cell's number,
-    verdict and failures (an API checks tokens one way, so its row is its three cells)."""
-    apis = by_api(run.results)
-    width = max([8, *(len(name) for name in apis)])
+    verdict and failures (an API checks tokens one way, so its row is its three cells); an
+    API that could not start has its row too, with the cause."""
+    apis, absent = by_api(run.results), not_started(run)
+    width = max([8, *(len(name) for name in [*apis, *absent])])
     rows = []
     for name, results in apis.items():
         mechanism = _mechanism(results)
@@ -113,6 +115,8 @@ def matrix_table(run: RunResult) -> str:
             f"{name:<{width}} {verdict:<10}"
             + "".join(f" | {e:<{w}}" for e, w in zip(entries, widths, strict=True))
         )
+    gone = [(f"{n:<{width}} {_VERDICT_WORDS['not_started']}: ", why) for n, why in absent.items()]
+    lines += [row + one_line(why, LINE - len(row)) for row, why in gone]  # the cause in one line
     return "\n".join(visible([line.rstrip() for line in [*lines, *LEGEND]]))
 
 

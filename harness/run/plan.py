@@ -34,12 +34,29 @@ class Gathered:
     problems: list[str] = field(default_factory=list)
     results: list[CheckResult] = field(default_factory=list)
     observed: list[ObservationResult] = field(default_factory=list)
+    start_failures: dict[str, str] = field(default_factory=dict)  # subject: its first cause
 
     def ready(self, issuer: str, notes: tuple[str, ...], warnings: tuple[str, ...]) -> None:
         """A job's target started."""
         self.issuers.append(issuer)
         self.notes = tuple(dict.fromkeys(self.notes + notes))
         self.warnings = tuple(dict.fromkeys(self.warnings + warnings))
+
+    def failed(self, reason: str, subject: str = "", cause: str = "") -> None:
+        """A job stopped: its reason is a problem of the run; a subject's target that did not
+        start keeps its cause, for the subject's row when none of its jobs started."""
+        self.problems.append(reason)
+        if subject and cause:
+            self.start_failures.setdefault(subject, cause)
+
+    def not_started(self, planned: tuple[Subject, ...]) -> dict[str, str]:
+        """The planned subjects with no result at all that failed to start, with the cause."""
+        ran = {r.subject for r in self.results}
+        return {
+            s.name: self.start_failures[s.name]
+            for s in planned
+            if s.name in self.start_failures and s.name not in ran
+        }
 
 
 @dataclass(frozen=True)
@@ -86,7 +103,14 @@ def run_cells(target: Target, plan: Plan) -> Iterator[tuple[Cell, list[CheckResu
         yield cell, [execute(c.check, target, c.variant, c.order) for c in cases]
 
 
+def start_failure(job: Job, exc: Exception) -> tuple[str, str, str]:
+    """What a job whose target did not start reports: the reason, its subject, the cause."""
+    subject = job.spec.subject.name if job.spec.subject else ""
+    return stopped(job, exc), subject, str(exc) or type(exc).__name__
+
+
 def stopped(job: Job, exc: Exception) -> str:
+    """A job's problem: its subject and cells, and the exception that stopped it."""
     subject = f"subject {job.spec.subject.name}, " if job.spec.subject else ""
     cells = ", ".join(str(c.number) for c in job.cells)
     return f"{subject}cell(s) {cells} could not run: {type(exc).__name__}: {exc}"

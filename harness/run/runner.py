@@ -22,7 +22,7 @@ from dataclasses import replace
 from harness.model.results import RunInfo, RunResult, unique
 from harness.model.runinfo import now_iso, versions
 from harness.observations import observe_all
-from harness.run.plan import CellDone, Gathered, Job, Plan, jobs, run_cells, stopped
+from harness.run.plan import CellDone, Gathered, Job, Plan, jobs, run_cells, start_failure
 from harness.run.stopping import RunStopped
 from harness.run.workers import run_in_workers
 
@@ -30,7 +30,12 @@ __all__ = ["CellDone", "Job", "Plan", "RunNotStarted", "jobs", "run_cells", "run
 
 
 class RunNotStarted(RuntimeError):
-    """No part of the run could start its target (the message says why)."""
+    """No part of the run could start its target (the message says why). When subjects were
+    planned, ``run`` is what a report can still show: each subject's could-not-start row."""
+
+    def __init__(self, message: str, run: RunResult | None = None) -> None:
+        super().__init__(message)
+        self.run = run
 
 
 def run_matrix(
@@ -48,8 +53,6 @@ def run_matrix(
         if not gathered.issuers:
             raise
         gathered.problems.append(_stopped_after(stop, todo, gathered))
-    if not gathered.issuers:
-        raise RunNotStarted("; ".join(dict.fromkeys(gathered.problems)) or "nothing to run")
     info = RunInfo(
         mode=str(plan.spec.mode),
         issuer=", ".join(dict.fromkeys(gathered.issuers)),
@@ -62,7 +65,11 @@ def run_matrix(
         problems=tuple(gathered.problems),
         started_s=round(began, 3),
         subjects=tuple(s.info() for s in plan.subjects),
+        not_started=gathered.not_started(plan.subjects),
     )
+    if not gathered.issuers:
+        reason = "; ".join(dict.fromkeys(gathered.problems)) or "nothing to run"
+        raise RunNotStarted(reason, RunResult(info, ()) if info.not_started else None)
     observed = tuple(sorted(gathered.observed, key=lambda o: o.order))
     return RunResult(info, unique(gathered.results), observed)
 
@@ -78,7 +85,7 @@ def _run_here(plan: Plan, todo: list[Job], on_cell: CellDone | None, gathered: G
         try:
             target = job.spec.build()
         except Exception as exc:
-            gathered.problems.append(stopped(job, exc))
+            gathered.failed(*start_failure(job, exc))
             continue
         try:
             gathered.ready(target.issuer, target.notes, target.warnings)

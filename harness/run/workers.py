@@ -21,7 +21,7 @@ from harness.checks import check_by_id
 from harness.model.matrix import cell_by_number
 from harness.model.results import CheckResult, ObservationResult
 from harness.observations import observation_by_id, observe_all
-from harness.run.plan import CellDone, Gathered, Job, Plan, run_cells, stopped
+from harness.run.plan import CellDone, Gathered, Job, Plan, run_cells, start_failure, stopped
 from harness.run.stopping import (
     POLL_S,
     RunStopped,
@@ -59,6 +59,8 @@ class _Observed:
 @dataclass(frozen=True)
 class _Failed:
     reason: str
+    subject: str = ""  # set, with the cause, when a subject's target did not start
+    cause: str = ""
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,7 @@ def _run_job(plan: Plan, queue: Queue[_Message]) -> None:
     try:
         target = plan.spec.build()
     except Exception as exc:
-        queue.put(_Failed(stopped(job, exc)))
+        queue.put(_Failed(*start_failure(job, exc)))
         return  # the worker's other jobs may still start
     try:
         queue.put(_Ready(target.issuer, target.notes, target.warnings))
@@ -185,7 +187,7 @@ def _drain(queue: Queue[_Message], gathered: Gathered, timeout: float) -> None:
 def _take(message: _Message, gathered: Gathered, on_cell: CellDone | None) -> int:
     """Add one message to ``gathered``; 1 when it says its worker is done."""
     if isinstance(message, _Failed):
-        gathered.problems.append(message.reason)
+        gathered.failed(message.reason, message.subject, message.cause)
     elif isinstance(message, _Ready):
         gathered.ready(message.issuer, message.notes, message.warnings)
     elif isinstance(message, _CellFinished):

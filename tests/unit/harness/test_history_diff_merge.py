@@ -14,7 +14,7 @@ from harness.report.compare import compare, diff_text
 from harness.report.history import run_directory, write_and_keep
 from harness.report.json_report import render_json
 from harness.report.merge import merge
-from harness.subcommands import main
+from harness.subcommands import main, unknown_command
 
 from .conftest import make_result
 
@@ -136,3 +136,14 @@ def test_the_merge_command_writes_one_report_and_exits_with_its_verdict(tmp_path
     assert data["verdict"] == "PASSED" and data["totals"]["total"] == 9
     assert (tmp_path / "merged" / "runs").is_dir()
     assert "Verdict: PASSED" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("word", "hint"),
+    [("history", ""), ("dif", "did you mean 'diff'? "), ("merg", "did you mean 'merge'? ")],
+)
+def test_a_word_that_is_no_command_names_the_closest_and_the_commands(word: str, hint: str) -> None:
+    assert unknown_command(word) == (
+        f"there is no command {word!r}: {hint}the commands are 'diff' and 'merge'; a run takes "
+        "options only (see --help)"
+    )

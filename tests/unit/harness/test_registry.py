@@ -134,7 +134,7 @@ def test_there_are_must_should_and_informational_checks() -> None:
 def test_observations_are_found_by_id_and_an_unknown_one_is_refused_with_the_known_ids() -> None:
     first = ALL_OBSERVATIONS[0]
     assert observation_by_id(first.id) is first
-    with pytest.raises(KeyError, match=r"No observation has the id 'nope'\. Did you mean"):
+    with pytest.raises(KeyError, match=r"No observation has the id 'nope'\. None is close"):
         observation_by_id("nope")
 
 
@@ -144,3 +144,11 @@ def test_a_misspelt_check_id_gets_the_closest_ids_not_all_of_them() -> None:
     message = str(caught.value)
     assert "Did you mean RFC6750-3.1-no-credentials" in message
     assert message.count("RFC") < 10 and f"{len(ALL_CHECKS)} check ids in all" in message
+
+
+def test_an_unknown_check_id_far_from_every_id_says_none_is_close_and_shows_their_shape() -> None:
+    with pytest.raises(KeyError) as caught:
+        check_by_id("NOPE")
+    message = str(caught.value.args[0])
+    assert "Did you mean" not in message
+    assert "None is close; check ids look like " in message and message.count(",") <= 3
