@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from harness.checks.base import Check, CheckContext, Where
 from harness.checks.expect import describe, graded, is_success, parse_challenge
-from harness.checks.lies import ONE_CELL, ONE_CELL_REASON
+from harness.checks.lies import ONE_CELL
 from harness.model.results import Level, Outcome, Status
 from harness.model.routes import Route
 from harness.model.skips import NotApplicable
@@ -178,12 +178,12 @@ def _takes(ctx: CheckContext, way: str) -> bool | None:
 
 
 def scopes_supported(ctx: CheckContext) -> Outcome:
-    """``scopes_supported`` (RECOMMENDED) holding the role the scoped route needs (§2)."""
+    """``scopes_supported`` (RECOMMENDED) of the scoped route's metadata holding its role (§2)."""
     if ctx.routes.scoped is None:
         raise NotApplicable("the subject file names no scoped route (routes.scoped)")
-    found = found_metadata(ctx)
+    found = found_metadata(ctx, ctx.routes.scoped)
     role = ctx.routes.role
-    expected = f"scopes_supported holding {role!r}, the role the scoped route needs"
+    expected = f"scopes_supported holding {role!r}, the role {ctx.routes.scoped.label} needs"
     document = _document(ctx, found, expected)
     if isinstance(document, Outcome):
         return document
@@ -211,6 +211,10 @@ def challenge_names_metadata(ctx: CheckContext) -> Outcome:
 
 
 _RFC = "RFC 9728"
+ONE_CELL_REASON = (
+    "what the API says of itself does not depend on the grant: judged once per API, in the "
+    "client-credentials cell"
+)
 _ONE: dict[str, Any] = {"grants": ONE_CELL, "other_grants_reason": ONE_CELL_REASON}
 CHECKS = (
     Check("RFC9728-3.3-resource-identical",

@@ -106,6 +106,11 @@ MCP_COMMON = {
     "ZITADEL-roles-audience-without-grant": PASSED,
     "ZITADEL-roles-wrong-shape": PASSED,
     "RFC6750-5.3-no-secrets-leaked": PASSED,
+    # Each endpoint's RFC 9728 metadata: its URL, the issuer, the header, the scoped role.
+    "RFC9728-3.3-resource-identical": PASSED,
+    "RFC9728-2-authorization-servers": PASSED,
+    "RFC9728-2-bearer-methods": PASSED,
+    "RFC9728-2-scopes-supported": PASSED,
 }
 MCP_INTROSPECTING = {
     "RFC7662-2.2-revoked-token": PASSED,
@@ -134,6 +139,11 @@ EXPECTED: dict[str, dict[str, str]] = {
         "RFC9068-4-wrong-issuer": SHOULD,
         "RFC9068-4-id-token": MUST,  # 400 invalid_request for an ID token
         "RFC6750-5.3-no-secrets-leaked": MUST,  # logs a token it cannot parse, in full
+        # Its OpenAPI document: every secured operation refuses, with the same bare challenge.
+        "OPENAPI-document-valid": PASSED,
+        "OPENAPI-secured-no-token": PASSED,
+        "OPENAPI-secured-bad-tokens": SHOULD,
+        "OPENAPI-secured-insufficient-scope": NA,  # the role check is invisible to the document
     },
     "express_jwt_bearer/subject.toml": {
         **LOCAL_JWT_COMMON,

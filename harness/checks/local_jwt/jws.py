@@ -79,7 +79,9 @@ def _unfetched(ctx: CheckContext, outcome: Outcome, found: Canary, level: Level)
     """The refusal's outcome, failed (at ``level``) if the API fetched from the canary."""
     actual = f"{outcome.actual}; {found.report()}"
     if found.fetches == 0 or outcome.status is Status.FAILED:
-        return dataclasses.replace(outcome, actual=actual)
+        # The count in the detail too: a report shows a passed check's detail, not its actual.
+        counted = " ".join(filter(None, (outcome.detail, f"{found.report().capitalize()}.")))
+        return dataclasses.replace(outcome, actual=actual, detail=counted)
     detail = (
         "The API fetched what the token's header named: a URL the token's maker chose "
         "(server-side request forgery, RFC 8725 §3.10); a validator that knows its issuer's "

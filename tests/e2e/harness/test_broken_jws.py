@@ -14,7 +14,8 @@ import api_local_jwt.app
 from harness.checks import check_by_id
 from harness.checks.local_jwt import CHECKS
 from harness.model.matrix import Mechanism, cell_by_number
-from harness.model.results import CheckResult, Status
+from harness.model.results import CheckResult, RunInfo, RunResult, Status
+from harness.report.json_report import render_json
 from harness.run.runner import Plan, run_cells
 from harness.targets.apis import ApiFactory
 from harness.targets.mock import MockTarget
@@ -40,8 +41,11 @@ def test_the_pack_has_ten_checks_and_the_sample_refuses_each_without_a_fetch() -
     assert {r.check_id: r.status for r in results} == dict.fromkeys(PACK, Status.PASSED)
     found = _by_id(results)
     assert all("the canary got 0 fetches" in found[check].actual for check in CANARY)
-    # The report says so too, for each canary check (passed checks show it under Details).
-    assert html.count("the canary got 0 fetches") == len(CANARY)
+    # The report says so too, for each canary check (a passed check's detail is its cell's title),
+    # and so does its JSON.
+    assert html.count("The canary got 0 fetches.") == len(CANARY)
+    run = RunResult(RunInfo("mock", "http://issuer", "now", 1.0, "pytest"), tuple(results))
+    assert render_json(run).count("the canary got 0 fetches") == len(CANARY)
     assert "refuses ES256 altogether" in found["RFC7518-3.4-psychic-signature"].detail
 
 

@@ -3,6 +3,8 @@ whose document declares a route secured that has no guard fails open on exactly 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import api_basic_auth.app
@@ -13,6 +15,8 @@ from harness.model.results import CheckResult, Status
 
 from . import broken_surface
 from .test_broken_samples import _run
+from .test_subjects import YES_MAN, _subject
+from .test_subjects import _run as _run_subject
 
 pytestmark = pytest.mark.e2e
 SURFACE = [c.id for c in CHECKS]
@@ -68,3 +72,37 @@ def test_a_route_declared_secured_without_its_guard_fails_open_on_that_route_onl
         ("DELETE", "messages/1", 204)
     ]
     assert "FAIL-OPEN" in html
+
+
+DOCUMENT = """
+openapi: "3.1.0"
+info: {title: yes-man, version: "1"}
+components:
+  securitySchemes:
+    token: {type: http, scheme: bearer}
+security: [{token: []}]
+paths:
+  /api/public:
+    get: {security: [], responses: {"200": {description: ok}}}
+  /api/private:
+    get: {responses: {"200": {description: ok}}}
+"""
+
+
+def test_a_document_beside_the_subject_file_is_read_and_a_yes_man_fails_open(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "openapi.yaml").write_text(DOCUMENT, encoding="utf-8")
+    path = _subject(tmp_path, YES_MAN, 'openapi = "openapi.yaml"')
+    run = _run_subject(path, "OPENAPI-document-valid", "OPENAPI-secured-no-token")
+    found = {r.check_id: r for r in run.results if r.token_format == "opaque"}
+    document = found["OPENAPI-document-valid"]
+    assert document.status is Status.PASSED
+    assert (
+        document.actual
+        == "2 operations: 1 secured by a bearer token, 1 public, 0 by another scheme"
+    )
+    assert document.expected.endswith(f"at {tmp_path.resolve() / 'openapi.yaml'}")
+    no_token = found["OPENAPI-secured-no-token"]
+    assert (no_token.status, no_token.fail_open) == (Status.FAILED, True)
+    assert no_token.actual == "1 of 1 without a token failed: GET /api/private: HTTP 200"
