@@ -26,10 +26,12 @@ from harness.model.text import escape_controls
 from harness.report.history import write_and_keep
 from harness.report.terminal import ending, matrix_table, progress_line
 from harness.run.cases import select_cells, select_checks, with_known_expectations
+from harness.run.keep import kept_targets, serve_until_stopped
 from harness.run.runner import CellDone, Plan, RunNotStarted, run_matrix
 from harness.run.stopping import Stopping, stop_on_signals
 from harness.subcommands import SUBCOMMANDS
 from harness.subjects.file import Subject, SubjectError, chosen_subjects, sample_subjects
+from harness.targets.base import Target
 from harness.targets.spec import TargetSpec
 from oauthkit import ConfigError
 from oauthkit.commands import (
@@ -84,6 +86,9 @@ OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
         "help": "check every subject file (*.toml) under DIR (repeatable)"}),
     (("--in-process",), {"action": "store_true",
         "help": "serve the sample APIs inside the harness instead of as subjects"}),
+    (("--keep-issuer",), {"action": "store_true",
+        "help": "keep the mock issuer and the APIs running after the run, until Ctrl-C, and "
+                "say how to get a token: the report's curl lines work as shown"}),
     (("-v", "--verbose"), {"action": "store_true",
         "help": "print every failure and what the failures come down to, not the ten worst"}),
 )  # fmt: skip
@@ -135,7 +140,7 @@ def _run_stoppable(
     args: argparse.Namespace, argv: Sequence[str] | None, out: TextIO, stopping: Stopping
 ) -> int:
     try:
-        plan, workers = _plan(args), _workers(args.workers)
+        plan, workers = _plan(args), 1 if args.keep_issuer else _workers(args.workers)
         writable_folder(args.report.parent)
     except (ValueError, KeyError, ConfigError, SubjectError) as exc:
         said = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc  # no repr quotes
@@ -143,10 +148,18 @@ def _run_stoppable(
         return EXIT_UNUSABLE
     print(f"Running {_cell_count(plan)} cell(s){_of_subjects(plan)} against the {plan.spec.mode} "
           f"issuer with {workers} worker(s)...", file=out, flush=True)  # fmt: skip
+    with kept_targets(args.keep_issuer) as kept:
+        return _run_planned(args, argv, out, stopping, (plan, workers), kept)
+
+
+def _run_planned(
+    args: argparse.Namespace, argv: Sequence[str] | None, out: TextIO, stopping: Stopping,
+    planned: tuple[Plan, int], kept: list[Target] | None,
+) -> int:  # fmt: skip
+    plan, workers = planned
     try:
-        run = run_matrix(
-            plan, workers, _progress(out, [s.name for s in plan.subjects]), _command(argv)
-        )
+        progress = _progress(out, [s.name for s in plan.subjects])
+        run = run_matrix(plan, workers, progress, _command(argv), kept)
     except (ConfigError, RunNotStarted) as exc:
         print(escape_controls(f"error: the run could not start: {exc}"), file=sys.stderr)
         if isinstance(exc, RunNotStarted) and exc.run is not None:
@@ -154,7 +167,7 @@ def _run_stoppable(
         return EXIT_UNUSABLE
     try:
         with stopping.deferred():  # a report being written is finished first
-            paths, kept = write_and_keep(run, args.report)
+            paths, copy = write_and_keep(run, args.report)
     except OSError as exc:
         print(f"error: cannot write the report {args.report}: {exc.strerror or exc}",
               file=sys.stderr)  # fmt: skip
@@ -165,7 +178,9 @@ def _run_stoppable(
               file=sys.stderr)  # fmt: skip
         return stopping.exit_status
     print(*ending(run, args.verbose), sep="\n", file=out)
-    print(f"\nreport: {paths.html}\n  json: {paths.json}\n  kept: {kept.html.parent}", file=out)
+    print(f"\nreport: {paths.html}\n  json: {paths.json}\n  kept: {copy.html.parent}", file=out)
+    if kept is not None:
+        serve_until_stopped(kept, out)
     return EXIT_STATUS[run.verdict]
 
 
@@ -182,6 +197,8 @@ def _report_not_started(run: RunResult, report: Path, out: TextIO) -> None:
 def _plan(args: argparse.Namespace) -> Plan:
     mode = Mode(args.issuer) if args.issuer else (Mode.LIVE if args.env_file else Mode.MOCK)
     env_file = args.env_file or (Path(".env") if mode is Mode.LIVE else None)
+    if args.keep_issuer and mode is not Mode.MOCK:
+        raise ConfigError("--keep-issuer keeps the mock issuer running; a live issuer runs anyway")
     if env_file is not None and not env_file.is_file():
         raise ConfigError(
             f"--env-file {env_file} does not exist: copy .env.example to .env and fill it in"

@@ -112,6 +112,15 @@ def excerpt(actual: str, limit: int = EXCERPT) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def gist(text: str, limit: int = 120) -> str:
+    """`excerpt` that keeps the end too (a check's conclusion is often last)."""
+    whole = excerpt(text, len(text) + 1)
+    if len(whole) <= limit:
+        return whole
+    tail = limit * 2 // 5
+    return whole[: limit - tail - 3].rstrip() + " … " + whole[-tail:].lstrip()
+
+
 def causes_of(results: Iterable[CheckResult], info: RunInfo | None = None) -> list[Cause]:
     """One subject's failures by cause, worst first (fail-open, MUST, SHOULD), then biggest.
 

@@ -24,7 +24,7 @@ from harness.model.results import CheckResult, Level, RunResult, Status
 from harness.model.serial import write_whole
 from harness.model.text import escape_controls
 from harness.report.budget import with_evidence, within_budget
-from harness.report.causes import excerpt, same_answer
+from harness.report.causes import excerpt, gist, same_answer
 from harness.report.curl import curl_line
 from harness.report.evidence import exchange_text, last_lines, rfc_links, truncated
 from harness.report.groups import interleaved
@@ -116,6 +116,7 @@ def _environment() -> jinja2.Environment:
         group_of=group_of,
         api_of=api_of,
         excerpt=excerpt,
+        gist=gist,
         same_answer=same_answer,
         family_name=lambda family: FAMILIES.get(family, family),
     )

@@ -25,6 +25,7 @@ from harness.observations import observe_all
 from harness.run.plan import CellDone, Gathered, Job, Plan, jobs, run_cells, start_failure
 from harness.run.stopping import RunStopped
 from harness.run.workers import run_in_workers
+from harness.targets.base import Target
 
 __all__ = ["CellDone", "Job", "Plan", "RunNotStarted", "jobs", "run_cells", "run_matrix"]
 
@@ -39,14 +40,22 @@ class RunNotStarted(RuntimeError):
 
 
 def run_matrix(
-    plan: Plan, workers: int = 1, on_cell: CellDone | None = None, command: str = ""
+    plan: Plan,
+    workers: int = 1,
+    on_cell: CellDone | None = None,
+    command: str = "",
+    kept: list[Target] | None = None,
 ) -> RunResult:
-    """Run the plan on ``workers`` processes (1: in this process) and gather one result."""
+    """Run the plan on ``workers`` processes (1: in this process) and gather one result.
+
+    With ``kept`` the run is in this process, and its targets are added to it rather than
+    closed (``--keep-issuer``): the caller closes them.
+    """
     started, clock, began = now_iso(), time.perf_counter(), time.time()
     todo, gathered = jobs(plan, max(1, workers)), Gathered()
     try:
-        if workers <= 1:
-            _run_here(plan, todo, on_cell, gathered)
+        if workers <= 1 or kept is not None:
+            _run_here(plan, todo, on_cell, gathered, kept)
         else:
             run_in_workers(plan, todo, workers, on_cell, gathered)
     except RunStopped as stop:
@@ -80,7 +89,13 @@ def _stopped_after(stop: RunStopped, todo: list[Job], gathered: Gathered) -> str
     return f"the run was {stop} after {done} of {total} cell(s); the rest did not run"
 
 
-def _run_here(plan: Plan, todo: list[Job], on_cell: CellDone | None, gathered: Gathered) -> None:
+def _run_here(
+    plan: Plan,
+    todo: list[Job],
+    on_cell: CellDone | None,
+    gathered: Gathered,
+    kept: list[Target] | None = None,
+) -> None:
     for job in todo:
         try:
             target = job.spec.build()
@@ -96,4 +111,7 @@ def _run_here(plan: Plan, todo: list[Job], on_cell: CellDone | None, gathered: G
             if not gathered.observed:
                 gathered.observed = observe_all(target, plan.observations)
         finally:
-            target.close()
+            if kept is None:
+                target.close()
+            else:
+                kept.append(target)

@@ -92,7 +92,7 @@ class MockTarget(MockPowers):
         self.keys = SigningKeys(
             self.issuer_server, self.jwt_users[Holder.ROLE], self.world.project.id, self.redactor
         )
-        env_file = self.world.write_env(Path(self._workdir.name))
+        env_file = self.env_file = self.world.write_env(Path(self._workdir.name))
         env = self.env = EnvSource.load(env_file, _MOCK_ENV, required=True)
         register_secrets(self.redactor, self.world, self.odd_secret_app, self.jwt_users)
         recipes = mock_recipes(env, self.world, self.jwt_users)

@@ -23,7 +23,7 @@ def test_a_made_up_token_of_a_check_stays_literal_and_quoted() -> None:
     assert shlex.split(line)[-1] == "Authorization: Bearer not{b64token}"
 
 
-def test_basic_credentials_become_client_id_and_secret_variables() -> None:
+def test_basic_credentials_become_the_variables_the_mock_env_names_them_by() -> None:
     exchange = Exchange(
         "POST", "http://issuer/oauth/v2/introspect",
         {"authorization": "Basic [REDACTED:12345678]",
@@ -31,7 +31,9 @@ def test_basic_credentials_become_client_id_and_secret_variables() -> None:
         request_body="token=[REDACTED:abcdef12]&token_type_hint=access_token",
     )  # fmt: skip
     line = curl_line(exchange)
-    assert '-u "$CLIENT_ID:$CLIENT_SECRET"' in line
+    assert '-u "$API_CLIENT_ID:$API_CLIENT_SECRET"' in line  # an API's, as the .env names it
+    token = Exchange("POST", "http://issuer/oauth/v2/token", exchange.request_headers)
+    assert '-u "$CLIENT_ID:$CLIENT_SECRET"' in curl_line(token)  # a service user's
     assert '--data-urlencode "token=${TOKEN}"' in line
     assert "--data-urlencode token_type_hint=access_token" in line
     assert "REDACTED" not in line

@@ -101,7 +101,7 @@ def test_a_failed_check_shows_the_apis_log_and_its_exchange_with_the_issuer() ->
     assert "The API's exchange with the issuer" in row
     assert "POST http://127.0.0.1:1/oauth/v2/introspect" in row
     assert "refused the API&#39;s own credentials" in row
-    assert "$ curl -i -X POST" in row and "-u &#34;$CLIENT_ID:$CLIENT_SECRET&#34;" in row
+    assert "$ curl -i -X POST" in row and "-u &#34;$API_CLIENT_ID:$API_CLIENT_SECRET&#34;" in row
 
 
 def test_a_truncated_body_is_marked_as_truncated() -> None:
