@@ -6,6 +6,8 @@
 #   virtual environments of their own, passport-zitadel, express-oauth2-jwt-bearer and the MCP
 #   TypeScript SDK's server from their lock files, and the Go APIs (zitadel/oidc's resource server,
 #   the zitadel-go SDK) built with their module and build caches inside the clone.
+# - Chromium (Debian's chromium, with apt-get, as root), in which the report is opened at 1400x900
+#   (tests/browser.py).
 # A missing toolchain (no npm, no go) is reported and its part left out: those tests then skip with
 # the reason (under CI=true they fail instead).
 set -euo pipefail
@@ -46,4 +48,14 @@ if command -v go >/dev/null; then
   fi
 else
   echo "install-deps: go not found; the Go subjects will skip" >&2
+fi
+
+# The browser tests open the report in headless Chromium; Debian's package, as root.
+if ! command -v chromium >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  else
+    echo "install-deps: chromium not found, and apt-get needs root; the browser tests will skip" >&2
+  fi
 fi
