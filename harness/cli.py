@@ -23,7 +23,7 @@ from harness.model.matrix import Cell, Mode
 from harness.model.results import CheckResult, RunResult, Verdict
 from harness.model.runinfo import python_module_command
 from harness.model.text import escape_controls
-from harness.report.history import write_and_keep
+from harness.report.history import KEEP_RUNS, runs_to_keep, write_and_keep
 from harness.report.terminal import ending, matrix_table, progress_line
 from harness.run.cases import select_cells, select_checks, with_known_expectations
 from harness.run.keep import kept_targets, serve_until_stopped
@@ -86,6 +86,9 @@ OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
         "help": "check every subject file (*.toml) under DIR (repeatable)"}),
     (("--in-process",), {"action": "store_true",
         "help": "serve the sample APIs inside the harness instead of as subjects"}),
+    (("--keep-runs",), {"type": runs_to_keep, "default": str(KEEP_RUNS), "metavar": "N",
+        "help": f"keep the newest N runs under runs/ beside the report, or all (default: "
+                f"{KEEP_RUNS})"}),
     (("--keep-issuer",), {"action": "store_true",
         "help": "keep the mock issuer and the APIs running after the run, until Ctrl-C, and "
                 "say how to get a token: the report's curl lines work as shown"}),
@@ -167,7 +170,7 @@ def _run_planned(
         return EXIT_UNUSABLE
     try:
         with stopping.deferred():  # a report being written is finished first
-            paths, copy = write_and_keep(run, args.report)
+            paths, copy = write_and_keep(run, args.report, keep=args.keep_runs)
     except OSError as exc:
         print(f"error: cannot write the report {args.report}: {exc.strerror or exc}",
               file=sys.stderr)  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from harness.model.matrix import cells
 from harness.model.results import CheckResult, Level, RunInfo, RunResult, Status, Verdict
 from harness.report.compare import compare, diff_text
-from harness.report.history import run_directory, write_and_keep
+from harness.report.history import run_directory, runs_to_keep, write_and_keep
 from harness.report.json_report import render_json
 from harness.report.merge import merge
 from harness.subcommands import main, unknown_command
@@ -42,6 +43,33 @@ def test_each_run_is_kept_under_runs_by_its_start_time_and_the_latest_beside(
     assert latest.is_file() and latest.with_suffix(".json").is_file()
     assert first.json.is_file() and second.json.is_file()
     assert run_directory(latest, "").name == "unknown-time"
+
+
+def test_only_the_newest_kept_runs_stay_and_nothing_else_is_touched(tmp_path: Path) -> None:
+    latest = tmp_path / "reports" / "matrix.html"
+    runs = latest.parent / "runs"
+    mine = runs / "notes"  # not a kept run's name: never touched
+    mine.mkdir(parents=True)
+    (runs / "2026-01-01T00-00-00Z").mkdir()  # a kept run's name, but no report in it
+    for day in ("03", "01", "02"):
+        info = RunInfo("mock", "i", f"2026-12-{day}T10:00:00+00:00", 1.0, "python -m harness")
+        write_and_keep(RunResult(info, (make_result(),)), latest, keep=2)
+    assert sorted(p.name for p in runs.iterdir()) == [
+        "2026-01-01T00-00-00Z", "2026-12-02T10-00-00Z", "2026-12-03T10-00-00Z", "notes"
+    ]  # fmt: skip
+    write_and_keep(_run(make_result()), latest, keep=2)  # an older start: it stays all the same
+    assert sorted(p.name for p in runs.iterdir()) == [
+        "2026-01-01T00-00-00Z", "2026-12-01T10-00-00Z", "2026-12-03T10-00-00Z", "notes"
+    ]  # fmt: skip
+    write_and_keep(_run(make_result()), latest, keep=None)  # all: none removed
+    assert len(list(runs.iterdir())) == 5
+
+
+def test_keep_runs_takes_a_number_or_all() -> None:
+    assert runs_to_keep("all") is None and runs_to_keep("3") == 3
+    for bad in ("0", "-1", "many"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            runs_to_keep(bad)
 
 
 def test_a_diff_names_changed_new_and_removed_checks_and_the_verdicts() -> None:
