@@ -11,6 +11,7 @@ section per subject (when results name several), and "Issuer behaviour", unjudge
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,7 +94,9 @@ def visible(value: Any) -> Any:
     return escape_controls(value) if isinstance(value, str) else value
 
 
+@functools.cache
 def _environment() -> jinja2.Environment:
+    """The template environment, built once per process (compiling the template takes time)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,

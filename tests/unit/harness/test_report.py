@@ -95,7 +95,9 @@ def test_the_report_is_self_contained_without_scripts_or_external_assets(
 
 
 def test_exchange_bodies_are_html_escaped(full_run: RunResult) -> None:
-    run = RunResult(full_run.info, (make_result(detail="<img src=x onerror=alert(1)>"),))
+    hostile = "<img src=x onerror=alert(1)>"
+    failed = make_result(status=Status.FAILED, detail=hostile, actual=hostile)
+    run = RunResult(full_run.info, (make_result(detail=hostile), failed))
     html = render_html(run)
     assert "<img src=x" not in html
     assert "&lt;img src=x" in html
