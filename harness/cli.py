@@ -16,14 +16,15 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from harness import subcommands
+from harness.cli_options import DESCRIPTION, ENVIRONMENT, OPTIONS
 from harness.model.matrix import Cell, Mode
 from harness.model.results import CheckResult, RunResult, Verdict
 from harness.model.runinfo import python_module_command
 from harness.model.text import escape_controls
-from harness.report.history import KEEP_RUNS, runs_to_keep, write_and_keep
+from harness.report.history import write_and_keep
 from harness.report.terminal import ending, matrix_table, progress_line
 from harness.run.cases import select_cells, select_checks, with_known_expectations
 from harness.run.keep import kept_targets, serve_until_stopped
@@ -42,7 +43,6 @@ from oauthkit.commands import (
     exit_quietly_on_closed_stdout,
 )
 
-DEFAULT_REPORT = Path("reports") / "matrix.html"
 EXIT_PASSED, EXIT_FAILED, EXIT_UNUSABLE, EXIT_INCOMPLETE = 0, 1, 2, 3
 EXIT_STATUS = {
     Verdict.PASSED: EXIT_PASSED,
@@ -59,51 +59,6 @@ EXIT_CODES = {
     130: "stopped by Ctrl-C (SIGINT); 143: by SIGTERM, 129: by SIGHUP; the report of what "
     "ran is written (INCOMPLETE)",
 }
-ENVIRONMENT = """mock mode reads none; live mode reads the .env variables (ZITADEL_DOMAIN,
-    PROJECT_ID, API_*, CLIENT_*, PERSONAL_ACCESS_TOKEN, EXPECTED_ROLES_*, ...: see
-    .env.example), from the process environment first, then the --env-file"""
-
-
-# The options, in --help order: flags and argparse's keywords (a data table).
-OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
-    (("--env-file",), {"type": Path, "metavar": "PATH",
-        "help": "a .env describing a live issuer (see .env.example); implies --issuer live"}),
-    (("--issuer",), {"choices": [m.value for m in Mode],
-        "help": "mock or live (default: mock, or live when --env-file is given; live reads "
-                "./.env if no file is given)"}),
-    (("--report",), {"type": Path, "default": DEFAULT_REPORT, "metavar": "PATH",
-        "help": "where to write the HTML report; the JSON goes beside it "
-                f"(default: {DEFAULT_REPORT})"}),
-    (("-n", "--workers"), {"default": "auto", "metavar": "N",
-        "help": "worker processes, each with its own issuer and APIs (default: auto, one per "
-                "CPU)"}),
-    (("--cells",), {"metavar": "N,N", "help": "only these cells, e.g. 1,4 (default: all)"}),
-    (("--checks",), {"metavar": "ID,ID", "help": "only these check ids (default: all)"}),
-    (("--subject",), {"action": "append", "type": Path, "default": [], "metavar": "FILE",
-        "help": "check the API this subject file describes (repeatable; see docs/subjects.md) "
-                "(default: the sample APIs' own subject files)"}),
-    (("--subject-dir",), {"action": "append", "type": Path, "default": [], "metavar": "DIR",
-        "help": "check every subject file (*.toml) under DIR (repeatable)"}),
-    (("--in-process",), {"action": "store_true",
-        "help": "serve the sample APIs inside the harness instead of as subjects"}),
-    (("--keep-runs",), {"type": runs_to_keep, "default": str(KEEP_RUNS), "metavar": "N",
-        "help": f"keep the newest N runs under runs/ beside the report, or all (default: "
-                f"{KEEP_RUNS})"}),
-    (("--keep-issuer",), {"action": "store_true",
-        "help": "keep the mock issuer and the APIs running after the run, until Ctrl-C, and "
-                "say how to get a token: the report's curl lines work as shown"}),
-    (("-v", "--verbose"), {"action": "store_true",
-        "help": "print every failure and what the failures come down to, not the ten worst"}),
-)  # fmt: skip
-DESCRIPTION = """\
-Run the token-checking matrix (3 grants x 3 mechanisms: introspection with
-private_key_jwt or client_secret_basic, local JWT validation) against the embedded
-mock issuer or a live one, print it, and write an HTML report with a JSON twin
-(the latest at --report, each run also under runs/<timestamp>/ beside it).
-
-Kept runs: 'python -m harness diff A.json B.json' shows what changed between two
-runs; 'python -m harness merge A.json B.json ... [--report PATH]' joins shards
-into one report (see their --help)."""
 
 
 def parser() -> argparse.ArgumentParser:

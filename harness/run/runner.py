@@ -40,17 +40,11 @@ class RunNotStarted(RuntimeError):
 
 
 def run_matrix(
-    plan: Plan,
-    workers: int = 1,
-    on_cell: CellDone | None = None,
-    command: str = "",
+    plan: Plan, workers: int = 1, on_cell: CellDone | None = None, command: str = "",
     kept: list[Target] | None = None,
-) -> RunResult:
-    """Run the plan on ``workers`` processes (1: in this process) and gather one result.
-
-    With ``kept`` the run is in this process, and its targets are added to it rather than
-    closed (``--keep-issuer``): the caller closes them.
-    """
+) -> RunResult:  # fmt: skip
+    """Run the plan on ``workers`` processes (1: in this process) and gather one result; with
+    ``kept``, in this process, its targets added to it, not closed (the caller closes them)."""
     started, clock, began = now_iso(), time.perf_counter(), time.time()
     todo, gathered = jobs(plan, max(1, workers)), Gathered()
     try:
