@@ -2,7 +2,7 @@
 
 Mock issuer by default; ``--env-file .env`` (or ``--issuer live``) runs against a live issuer
 found by discovery (RFC 8414). Exit status: 0 PASSED (every MUST check, RFC 2119 §1, ran and
-passed), 1 FAILED (one failed), 2 when the run could not start (bad option, missing ``.env``),
+passed), 1 FAILED (one failed), 2 when the run could not start (bad option, unusable ``.env``),
 3 INCOMPLETE (nothing failed, but settings were missing or part of the run could not start),
 128 + N when signal N stopped it (130 Ctrl-C, 143 SIGTERM): what ran is still reported.
 ``diff`` and ``merge`` as the first word work with kept runs (``harness/subcommands.py``).
@@ -33,6 +33,7 @@ from harness.run.stopping import Stopping, stop_on_signals
 from harness.subcommands import SUBCOMMANDS
 from harness.subjects.file import Subject, SubjectError, chosen_subjects, sample_subjects
 from harness.targets.base import Target
+from harness.targets.live_preflight import ready_to_run
 from harness.targets.spec import TargetSpec
 from oauthkit import ConfigError
 from oauthkit.commands import (
@@ -52,7 +53,8 @@ EXIT_STATUS = {
 EXIT_CODES = {
     EXIT_PASSED: "passed: every MUST check ran and passed",
     EXIT_FAILED: "failed: a MUST check failed, or a check failed open",
-    EXIT_UNUSABLE: "could not start: a bad option, a missing .env, an unwritable --report",
+    EXIT_UNUSABLE: "could not start: a bad option, a missing .env or one still holding "
+    ".env.example's values, an issuer that does not answer, an unwritable --report",
     EXIT_INCOMPLETE: "incomplete: settings missing (each variable named) or part of the run "
     "could not start",
     EXIT_BROKEN_PIPE: CLOSED_STDOUT,
@@ -161,6 +163,8 @@ def _plan(args: argparse.Namespace) -> Plan:
         raise ConfigError(
             f"--env-file {env_file} does not exist: copy .env.example to .env and fill it in"
         )
+    if env_file is not None:
+        ready_to_run(env_file)  # the issuer answers, the .env is no longer .env.example's
     spec = TargetSpec(mode, env_file)
     plan = Plan(spec, select_cells(args.cells), select_checks(args.checks))
     return replace(plan, subjects=_subjects(args))

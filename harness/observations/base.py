@@ -80,7 +80,8 @@ class ObserveContext:
                 return grant, self.target.token(Variant(_cell_of(grant), fmt), holder)
             except CheckSkipped as exc:
                 problems.append(exc.reason)
-        raise NotApplicable("no token could be obtained: " + "; ".join(problems))
+        # Each grant may fail for the same reason (one variable unset): say each reason once.
+        raise NotApplicable("no token could be obtained: " + "; ".join(dict.fromkeys(problems)))
 
     def client_settings(self, grant: Grant) -> ClientSettings[Any]:
         """The service-user client settings for ``grant`` (NotConfigured when missing)."""

@@ -6,6 +6,7 @@ reprs), keyed by (subject, variant, check) so every case appears exactly once.
 A matrix test that errored before running its check (e.g. the target did not start) still
 appears, as a failure naming the error. Levels per RFC 2119 §1/§3. Issuer-behaviour
 observations (RFC 7662, RFC 6749 answers) arrive the same way and are listed after the matrix.
+A live session that cannot start (``targets/live_preflight.py``) stops as a usage error.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from harness.model.matrix import Mode
 from harness.model.results import (
     CheckResult,
     Level,
@@ -31,6 +33,8 @@ from harness.report.history import write_and_keep
 from harness.report.html import ReportPaths
 from harness.report.terminal import ending
 from harness.subjects.file import SubjectError, chosen_subjects
+from harness.targets.live_preflight import ready_to_run
+from oauthkit import ConfigError
 
 DEFAULT_REPORT = Path("reports") / "matrix.html"
 RESULT_PROPERTY = "harness_result"
@@ -53,10 +57,22 @@ def _property_data(properties: dict[str, object], name: str) -> dict[str, Any] |
     return value if isinstance(value, dict) else None
 
 
+def live_session_ready(config: pytest.Config) -> None:
+    """A live session whose issuer does not answer, or whose ``.env`` still holds
+    ``.env.example``'s values, stops before any test with that cause (a usage error)."""
+    if config.getoption("issuer") != Mode.LIVE:
+        return
+    try:
+        ready_to_run(Path(config.getoption("env_file") or ".env"))
+    except ConfigError as exc:
+        raise pytest.UsageError(str(exc)) from None
+
+
 class MatrixCollector:
     """Accumulates matrix results on the controller and renders them at session end."""
 
     def __init__(self, config: pytest.Config) -> None:
+        live_session_ready(config)
         self.config = config
         self.started_at = now_iso()
         self.clock, self.began = time.perf_counter(), time.time()
