@@ -1,6 +1,7 @@
 """The `oidc_provider` fixture: oidc-provider (Node.js) as an issuer nobody here wrote (issue #5).
 
-Starts `tests/interop/provider.mjs` on a free loopback port, once per xdist worker, waits for
+Starts `tests/interop/provider.mjs` on a free loopback port, once per session (the modules
+that use it are one xdist group, `oidc-provider`, so one worker starts it), waits for
 its one ready line of JSON and hands the tests the issuer URL and the `.env` it wrote (the
 variables the harness's live mode reads, RFC 7662 introspection clients included). Without
 Node.js or `npm ci --prefix tests/interop` the tests are skipped, except under `CI=true`,

@@ -6,6 +6,10 @@ of each subject's dependencies. A verdict is ``passed``, ``n/a``, ``MUST`` / ``S
 failure at that level) or ``fail-open``. A subject whose toolchain or install is missing
 skips with the reason (fails under ``CI=true``): ``tests/install-deps.sh`` (run by ``.ci/run``)
 installs and builds them.
+
+The subjects run side by side, once per session: their runs are mostly waiting (cache TTLs,
+JWKS cooldowns, slow issuers), so `SIDE_BY_SIDE` at a time, each with its own issuer, take about
+as long as the longest alone. The module is one xdist group, so one worker runs them all once.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from __future__ import annotations
 import os
 import shutil
 from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -26,6 +32,8 @@ from harness.targets.spec import TargetSpec
 
 pytestmark = pytest.mark.e2e
 HERE = Path(__file__).resolve().parent
+# Subjects run at once; each is one harness run in a thread, its subject in a process of its own.
+SIDE_BY_SIDE = 6
 PASSED, NA, MUST, SHOULD = "passed", "n/a", "MUST", "SHOULD"
 
 # Verdicts every introspecting subject here shares (the token itself, and the mock's answers).
@@ -342,30 +350,55 @@ def unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def installed(subject: Subject) -> None:
-    """Skip (or fail under CI) when the subject's toolchain or install is missing."""
+def missing(subject: Subject) -> str | None:
+    """Why the subject cannot run here (its toolchain or install is missing), or None."""
     program = subject.command[0]
     if "/" in program:
         if not (subject.cwd / program).exists():
-            unavailable(f"{subject.cwd / program} is missing: run tests/install-deps.sh")
-        return
+            return f"{subject.cwd / program} is missing: run tests/install-deps.sh"
+        return None
     if shutil.which(program) is None:
-        unavailable(f"{program} is not on PATH: install it to run subject {subject.name}")
+        return f"{program} is not on PATH: install it to run subject {subject.name}"
     if program == "node" and not (subject.cwd / "node_modules").is_dir():
-        unavailable(f"run `npm ci --prefix {subject.cwd}`")
+        return f"run `npm ci --prefix {subject.cwd}`"
+    return None
 
 
-@pytest.mark.parametrize("path", sorted(EXPECTED))
-def test_the_third_party_subject_gets_its_pinned_verdicts(path: str) -> None:
+def installed(subject: Subject) -> None:
+    """Skip (or fail under CI) when the subject's toolchain or install is missing."""
+    if reason := missing(subject):
+        unavailable(reason)
+
+
+def pinned_run(path: str) -> RunResult:
+    """The pinned checks of one subject file, in the client-credentials cell of its mechanism."""
     subject = load_subject(HERE / path)
-    installed(subject)
     cell = next(
         c for c in cells()
         if c.mechanism is subject.mechanism and c.grant is Grant.CLIENT_CREDENTIALS
     )  # fmt: skip
     checks = tuple(c for c in ALL_CHECKS if c.id in EXPECTED[path])
-    plan = Plan(TargetSpec(), (cell,), checks, (), subjects=(subject,))
-    run = run_matrix(plan, workers=1)
+    return run_matrix(Plan(TargetSpec(), (cell,), checks, (), subjects=(subject,)), workers=1)
+
+
+@pytest.fixture(scope="module")
+def pinned_runs() -> Iterator[dict[str, Future[RunResult]]]:
+    """Every installed subject's pinned run, started side by side; each test waits for its own."""
+    runnable = [path for path in sorted(EXPECTED) if missing(load_subject(HERE / path)) is None]
+    pool = ThreadPoolExecutor(SIDE_BY_SIDE, thread_name_prefix="subject")
+    try:
+        yield {path: pool.submit(pinned_run, path) for path in runnable}
+    finally:  # an interrupted session does not start the runs still waiting
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+@pytest.mark.parametrize("path", sorted(EXPECTED))
+def test_the_third_party_subject_gets_its_pinned_verdicts(
+    path: str, pinned_runs: dict[str, Future[RunResult]]
+) -> None:
+    subject = load_subject(HERE / path)
+    installed(subject)
+    run = pinned_runs[path].result()
     expected = EXPECTED[path]
     assert {c: v for c, v in verdicts(run).items() if c in expected} == expected
     assert all(r.subject == subject.name for r in run.results)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,35 @@ def _run(*args: str) -> tuple[int, str]:
     return main(list(args), out=out), out.getvalue()
 
 
+@dataclass(frozen=True)
+class Run:
+    """One finished ``python -m harness`` run: its exit status, terminal output and report."""
+
+    status: int
+    out: str
+    report: Path
+
+
+def _kept_run(report: Path, *args: str) -> Run:
+    return Run(*_run(*args, "--report", str(report)), report)
+
+
+@pytest.fixture(scope="module")
+def cell_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
+    """Cells 5 and 6, each run alone on one worker (shards of one matrix); run once, read by
+    several tests (none writes to them)."""
+    folder = tmp_path_factory.mktemp("cells")
+    options = ("-n", "1", "--checks", FEW_CHECKS, "--cells")
+    return {cell: _kept_run(folder / cell / "matrix.html", *options, cell) for cell in ("5", "6")}
+
+
+@pytest.fixture(scope="module")
+def two_worker_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """Cells 5 and 6 on two worker processes, run once for the tests that read it."""
+    report = tmp_path_factory.mktemp("two-workers") / "matrix.html"
+    return _kept_run(report, "-n", "2", "--cells", "5,6", "--checks", FEW_CHECKS)
+
+
 def test_help_explains_every_option() -> None:
     text = parser().format_help()
     for option in ("--env-file", "--issuer", "--report", "-n", "--cells", "--checks"):
@@ -38,10 +68,9 @@ def test_help_explains_every_option() -> None:
 
 
 def test_a_passing_run_prints_progress_the_matrix_and_the_report_path_and_exits_0(
-    tmp_path: Path,
+    cell_runs: dict[str, Run],
 ) -> None:
-    report = tmp_path / "r" / "matrix.html"
-    status, out = _run("-n", "1", "--cells", "6", "--checks", FEW_CHECKS, "--report", str(report))
+    status, out, report = cell_runs["6"].status, cell_runs["6"].out, cell_runs["6"].report
     assert status == 0
     assert "cell 6 Personal access token" in out
     assert "| 6: PASS" in out
@@ -49,9 +78,8 @@ def test_a_passing_run_prints_progress_the_matrix_and_the_report_path_and_exits_
     assert report.is_file() and report.with_suffix(".json").is_file()
 
 
-def test_cells_run_in_worker_processes_each_appear_once(tmp_path: Path) -> None:
-    report = tmp_path / "matrix.html"
-    status, out = _run("-n", "2", "--cells", "5,6", "--checks", FEW_CHECKS, "--report", str(report))
+def test_cells_run_in_worker_processes_each_appear_once(two_worker_run: Run) -> None:
+    status, out, report = two_worker_run.status, two_worker_run.out, two_worker_run.report
     assert status == 0
     assert out.count("cell 5 ") == 1 and out.count("cell 6 ") == 1
     results = json.loads(report.with_suffix(".json").read_text())["results"]
@@ -109,9 +137,8 @@ def test_live_mode_runs_against_any_issuer_described_by_a_env_file(
     }
 
 
-def test_the_run_prints_and_reports_the_issuer_behaviour_once(tmp_path: Path) -> None:
-    report = tmp_path / "matrix.html"
-    status, out = _run("-n", "2", "--cells", "5,6", "--checks", FEW_CHECKS, "--report", str(report))
+def test_the_run_prints_and_reports_the_issuer_behaviour_once(two_worker_run: Run) -> None:
+    status, out, report = two_worker_run.status, two_worker_run.out, two_worker_run.report
     assert status == 0
     section = out.split("Issuer behaviour (recorded, not judged):")[1]
     assert "introspection-inactive-shape" in section and '{"active": false}' in section
@@ -122,16 +149,14 @@ def test_the_run_prints_and_reports_the_issuer_behaviour_once(tmp_path: Path) ->
 
 
 def test_runs_are_kept_and_shards_diff_and_merge_through_the_same_command(
-    tmp_path: Path,
+    cell_runs: dict[str, Run], tmp_path: Path
 ) -> None:
     shards = []
     for cell in ("5", "6"):
-        report = tmp_path / cell / "matrix.html"
-        status, out = _run("-n", "1", "--cells", cell, "--checks", FEW_CHECKS,
-                           "--report", str(report))  # fmt: skip
-        assert status == 0, out
-        assert len(list((tmp_path / cell / "runs").glob("*/matrix.json"))) == 1
-        shards.append(str(report.with_suffix(".json")))
+        run = cell_runs[cell]
+        assert run.status == 0, run.out
+        assert len(list((run.report.parent / "runs").glob("*/matrix.json"))) == 1
+        shards.append(str(run.report.with_suffix(".json")))
     status, out = _run("diff", *shards)
     assert status == 1  # cell 5's checks are only in the first, cell 6's only in the second
     assert "Only in" in out and "cell6-pat-basic-opaque" in out
