@@ -15,12 +15,12 @@ with another title, RFC section or level).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from harness.model.matrix import cells
+from harness.model.matrix import Mechanism, cells
 from harness.model.results import CheckResult, ObservationResult, RunInfo, RunResult, Status
-from harness.model.runinfo import PROJECT
+from harness.model.runinfo import PROJECT, SubjectInfo
 from harness.report.compare import grade, worse
 from harness.report.summary import BUILT_IN
 
@@ -66,7 +66,7 @@ def merge(runs: list[Shard], command: str = "") -> tuple[RunResult, list[Conflic
             if worse(grade(seen[1]), grade(result)):
                 kept[result.key] = (name, result)
     results = tuple(result for _, result in kept.values())
-    problems = (*missing_cells(results), *(str(c) for c in conflicts))
+    problems = (*missing_cells(results, _named(runs)), *(str(c) for c in conflicts))
     info = _info([run for _, run in runs], command, problems, {r.subject for r in results})
     return RunResult(info, results, _observations([run for _, run in runs])), conflicts
 
@@ -138,15 +138,19 @@ def _described(runs: list[Shard], check_id: str, *names: str) -> str:
     return "; ".join(entries)
 
 
-def missing_cells(results: Iterable[CheckResult]) -> list[str]:
+def missing_cells(
+    results: Iterable[CheckResult], named: Mapping[str, Mechanism] | None = None
+) -> list[str]:
     """Per subject, the cells of its mechanism (all nine for the built-in samples) that no
-    result covers, as problems of the merged run."""
-    ran: dict[str, set[int]] = {}
+    result covers, as problems of the merged run; ``named`` adds the subjects a shard read the
+    file of (with their mechanism), even when no shard ran any of their cells."""
+    ran: dict[str, set[int]] = {name: set() for name in named or {}}
     for result in results:
         ran.setdefault(result.subject, set()).add(result.cell)
     problems = []
     for subject, numbers in ran.items():
         mechanisms = {c.mechanism for c in cells() if c.number in numbers}
+        mechanisms |= {named[subject]} if named and subject in named else set()
         owed = [c.number for c in cells() if not subject or c.mechanism in mechanisms]
         absent = [n for n in owed if n not in numbers]
         if absent:
@@ -154,6 +158,27 @@ def missing_cells(results: Iterable[CheckResult]) -> list[str]:
             listed = ", ".join(str(n) for n in absent)
             problems.append(f"{who}: no shard ran cell(s) {listed} of {len(owed)}")
     return problems
+
+
+def _named(runs: list[Shard]) -> dict[str, Mechanism]:
+    """The subjects whose files the shards read, but for those that could not start (their
+    own rows and problems say so already)."""
+    gone = {name for _, run in runs for name in run.info.not_started}
+    return {
+        s.name: Mechanism(s.mechanism)
+        for _, run in runs
+        for s in run.info.subjects
+        if s.name not in gone and s.mechanism in set(Mechanism)
+    }
+
+
+def _subjects(infos: list[RunInfo]) -> tuple[SubjectInfo, ...]:
+    """Every subject file the shards read, once (the first shard's reading of it)."""
+    found: dict[str, SubjectInfo] = {}
+    for info in infos:
+        for subject in info.subjects:
+            found.setdefault(subject.name, subject)
+    return tuple(found.values())
 
 
 def _info(runs: list[RunResult], command: str, problems: tuple[str, ...], ran: set[str]) -> RunInfo:
@@ -169,6 +194,7 @@ def _info(runs: list[RunResult], command: str, problems: tuple[str, ...], ran: s
         notes=(*_union(i.notes for i in infos), _merged_from(infos)),
         warnings=_union(i.warnings for i in infos),
         problems=(*_union(i.problems for i in infos), *problems),
+        subjects=_subjects(infos),
         not_started=absent,  # a subject one shard could not start and another ran has results
     )
 

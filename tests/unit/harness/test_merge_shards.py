@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 
 from harness.model.matrix import Mode, cells, variants
 from harness.model.results import CheckResult, Level, RunInfo, RunResult, Status, Verdict
-from harness.model.runinfo import PROJECT
+from harness.model.runinfo import PROJECT, SubjectInfo
 from harness.report.json_report import render_json
 from harness.report.merge import ShardsDoNotFit, merge
 from harness.subcommands import main
@@ -209,3 +210,27 @@ def test_results_carry_the_checks_own_level_beside_the_level_they_count_at() -> 
     result: CheckResult = make_result(level=Level.SHOULD, check_level=Level.MUST,
                                       status=Status.FAILED)  # fmt: skip
     assert CheckResult.from_dict(result.to_dict()) == result
+
+
+def _reading(run: RunResult, *subjects: SubjectInfo, **not_started: str) -> RunResult:
+    return replace(run, info=replace(run.info, subjects=subjects, not_started=not_started))
+
+
+A_API = SubjectInfo("a-api", "a.toml", "private_key_jwt", settings=(("api_key_file", "KEY"),))
+B_API = SubjectInfo("b-api", "b.toml", "client_secret_basic")
+
+
+def test_a_subject_a_shard_read_but_no_shard_ran_is_owed_every_cell_of_its_mechanism() -> None:
+    shard = _reading(_shard([1, 3, 5], "--subject a.toml --subject b.toml", subject="a-api"),
+                     A_API, B_API)  # fmt: skip
+    run, _ = merge([("a.json", shard)])
+    assert run.info.problems == ("subject b-api: no shard ran cell(s) 2, 4, 6 of 3",)
+    assert run.info.subjects == (A_API, B_API)  # kept for the report's advice and reruns
+
+
+def test_a_subject_that_could_not_start_is_not_named_twice() -> None:
+    shard = _reading(_shard([1, 3, 5], "one", subject="a-api"), A_API, B_API,
+                     **{"b-api": "cannot run 'node'"})  # fmt: skip
+    run, _ = merge([("a.json", shard)])
+    assert not any("b-api" in problem for problem in run.info.problems)  # its row says why
+    assert run.info.not_started == {"b-api": "cannot run 'node'"}
