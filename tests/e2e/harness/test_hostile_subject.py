@@ -25,5 +25,5 @@ def test_a_hostile_chatty_subject_gets_a_bounded_report_without_a_secret_fragmen
     found = measure("4", CHECKS, log_mb=2)
     assert found.results == 2 * len(CHECKS) and found.failed > 0
     assert found.secrets > 0 and found.leaks == 0
-    goals = met(found)
-    assert goals["html_mb"] and goals["json_mb"] and goals["peak_rss_mib"], (found, GOALS)
+    goals = met(found)  # peak RSS is the benchmark's: a test worker's is every test's
+    assert goals["html_mb"] and goals["json_mb"], (found, GOALS)
