@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from harness.checks.sharing import Sharing as Sharing  # checks name it with their Check
 from harness.model.bounds import SHOWN_BODY
 from harness.model.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
 from harness.model.results import Exchange, Level, Outcome, Status
@@ -217,6 +218,9 @@ class Check:
     # What the harness makes happen on purpose (a fault, a lie, a rotated key): a failure
     # under it is the API's answer to that, never a setting to fix (the report says so).
     injects: str = ""
+    sharing: Sharing = Sharing.SIDE_BY_SIDE
+    # It waits (a deadline, TTL, cooldown, drip, an API's start): started early, not quick.
+    waits: bool = False
 
     @property
     def family(self) -> str:

@@ -79,10 +79,11 @@ _INTROSPECTION: dict[str, Any] = {
 CHECKS = (
     Check("RFC9110-15.6.4-issuer-down", "Issuer unreachable (closed port): 503",
           RFC, Level.MUST, Where.BOTH, issuer_down, mechanisms=INTROSPECTING,
-          other_mechanisms_reason=LOCAL_JWT_DOWN,
+          other_mechanisms_reason=LOCAL_JWT_DOWN, waits=True,
           injects="the harness points the API at a closed port on purpose"),
     Check("RFC9110-15.6.4-issuer-slow", "Issuer slower than the API's timeout: 503",
-          RFC, Level.MUST, Where.MOCK, _with_fault(IssuerFault.SLOW), **_INTROSPECTION),
+          RFC, Level.MUST, Where.MOCK, _with_fault(IssuerFault.SLOW), **_INTROSPECTION,
+          waits=True),
     Check("RFC9110-15.6.4-issuer-5xx", "Issuer answers 500: 503",
           RFC, Level.MUST, Where.MOCK, _with_fault(IssuerFault.SERVER_ERROR), **_INTROSPECTION),
     Check("RFC9110-15.6.4-issuer-malformed-json", "Issuer answers 200 with malformed JSON: 503",

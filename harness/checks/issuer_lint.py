@@ -14,6 +14,7 @@ in RFC 7523 §3, REQUIRED for ``private_key_jwt`` by OpenID Connect Core 1.0 §9
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from harness.checks.base import (
     INTROSPECTING,
@@ -22,6 +23,7 @@ from harness.checks.base import (
     CheckContext,
     CheckFn,
     Reply,
+    Sharing,
     Where,
 )
 from harness.checks.expect import describe
@@ -126,12 +128,12 @@ def basic_form_urlencoded(ctx: CheckContext) -> Outcome:
 
 
 def _check(
-    check_id: str, title: str, rfc: str, level: Level, fn: CheckFn, injects: str = ""
+    check_id: str, title: str, rfc: str, level: Level, fn: CheckFn, injects: str = "", **extra: Any
 ) -> Check:
     return Check(check_id, title, rfc, level, Where.MOCK, fn,
                  grants=ONE_CELL, other_grants_reason=ONE_CELL_REASON,
                  mechanisms=INTROSPECTING, other_mechanisms_reason=ONLY_INTROSPECTION,
-                 injects=injects)  # fmt: skip
+                 injects=injects, **extra)  # fmt: skip
 
 
 CHECKS = (
@@ -141,7 +143,8 @@ CHECKS = (
     _check("RFC6749-2.3.1-basic-form-urlencoded",
            "Basic credentials are form-urlencoded (an app secret holding ':%+ é' works)",
            "RFC 6749 §2.3.1", Level.MUST, basic_form_urlencoded,
-           "the harness gives the API a secret of ':%+ é' on purpose"),
+           "the harness gives the API a secret of ':%+ é' on purpose",
+           sharing=Sharing.NEW_INSTANCE, waits=True),
     _check("RFC7523-3-assertion-iss-equals-sub", "Client assertion: iss == sub (the client id)",
            "RFC 7523 §3, §2.2", Level.MUST, _assertion_rule(_iss_is_sub, "iss == sub")),
     _check("RFC7523-3-assertion-aud-issuer", "Client assertion: aud names the issuer",

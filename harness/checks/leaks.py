@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import re
 
-from harness.checks.base import Check, CheckContext, Reply, Where
+from harness.checks.base import Check, CheckContext, Reply, Sharing, Where
 from harness.checks.rfc6750 import GARBAGE_TOKEN
 from harness.logcapture import CapturedRecord
 from harness.model.results import Level, Outcome, Status
@@ -81,5 +81,6 @@ def no_secrets_leaked(ctx: CheckContext) -> Outcome:
 CHECKS = (
     Check("RFC6750-5.3-no-secrets-leaked",
           "No token or secret in the API's logs or response bodies",
-          "RFC 6750 §5.3; RFC 6819 §5.1.6", Level.MUST, Where.BOTH, no_secrets_leaked),
+          "RFC 6750 §5.3; RFC 6819 §5.1.6", Level.MUST, Where.BOTH, no_secrets_leaked,
+          sharing=Sharing.LAST),
 )  # fmt: skip

@@ -27,6 +27,7 @@ from harness.checks.base import (
     CheckContext,
     CheckFn,
     Reply,
+    Sharing,
     Where,
 )
 from harness.checks.expect import describe, fail_open, graded, is_success
@@ -60,6 +61,11 @@ READ_AS_ACTIVE = (
     "Graded SHOULD, not fail-open: the answer said the (valid) token is active in a form an RFC "
     "lets a receiver read; refusing it is the harness's robustness rule (docs/harness.md)."
 )
+# Lies that take the API a while to refuse: a deadline waited out, a big body read.
+SLOW = frozenset(
+    {LieKind.DRIP_BODY, LieKind.DRIP_HEADERS, LieKind.HUGE_BODY, LieKind.COMPRESSED_BOMB}
+)
+HEAVY = frozenset({LieKind.HUGE_BODY, LieKind.COMPRESSED_BOMB, LieKind.DEEP_NESTING})
 # A 5000-digit number in a member RFC 8414 does not define: the document is valid JSON (RFC 8259
 # §6; §9 lets a parser accept or limit it), so an API that reads it and works is right too.
 USABLE = frozenset({LieKind.DISCOVERY_HUGE_NUMBER})
@@ -117,7 +123,8 @@ def _lying(lie: LieKind) -> CheckFn:
         # before the lie.
         token = ctx.target.fresh_token(ctx.variant).access_token
         # About that token alone (checks beside this one get true answers); a discovery lie
-        # cannot be: discovery names no token (those checks run one at a time).
+        # cannot be: discovery names no token (those checks run one at a time, and no other
+        # instance of the API starts meanwhile: Sharing.DISCOVERY).
         scope = None if lie.fresh else token
         told = mock.lie_told(lie, scope)
         with ExitStack() as stack:
@@ -136,6 +143,14 @@ def _lying(lie: LieKind) -> CheckFn:
 
     check.__doc__ = f"The issuer answers {owed.title}: the API owes {owed.status}."
     return check
+
+
+def _sharing(lie: LieKind) -> Sharing:
+    """Discovery lies one at a time; the heavy ones (big bodies, deep JSON) with nothing beside
+    them, whose introspections would miss the API's deadline behind all that work."""
+    if lie.fresh:
+        return Sharing.DISCOVERY
+    return Sharing.ALONE if lie in HEAVY else Sharing.SIDE_BY_SIDE
 
 
 def check_id(lie: LieKind) -> str:
@@ -158,6 +173,8 @@ CHECKS = tuple(
         mechanisms=INTROSPECTING,
         other_mechanisms_reason=ONLY_INTROSPECTION + " (nor trusts an introspection answer)",
         injects=f"the harness makes the issuer lie on purpose ({lie.refusal.title})",
+        sharing=_sharing(lie),
+        waits=lie.fresh or lie in SLOW or lie in HEAVY,
     )
     for lie in LieKind
 )

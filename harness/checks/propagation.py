@@ -20,7 +20,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from harness.checks.base import INTROSPECTING, ONLY_INTROSPECTION, Check, CheckContext, Where
+from harness.checks.base import (
+    INTROSPECTING,
+    ONLY_INTROSPECTION,
+    Check,
+    CheckContext,
+    Sharing,
+    Where,
+)
 from harness.checks.lies import ONE_CELL, ONE_CELL_REASON
 from harness.model.figures import FIGURE_PREFIX
 from harness.model.matrix import TokenFormat
@@ -133,6 +140,8 @@ CHECKS = tuple(
         other_grants_reason=ONE_CELL_REASON,
         mechanisms=INTROSPECTING,
         other_mechanisms_reason=ONLY_INTROSPECTION,
+        sharing=Sharing.NEW_INSTANCE,
+        waits=True,
     )
     for change in CHANGES
 )

@@ -7,7 +7,7 @@ inactive) and RFC 7662 §4 (the resource server must check the token is meant fo
 
 from __future__ import annotations
 
-from harness.checks.base import INTROSPECTING, Check, CheckContext, Where
+from harness.checks.base import INTROSPECTING, Check, CheckContext, Sharing, Where
 from harness.checks.expect import expect_bearer_error
 from harness.model.matrix import Grant, TokenFormat
 from harness.model.results import Level, Outcome, Status
@@ -92,7 +92,7 @@ CHECKS = (
     Check("RFC7662-2.2-expired-token",
           "A token expired by the issuer's clock: 401 invalid_token",
           "RFC 7662 §2.2", Level.MUST, Where.MOCK, expired_token,
-          mechanisms=INTROSPECTING,
+          mechanisms=INTROSPECTING, sharing=Sharing.ALONE,
           other_mechanisms_reason="the API compares exp with its own clock, not the issuer's "
           "(RFC7519-4.1.4-expired-jwt checks it with a token issued in the past)"),
     Check("RFC7662-4-wrong-audience",

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from harness.checks.base import Check, CheckContext, Reply, Where
+from harness.checks.base import Check, CheckContext, Reply, Sharing, Where
 from harness.checks.expect import expect_status, graded
 from harness.checks.lies import ONE_CELL, ONE_CELL_REASON, judge
 from harness.checks.roles import scoped_route
@@ -93,20 +93,22 @@ def wrong_shape(ctx: CheckContext) -> Outcome:
 
 
 _ONE: dict[str, Any] = {"grants": ONE_CELL, "other_grants_reason": ONE_CELL_REASON}
+# The role shape holds for every new token and answer while it is on: nothing runs beside.
+_ALONE: dict[str, Any] = {**_ONE, "sharing": Sharing.ALONE}
 CHECKS = (
     Check("ZITADEL-roles-project-claim-alone",
           "The role in the project's own scoped claim alone: 200 on the scoped route",
-          _RFC, Level.MUST, Where.MOCK, project_claim_alone, **_ONE),
+          _RFC, Level.MUST, Where.MOCK, project_claim_alone, **_ALONE),
     Check("ZITADEL-roles-generic-claim-alone",
           "The role in the generic urn:zitadel:iam:org:project:roles alone: 200",
-          _RFC, Level.SHOULD, Where.MOCK, generic_claim_alone, **_ONE),
+          _RFC, Level.SHOULD, Where.MOCK, generic_claim_alone, **_ALONE),
     Check("ZITADEL-roles-other-project-only",
           "The role only in another project's scoped claim: 403 insufficient_scope",
-          _RFC, Level.MUST, Where.MOCK, other_project_only, **_ONE),
+          _RFC, Level.MUST, Where.MOCK, other_project_only, **_ALONE),
     Check("ZITADEL-roles-audience-without-grant",
           "The project in aud, the role granted in another project only: 403",
           _RFC + "; §4.2", Level.MUST, Where.MOCK, audience_without_grant, **_ONE),
     Check("ZITADEL-roles-wrong-shape",
           "A roles claim of the wrong type (null, 42, [{...}], keyed by org): 403, never 500",
-          _RFC, Level.MUST, Where.MOCK, wrong_shape, **_ONE),
+          _RFC, Level.MUST, Where.MOCK, wrong_shape, **_ALONE),
 )  # fmt: skip

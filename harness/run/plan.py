@@ -8,15 +8,18 @@ worker processes (``workers.py``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import concurrent.futures as futures
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from harness.checks import ALL_CHECKS, Check
 from harness.model.matrix import Cell, cells
 from harness.model.results import CheckResult, ObservationResult
 from harness.observations import ALL_OBSERVATIONS, Observation
-from harness.run.cases import matrix_cases
+from harness.run.cases import MatrixCase, matrix_cases
 from harness.run.execute import execute
+from harness.run.lanes import LANES, run_side_by_side
 from harness.subjects.file import Subject
 from harness.targets.base import Target
 from harness.targets.spec import TargetSpec
@@ -96,11 +99,67 @@ def _split(job: Job, pieces: int) -> list[Job]:
     return [Job(job.spec, job.cells[i::count]) for i in range(count)]
 
 
-def run_cells(target: Target, plan: Plan) -> Iterator[tuple[Cell, list[CheckResult]]]:
-    """Each cell with its results, every check in every variant, in order."""
+def run_cells(
+    target: Target, plan: Plan, lanes: int = LANES
+) -> Iterator[tuple[Cell, list[CheckResult]]]:
+    """Each cell with its results, every check in every variant, in order; the checks of all
+    the cells run side by side (``lanes.py``), so the cells come once they all finished."""
+    if not plan.cells:
+        return
+    cases = matrix_cases(target.mode, plan.cells, plan.checks, target.live_format)
+
+    def run_case(case: MatrixCase) -> CheckResult:
+        return execute(case.check, target, case.variant, case.order)
+
+    results = run_side_by_side(cases, run_case, target.deaths, lanes)
     for cell in plan.cells:
-        cases = matrix_cases(target.mode, (cell,), plan.checks, target.live_format)
-        yield cell, [execute(c.check, target, c.variant, c.order) for c in cases]
+        yield cell, [r for c, r in zip(cases, results, strict=True) if c.variant.cell == cell]
+
+
+def side_by_side(plans: Sequence[Plan], run_job: Callable[[Plan], None]) -> None:
+    """Run each plan's job on a thread of its own (its target's waits overlap with the other
+    jobs'), and return when all are done; a stopped run leaves them to their closing targets."""
+    pool = futures.ThreadPoolExecutor(max(1, len(plans)), thread_name_prefix="job")
+    try:
+        for done in futures.as_completed([pool.submit(run_job, plan) for plan in plans]):
+            done.result()
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+class InOrder:
+    """Finished cells handed on in the plan's order (jobs run side by side finish in any):
+    each waits for those before it; `flush` hands on the rest (a job that never ran)."""
+
+    def __init__(self, todo: Sequence[Job], on_cell: CellDone | None) -> None:
+        self._order = [(_name(job), cell.number) for job in todo for cell in job.cells]
+        self._on_cell = on_cell
+        self._waiting: dict[tuple[str, int], tuple[Cell, list[CheckResult]]] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, cell: Cell, results: list[CheckResult]) -> None:
+        subject = results[0].subject if results else ""
+        with self._lock:
+            self._waiting[(subject, cell.number)] = (cell, results)
+            while self._order and self._order[0] in self._waiting:
+                self._hand_on(self._waiting.pop(self._order.pop(0)))
+
+    def flush(self) -> None:
+        """Hand on every cell still waiting, in the plan's order."""
+        with self._lock:
+            for key in [k for k in self._order if k in self._waiting]:
+                self._hand_on(self._waiting.pop(key))
+            self._order.clear()
+
+    def _hand_on(self, finished: tuple[Cell, list[CheckResult]]) -> None:
+        if self._on_cell is not None:
+            self._on_cell(*finished)
+
+
+def _name(job: Job) -> str:
+    return job.spec.subject.name if job.spec.subject else ""
 
 
 def start_failure(job: Job, exc: Exception) -> tuple[str, str, str]:

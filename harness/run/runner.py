@@ -16,13 +16,24 @@ gathered, INCOMPLETE, with the stop as a problem (`RunStopped` when nothing had 
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import replace
 
 from harness.model.results import RunInfo, RunResult, unique
 from harness.model.runinfo import now_iso, versions
 from harness.observations import observe_all
-from harness.run.plan import CellDone, Gathered, Job, Plan, jobs, run_cells, start_failure
+from harness.run.plan import (
+    CellDone,
+    Gathered,
+    InOrder,
+    Job,
+    Plan,
+    jobs,
+    run_cells,
+    side_by_side,
+    start_failure,
+)
 from harness.run.stopping import RunStopped
 from harness.run.workers import run_in_workers
 from harness.targets.base import Target
@@ -47,15 +58,18 @@ def run_matrix(
     ``kept``, in this process, its targets added to it, not closed (the caller closes them)."""
     started, clock, began = now_iso(), time.perf_counter(), time.time()
     todo, gathered = jobs(plan, max(1, workers)), Gathered()
+    in_order = InOrder(todo, on_cell)
     try:
         if workers <= 1 or kept is not None:
-            _run_here(plan, todo, on_cell, gathered, kept)
+            _run_here(plan, todo, in_order, gathered, kept)
         else:
-            run_in_workers(plan, todo, workers, on_cell, gathered)
+            run_in_workers(plan, todo, workers, in_order, gathered)
     except RunStopped as stop:
         if not gathered.issuers:
             raise
         gathered.problems.append(_stopped_after(stop, todo, gathered))
+    finally:
+        in_order.flush()
     info = RunInfo(
         mode=str(plan.spec.mode),
         issuer=", ".join(dict.fromkeys(gathered.issuers)),
@@ -84,28 +98,37 @@ def _stopped_after(stop: RunStopped, todo: list[Job], gathered: Gathered) -> str
 
 
 def _run_here(
-    plan: Plan,
-    todo: list[Job],
-    on_cell: CellDone | None,
-    gathered: Gathered,
+    plan: Plan, todo: list[Job], on_cell: CellDone, gathered: Gathered,
     kept: list[Target] | None = None,
-) -> None:
-    for job in todo:
+) -> None:  # fmt: skip
+    """The jobs side by side in this process; the first to finish records the observations;
+    with ``kept``, their targets are added to it, not closed."""
+    lock, observer = threading.Lock(), threading.Lock()  # the first to take it observes
+
+    def run_job(job_plan: Plan) -> None:
+        job = Job(job_plan.spec, job_plan.cells)
         try:
             target = job.spec.build()
         except Exception as exc:
-            gathered.failed(*start_failure(job, exc))
-            continue
+            with lock:
+                gathered.failed(*start_failure(job, exc))
+            return
         try:
-            gathered.ready(target.issuer, target.notes, target.warnings)
-            for cell, found in run_cells(target, replace(plan, cells=job.cells)):
-                gathered.results += found
-                if on_cell is not None:
-                    on_cell(cell, found)
-            if not gathered.observed:
-                gathered.observed = observe_all(target, plan.observations)
+            with lock:
+                gathered.ready(target.issuer, target.notes, target.warnings)
+            for cell, found in run_cells(target, job_plan):
+                with lock:
+                    gathered.results += found
+                on_cell(cell, found)
+            if plan.observations and observer.acquire(blocking=False):
+                observed = observe_all(target, plan.observations)
+                with lock:
+                    gathered.observed = observed
         finally:
             if kept is None:
                 target.close()
             else:
-                kept.append(target)
+                with lock:
+                    kept.append(target)
+
+    side_by_side([replace(plan, spec=job.spec, cells=job.cells) for job in todo], run_job)

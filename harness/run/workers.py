@@ -21,7 +21,16 @@ from harness.checks import check_by_id
 from harness.model.matrix import cell_by_number
 from harness.model.results import CheckResult, ObservationResult
 from harness.observations import observation_by_id, observe_all
-from harness.run.plan import CellDone, Gathered, Job, Plan, run_cells, start_failure, stopped
+from harness.run.plan import (
+    CellDone,
+    Gathered,
+    Job,
+    Plan,
+    run_cells,
+    side_by_side,
+    start_failure,
+    stopped,
+)
 from harness.run.stopping import (
     POLL_S,
     RunStopped,
@@ -127,8 +136,7 @@ def _worker(share: _Share, queue: Queue[_Message]) -> None:
     with stop_on_signals():
         try:
             worker_started()
-            for plan in share.plans():
-                _run_job(plan, queue)
+            side_by_side(list(share.plans()), lambda plan: _run_job(plan, queue))
         except RunStopped as stop:
             queue.put(_Failed(f"a worker was {stop} before it finished"))
         except Exception as exc:  # the share itself is unusable (e.g. an unknown check id)

@@ -10,6 +10,7 @@ subject that failed to start fails the same way at every later use, without a ne
 from __future__ import annotations
 
 import socket
+import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -57,9 +58,16 @@ class SubjectInstances:
         self._failed: dict[bool, SubjectStartError] = {}
         self._stopped: list[SubjectProcess] = []
         self.restarts = 0
+        # Checks run side by side: one of them starts (or buries) an instance, the others
+        # wait for it; the main instance and the twin start apart.
+        self._locks = {False: threading.RLock(), True: threading.RLock()}
 
     def url(self, down: bool = False) -> str:
         """Base URL of the instance (``down``: the twin), starting it if needed."""
+        with self._locks[down]:
+            return self._url(down)
+
+    def _url(self, down: bool) -> str:
         if down in self._failed:
             raise self._failed[down]
         if down not in self._running:
@@ -78,7 +86,7 @@ class SubjectInstances:
                     f"{process.last_lines(self._redact)}"
                 )
                 raise self._failed[down]
-            return self.url(down)
+            return self._url(down)
         return url
 
     def death(self, dropped: bool) -> str:
@@ -89,7 +97,9 @@ class SubjectInstances:
         """
         for down, (process, _) in list(self._running.items()):
             status = process.wait_exit(DYING_S) if dropped else process.exit_code
-            if status is not None:
+            with self._locks[down]:
+                if status is None or self._running.get(down, (None,))[0] is not process:
+                    continue  # running, or buried by a check beside this one
                 self._bury(down)
                 return (
                     f"The subject died during this check (exit status {status}); it is started "
@@ -128,7 +138,7 @@ class SubjectInstances:
         return {id(process): process.line_count() for process in self._processes()}
 
     def _processes(self) -> list[SubjectProcess]:
-        return [p for p, _ in self._running.values()] + self._stopped
+        return [p for p, _ in list(self._running.values())] + list(self._stopped)
 
     @property
     def label(self) -> str:
@@ -137,10 +147,11 @@ class SubjectInstances:
 
     def stop(self) -> None:
         """Stop every instance (their output stays readable)."""
-        for process, _ in self._running.values():
+        with self._locks[False], self._locks[True]:
+            running, self._running = list(self._running.values()), {}
+            self._stopped += [process for process, _ in running]
+        for process, _ in running:
             process.stop()
-            self._stopped.append(process)
-        self._running.clear()
 
     def _start(self, down: bool) -> tuple[SubjectProcess, str]:
         values = self._values(down)

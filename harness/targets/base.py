@@ -201,6 +201,9 @@ class Target(Protocol):
         """Why the API's process died during the last check ('' when it did not, or has none);
         ``dropped`` says whether a request of the check lost its connection."""
 
+    def deaths(self) -> int:
+        """How often the API's process has died so far (0 for APIs served in this process)."""
+
     # The API started afresh, each for a ``with`` block; NotApplicable when the target cannot.
 
     def fresh_api(self, auth: Mechanism) -> AbstractContextManager[str]:

@@ -143,6 +143,10 @@ class LiveTarget:
         """The samples run in this process: they cannot die alone."""
         return ""
 
+    def deaths(self) -> int:
+        """None: the samples run in this process."""
+        return 0
+
     def fresh_api(self, auth: Mechanism) -> AbstractContextManager[str]:
         """Not here: a live issuer's lies cannot be told (the lying-issuer checks are mock-only)."""
         raise NotApplicable("this target cannot start the API afresh")

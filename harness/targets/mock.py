@@ -11,6 +11,7 @@ its ``with`` block exits, because the APIs sign their client assertions with the
 from __future__ import annotations
 
 import tempfile
+import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -67,6 +68,7 @@ class MockTarget(MockPowers):
         self.logs = LogCapture().install()
         self.http = api_client(API_TIMEOUT_S)
         self._propagation_users = 0
+        self._users_lock = threading.Lock()
         self._other_project_holders = {}
         self._workdir = tempfile.TemporaryDirectory(prefix="harness-mock-")
         self.issuer_traffic = IssuerTraffic()
@@ -156,6 +158,10 @@ class MockTarget(MockPowers):
     def died_during_check(self, dropped: bool) -> str:
         """The samples run in this process: they cannot die alone."""
         return ""
+
+    def deaths(self) -> int:
+        """None: the samples run in this process."""
+        return 0
 
     def close(self) -> None:
         """Stop the APIs and the issuer, close the client, remove the temporary files."""

@@ -8,6 +8,7 @@ sets up are declared here.
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
@@ -49,6 +50,7 @@ class MockPowers:
     redactor: Redactor
     slow_fault_s: float
     _propagation_users: int
+    _users_lock: threading.Lock  # checks side by side add users: one at a time
     _other_project_holders: dict[TokenFormat, ServiceUser]
 
     def fresh_token(self, variant: Variant) -> IssuedToken:
@@ -81,6 +83,17 @@ class MockPowers:
     def other_project_role_token(self, token_format: TokenFormat) -> str:
         """A token of a user holding the role in the other project only, asking for both
         projects' audiences (ZITADEL lets it: the audience is no grant)."""
+        with self._users_lock:
+            user = self._other_project_holder(token_format)
+        base = load_client_credentials_settings(self.env)
+        settings = dataclasses.replace(
+            base,
+            credentials=ClientSecret(user.username, user.client_secret or ""),
+            scopes=(*base.scopes, audience_scope(self.world.other_project.id)),
+        )
+        return self.broker.obtain(Grant.CLIENT_CREDENTIALS, settings).access_token
+
+    def _other_project_holder(self, token_format: TokenFormat) -> ServiceUser:
         user = self._other_project_holders.get(token_format)
         if user is None:
             kind: AccessTokenType = "jwt" if token_format is TokenFormat.JWT else "bearer"
@@ -90,13 +103,7 @@ class MockPowers:
             )  # fmt: skip
             register_user(self.redactor, user)
             self._other_project_holders[token_format] = user
-        base = load_client_credentials_settings(self.env)
-        settings = dataclasses.replace(
-            base,
-            credentials=ClientSecret(user.username, user.client_secret or ""),
-            scopes=(*base.scopes, audience_scope(self.world.other_project.id)),
-        )
-        return self.broker.obtain(Grant.CLIENT_CREDENTIALS, settings).access_token
+        return user
 
     def lie_told(self, lie: LieKind, token: str | None = None) -> int:
         """How often the issuer has told ``lie`` (about ``token``)."""
@@ -118,10 +125,12 @@ class MockPowers:
 
     def propagation_subject(self, token_format: TokenFormat) -> Changeable:
         """A new role-holding user (secret; opaque or JWT tokens) and a fresh token of theirs."""
-        self._propagation_users += 1
+        with self._users_lock:
+            self._propagation_users += 1
+            number = self._propagation_users
         kind: AccessTokenType = "jwt" if token_format is TokenFormat.JWT else "bearer"
         user = self.issuer_server.add_service_user(
-            f"propagation-user-{self._propagation_users}", roles=(ROLE,),
+            f"propagation-user-{number}", roles=(ROLE,),
             project_id=self.world.project.id, access_token_type=kind, with_secret=True,
         )  # fmt: skip
         register_user(self.redactor, user)

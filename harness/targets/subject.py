@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from harness.logcapture import CapturedRecord, LogMark
 from harness.model.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
 from harness.model.routes import Routes
 from harness.model.skips import CheckSkipped, NotApplicable
@@ -29,31 +29,11 @@ from harness.targets.apis import api_client
 from harness.targets.base import Holder, IssuedToken, MockControls, Target
 from harness.targets.issuer_calls import IssuerCalls
 from harness.targets.recording import IssuerTraffic
+from harness.targets.subject_log import SubjectLog
 from harness.targets.subject_values import OPT_IN_WARNING, SubjectValues
 
 # The harness waits this much longer for a subject than the subject waits for its issuer.
 ANSWER_MARGIN_S = 10.0
-
-
-class SubjectLog:
-    """The subject's printed lines, read as log records by the no-secrets check."""
-
-    def __init__(self, instances: SubjectInstances) -> None:
-        self._instances = instances
-
-    def records(self, exclude_origins: frozenset[str] = frozenset()) -> list[CapturedRecord]:
-        """Every line the subject's instances printed so far."""
-        return self.since({}, exclude_origins)
-
-    def mark(self) -> LogMark:
-        """How many lines each instance has printed so far."""
-        return self._instances.mark()
-
-    def since(
-        self, mark: LogMark, exclude_origins: frozenset[str] = frozenset()
-    ) -> list[CapturedRecord]:
-        """The lines printed after ``mark``."""
-        return [r for r in self._instances.records(mark) if r.origin not in exclude_origins]
 
 
 class SubjectTarget:
@@ -68,6 +48,10 @@ class SubjectTarget:
         self._values = SubjectValues(base, subject, Path(self._workdir.name))
         self.instances = SubjectInstances(subject, self._values.values, self.redactor.redact)
         self.logs = SubjectLog(self.instances)
+        # Instances started once and kept for the run (the cached one, the odd secret's), by
+        # their changed placeholders: checks beside each other share them.
+        self._kept: dict[tuple[tuple[str, str], ...], SubjectInstances] = {}
+        self._kept_lock = threading.Lock()
 
     # -- what the subject changes --------------------------------------------------------
 
@@ -101,6 +85,10 @@ class SubjectTarget:
         """A note when the subject died during the last check ('' when it runs)."""
         return self.instances.death(dropped)
 
+    def deaths(self) -> int:
+        """How often the subject's main instance or its twin died so far."""
+        return self.instances.restarts
+
     @contextmanager
     def fresh_api(self, auth: Mechanism) -> Iterator[str]:
         """A new instance of the subject (nothing cached, discovery unread), for the block."""
@@ -114,7 +102,7 @@ class SubjectTarget:
         if app is None or auth is not Mechanism.CLIENT_SECRET_BASIC:
             raise NotApplicable("no API app with an odd secret on this target")
         values = {"api_client_id": app.client_id, "api_client_secret": app.client_secret}
-        with self._extra_instance(auth, values) as url:
+        with self._kept_instance(auth, values) as url:
             yield url
 
     @contextmanager
@@ -123,31 +111,46 @@ class SubjectTarget:
         the file uses them, else its .env setting INTROSPECTION_CACHE_TTL (our samples read it).
         """
         if self.subject.uses_placeholder("cache_ttl", "cache_ttl_ms"):
-            with self._extra_instance(auth, wait_values(ttl, None)) as url:
+            with self._kept_instance(auth, wait_values(ttl, None)) as url:
                 yield url
             return
         values = self._values.values(False)
         env_file = Path(values["env_file"]) if values.get("env_file") else None
         if env_file is None:
             raise NotApplicable("the subject reads no .env from the harness")
-        cached = env_file.with_name(".env.cached")
-        text = env_file.read_text(encoding="utf-8") + f"INTROSPECTION_CACHE_TTL={ttl:g}\n"
-        write_private(cached, text)
-        with self._extra_instance(auth, {"env_file": str(cached)}) as url:
+        cached = env_file.with_name(f".env.cached-{ttl:g}")
+        with self._kept_lock:
+            text = env_file.read_text(encoding="utf-8") + f"INTROSPECTION_CACHE_TTL={ttl:g}\n"
+            write_private(cached, text)
+        with self._kept_instance(auth, {"env_file": str(cached)}) as url:
             yield url
 
     @contextmanager
     def _extra_instance(self, auth: Mechanism, changes: Mapping[str, str]) -> Iterator[str]:
+        """A new instance for the block (a fresh one: nothing cached, discovery unread)."""
+        extra = self._instances_with(auth, changes)
+        try:
+            yield extra.url()
+        finally:
+            extra.stop()
+
+    @contextmanager
+    def _kept_instance(self, auth: Mechanism, changes: Mapping[str, str]) -> Iterator[str]:
+        """The instance with ``changes``, started at its first use and kept for the run."""
+        key = tuple(sorted(changes.items()))
+        with self._kept_lock:
+            if key not in self._kept:
+                self._kept[key] = self._instances_with(auth, changes)
+            kept = self._kept[key]
+        yield kept.url()
+
+    def _instances_with(self, auth: Mechanism, changes: Mapping[str, str]) -> SubjectInstances:
         self._only(auth)
 
         def values(down: bool) -> Mapping[str, str]:
             return {**self._values.values(down), **changes}
 
-        extra = SubjectInstances(self.subject, values, self.redactor.redact)
-        try:
-            yield extra.url()
-        finally:
-            extra.stop()
+        return SubjectInstances(self.subject, values, self.redactor.redact)
 
     def waits(self, auth: Mechanism) -> StatedWaits:
         """What the subject file states (its cache_ttl and jwks_cooldown)."""
@@ -165,7 +168,8 @@ class SubjectTarget:
     def close(self) -> None:
         """Stop the subject, the stand-in issuer, then the base target."""
         try:
-            self.instances.stop()
+            for instances in (self.instances, *self._kept.values()):
+                instances.stop()
             self._values.stop()
             self.http.close()
             self._workdir.cleanup()

@@ -14,6 +14,7 @@ key file, client id and secret, PAT) unless the subject file opts in with
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,7 @@ class SubjectValues:
         self.workdir = workdir
         self._down: DownIssuer | None = None
         self._values: dict[str, str] | None = None
+        self._lock = threading.Lock()  # instances start side by side: one builds the values
 
     def stop(self) -> None:
         """Stop the stand-in issuer, if one was started."""
@@ -68,11 +70,12 @@ class SubjectValues:
 
     def values(self, down: bool) -> Mapping[str, str]:
         """The placeholders' values for an instance (``down``: its issuer a closed port)."""
-        if self._values is None:
-            self._values = self._common_values()
-        values = {**self._values, "port": str(free_port())}
-        if down:
-            values.update(self._down_values())
+        with self._lock:
+            if self._values is None:
+                self._values = self._common_values()
+            values = {**self._values, "port": str(free_port())}
+            if down:
+                values.update(self._down_values())
         return values
 
     def _common_values(self) -> dict[str, str]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.checks.base import Check, Where
+from harness.checks.base import Check, Sharing, Where
 from harness.checks.local_jwt.forgery import (
     alg_none,
     expired,
@@ -59,6 +59,10 @@ from harness.model.results import Level
 _LOCAL = frozenset({Mechanism.LOCAL_JWT})
 _ONLY: dict[str, Any] = {"mechanisms": _LOCAL, "other_mechanisms_reason": LOCAL_JWT_ONLY}
 JWKS_DOWN = "the harness takes the issuer's JWKS endpoint down on purpose"
+# The issuer's clock moved while a token is issued, or its JWKS endpoint down, or every key-set
+# fetch counted: nothing runs beside these (``harness/run/lanes.py``).
+_ALONE: dict[str, Any] = {**_ONLY, "sharing": Sharing.ALONE}
+_WAITS: dict[str, Any] = {**_ONLY, "waits": True}
 _ALG = "RFC 8725 §2.1, §3.1; RFC 9068 §4"
 CHECKS = (
     Check("RFC9068-4-opaque-token", "An opaque access token: 401 invalid_token (JWTs only)",
@@ -82,10 +86,10 @@ CHECKS = (
           "RFC 9068 §4; RFC 7519 §4.1.3", Level.MUST, Where.MOCK, wrong_audience, **_ONLY),
     Check("RFC7519-4.1.4-expired-jwt",
           "A token that expired by the issuer's clock (issued an hour ago): 401 invalid_token",
-          "RFC 9068 §4; RFC 7519 §4.1.4", Level.MUST, Where.MOCK, expired, **_ONLY),
+          "RFC 9068 §4; RFC 7519 §4.1.4", Level.MUST, Where.MOCK, expired, **_ALONE),
     Check("RFC7519-4.1.5-not-yet-valid",
           "A token not valid yet by the issuer's clock (nbf an hour ahead): 401 invalid_token",
-          "RFC 7519 §4.1.5", Level.MUST, Where.MOCK, not_yet_valid, **_ONLY),
+          "RFC 7519 §4.1.5", Level.MUST, Where.MOCK, not_yet_valid, **_ALONE),
     Check("RFC9068-4-id-token", "An ID token presented as an access token: 401 invalid_token",
           "RFC 9068 §4; RFC 8725 §3.11", Level.MUST, Where.MOCK, id_token, **_ONLY),
     Check("RFC7515-4.1.3-embedded-jwk",
@@ -93,13 +97,13 @@ CHECKS = (
           "RFC 7515 §4.1.3; RFC 8725 §3.10", Level.MUST, Where.BOTH, embedded_jwk, **_ONLY),
     Check("RFC7515-4.1.2-jku-canary",
           "Signed by the attacker, jku naming a key set at the canary: 401, nothing fetched",
-          "RFC 7515 §4.1.2; RFC 8725 §3.10", Level.MUST, Where.BOTH, jku_canary, **_ONLY),
+          "RFC 7515 §4.1.2; RFC 8725 §3.10", Level.MUST, Where.BOTH, jku_canary, **_WAITS),
     Check("RFC7515-4.1.5-x5u-canary",
           "Signed by the attacker, x5u naming a certificate at the canary: 401, nothing fetched",
-          "RFC 7515 §4.1.5; RFC 8725 §3.10", Level.MUST, Where.BOTH, x5u_canary, **_ONLY),
+          "RFC 7515 §4.1.5; RFC 8725 §3.10", Level.MUST, Where.BOTH, x5u_canary, **_WAITS),
     Check("RFC7515-4.1.6-x5c-canary",
           "Signed by the attacker, its certificate in x5c (issuer at the canary): 401, no fetch",
-          "RFC 7515 §4.1.6; RFC 8725 §3.10", Level.MUST, Where.BOTH, x5c_canary, **_ONLY),
+          "RFC 7515 §4.1.6; RFC 8725 §3.10", Level.MUST, Where.BOTH, x5c_canary, **_WAITS),
     Check("RFC7515-4.1.11-unknown-crit",
           "Signed by the issuer, with a crit extension nobody understands: 401 invalid_token",
           "RFC 7515 §4.1.11", Level.MUST, Where.MOCK, unknown_crit, **_ONLY),
@@ -123,17 +127,18 @@ CHECKS = (
           "RFC 9068 §4; RFC 7009 §2", Level.SHOULD, Where.BOTH, revoked_accepted, **_ONLY),
     Check("RFC7517-5-unknown-kid-flood",
           f"{FLOOD_REQUESTS} tokens with made-up kids: at most {FLOOD_MAX_FETCHES} JWKS fetches",
-          "RFC 7517 §5; RFC 8725 §3.1", Level.SHOULD, Where.MOCK, unknown_kid_flood, **_ONLY),
+          "RFC 7517 §5; RFC 8725 §3.1", Level.SHOULD, Where.MOCK, unknown_kid_flood,
+          **_ALONE, waits=True),
     Check("RFC7517-5-key-rotation",
           "The issuer rotates its key: new tokens accepted without a restart, old ones too",
-          "RFC 7517 §5; RFC 8414 §2", Level.MUST, Where.MOCK, key_rotation, **_ONLY,
+          "RFC 7517 §5; RFC 8414 §2", Level.MUST, Where.MOCK, key_rotation, **_WAITS,
           injects="the harness rotates the issuer's key on purpose"),
     Check("RFC7517-5-jwks-down-cached-key",
           "JWKS endpoint down, token of a cached key: 200",
-          "RFC 7517 §5", Level.SHOULD, Where.MOCK, jwks_down_cached_key, **_ONLY,
+          "RFC 7517 §5", Level.SHOULD, Where.MOCK, jwks_down_cached_key, **_ALONE,
           injects=JWKS_DOWN),
     Check("RFC9110-15.6.4-jwks-down-unknown-key",
           "JWKS endpoint down, token of a key the API has not seen: 503",
           "RFC 9110 §15.6.4; RFC 7517 §5", Level.MUST, Where.MOCK, jwks_down_unknown_key,
-          **_ONLY, injects=JWKS_DOWN),
+          **_ALONE, waits=True, injects=JWKS_DOWN),
 )  # fmt: skip

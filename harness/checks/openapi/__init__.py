@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.checks.base import Check, Where
+from harness.checks.base import Check, Sharing, Where
 from harness.checks.lies import ONE_CELL
 from harness.checks.openapi.surface import (
     bad_tokens,
@@ -40,7 +40,7 @@ CHECKS = (
     Check("OPENAPI-secured-bad-tokens",
           "Every secured operation, a garbage, revoked, expired, foreign token: 401 invalid_token",
           f"RFC 6750 §3.1; RFC 7662 §2.2; RFC 9068 §4; {_OAS}", Level.MUST, Where.BOTH,
-          bad_tokens, **_ONE),
+          bad_tokens, **_ONE, sharing=Sharing.ALONE),
     Check("OPENAPI-secured-insufficient-scope",
           "Every operation declaring a role or scope, a token without it: 403 insufficient_scope",
           f"RFC 6750 §3.1; {_OAS}", Level.MUST, Where.BOTH, insufficient_scope, **_ONE),

@@ -1,0 +1,20 @@
+"""What a check changes beyond its own tokens and keys: what may run beside it.
+
+The lanes (``harness/run/lanes.py``) read it to run a job's checks side by side; docs/harness.md
+("How checks run side by side") says what each kind may run beside.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class Sharing(enum.Enum):
+    """What a check changes beyond its own tokens and keys, and so what may run beside it
+    (``harness/run/lanes.py``)."""
+
+    SIDE_BY_SIDE = "side by side"  # only its own tokens, faults and lies about them, keys
+    NEW_INSTANCE = "new instance"  # starts another instance of the API (it reads discovery)
+    DISCOVERY = "discovery"  # bends the issuer's discovery document for every reader
+    ALONE = "alone"  # changes the issuer for everyone: its clock, role shape, JWKS endpoint
+    LAST = "last"  # reads what every other check left (the API's whole log)

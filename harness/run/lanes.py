@@ -1,0 +1,174 @@
+"""A job's checks side by side: on threads, as many at once as the API's lanes, as each allows.
+
+Most checks touch only what is theirs (a fresh token, a fault or lie about that token, a key
+of their own), so they run beside each other and their waits overlap. A check's `Sharing` says
+what else it changes, and so what may run beside it:
+
+- ``SIDE_BY_SIDE``: anything but an ``ALONE`` check;
+- ``NEW_INSTANCE`` starts another instance of the API, which reads the issuer's discovery: not
+  beside a ``DISCOVERY`` check;
+- ``DISCOVERY`` bends the discovery document for every reader: beside neither another one nor
+  a ``NEW_INSTANCE`` check, and only once the checks of RFC 6750's answers before it in its
+  variant have finished (they start early), so the API's own instance has read the true
+  document first, as in a run one at a time;
+- ``ALONE`` changes the issuer for everyone (its clock, its role shape, its JWKS endpoint) or
+  loads it heavily (a 30 MB answer): nothing beside it; these run after the others (the API
+  warm by then), one after another;
+- ``LAST`` reads what the whole run left (the API's log): after every other check.
+
+New instances, discovery lies and RFC 6750's answers start first, then the waiting checks
+(their waits overlap with the working ones), then the rest. A check during
+which the API's process died, beside others, is run again alone afterwards, so the death is
+told with the check that causes it. Results come back in the cases' order.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as futures
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from harness.checks.base import Sharing
+from harness.model.results import CheckResult
+from harness.run.cases import MatrixCase
+
+# Checks of one job at once: the connections the harness opens to one API (its main instance,
+# its extra instances), so that a subject is not overloaded.
+LANES = 4
+
+RunCase = Callable[[MatrixCase], CheckResult]
+Deaths = Callable[[], int]
+
+# The order cases start in: discovery lies (a chain one at a time), new instances and other
+# waits (they overlap with the rest), the rest as registered; then those alone, the last last.
+_RANK = {Sharing.NEW_INSTANCE: 0, Sharing.DISCOVERY: 1, Sharing.LAST: 7}
+# RFC 6750's own answers: quick, and the first to have the API introspect a valid token.
+WARMING = "rfc6750"
+
+
+@dataclass
+class _Lanes:
+    """What runs now, and what may start beside it."""
+
+    cases: Sequence[MatrixCase]
+    running: dict[int, Sharing]
+    done: set[int]
+
+    def admits(self, n: int) -> bool:
+        """Whether case ``n`` may start beside what runs now."""
+        sharing, kinds = self.cases[n].check.sharing, set(self.running.values())
+        if Sharing.ALONE in kinds:
+            return False
+        if sharing is Sharing.ALONE:
+            return not kinds
+        if sharing is Sharing.LAST:
+            return not kinds - {Sharing.LAST} and self._only_last_left()
+        if sharing is Sharing.DISCOVERY:
+            return not kinds & {Sharing.DISCOVERY, Sharing.NEW_INSTANCE} and self._before_done(n)
+        if sharing is Sharing.NEW_INSTANCE:
+            return Sharing.DISCOVERY not in kinds
+        return True
+
+    def _before_done(self, n: int) -> bool:
+        variant = self.cases[n].variant
+        return all(
+            m in self.done
+            for m in range(n)
+            if self.cases[m].variant == variant and _warming(self.cases[m])
+        )
+
+    def _only_last_left(self) -> bool:
+        return all(
+            m in self.done or case.check.sharing is Sharing.LAST
+            for m, case in enumerate(self.cases)
+        )
+
+
+def _warming(case: MatrixCase) -> bool:
+    """A check of RFC 6750's answers: it has the API's own instance introspect a valid token,
+    so that instance has read the true discovery document once it finished."""
+    check = case.check
+    return check.family == WARMING and check.sharing is Sharing.SIDE_BY_SIDE and not check.waits
+
+
+def priority(cases: Sequence[MatrixCase]) -> list[int]:
+    """The order cases start in (see `_RANK`); within a rank, as registered."""
+
+    def key(n: int) -> tuple[int, int]:
+        if _warming(cases[n]):
+            return (2, n)
+        check = cases[n].check
+        if check.sharing is Sharing.ALONE:  # the slow ones (heavy, waiting) last among them
+            return (5 + check.waits, n)
+        return (_RANK.get(check.sharing, 3 if check.waits else 4), n)
+
+    return sorted(range(len(cases)), key=key)
+
+
+def run_side_by_side(
+    cases: Sequence[MatrixCase], run_case: RunCase, deaths: Deaths, lanes: int = LANES
+) -> list[CheckResult]:
+    """Run every case, side by side where they allow; the results in the cases' order."""
+    results: dict[int, CheckResult] = {}
+    state = _Lanes(cases, {}, set())
+    pool = futures.ThreadPoolExecutor(max(1, lanes), thread_name_prefix="check")
+    try:
+        again = _run_all(state, pool, run_case, deaths, lanes, results)
+    except BaseException:  # a stopped run: leave the checks to the closing target, now
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    for n in sorted(again):  # one at a time, as the run would have been without lanes
+        results[n] = run_case(cases[n])
+    return [results[n] for n in range(len(cases))]
+
+
+def _run_all(
+    state: _Lanes,
+    pool: futures.ThreadPoolExecutor,
+    run_case: RunCase,
+    deaths: Deaths,
+    lanes: int,
+    results: dict[int, CheckResult],
+) -> list[int]:
+    """Run the cases into ``results``; those to run again alone (the API died beside others)."""
+    pending, crowded, again = priority(state.cases), set[int](), list[int]()
+    running: dict[futures.Future[tuple[CheckResult, bool]], int] = {}
+    while pending or running:
+        for n in _startable(state, pending, lanes):
+            pending.remove(n)
+            if len(state.running) > 1:  # it and those it runs beside are crowded
+                crowded.update(state.running)
+            running[pool.submit(_watched, run_case, state.cases[n], deaths)] = n
+        finished, _ = futures.wait(running, return_when=futures.FIRST_COMPLETED)
+        for future in finished:
+            n = running.pop(future)
+            del state.running[n]
+            state.done.add(n)
+            results[n], died = future.result()
+            if died and n in crowded:
+                again.append(n)
+    return again
+
+
+def _startable(state: _Lanes, pending: list[int], lanes: int) -> list[int]:
+    """The pending cases that may start now, in priority order, each entered as running; an
+    alone case that must wait holds back everything after it (else it might never start)."""
+    chosen: list[int] = []
+    for n in pending:
+        if len(state.running) >= lanes:
+            break
+        sharing = state.cases[n].check.sharing
+        if sharing is Sharing.ALONE and state.running:
+            break
+        if state.admits(n):
+            state.running[n] = sharing
+            chosen.append(n)
+    return chosen
+
+
+def _watched(run_case: RunCase, case: MatrixCase, deaths: Deaths) -> tuple[CheckResult, bool]:
+    """The case's result, and whether the API died during it."""
+    before = deaths()
+    result = run_case(case)
+    return result, deaths() != before
