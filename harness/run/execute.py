@@ -11,6 +11,7 @@ first and last log lines; redacted before it is cut (``harness/redaction.py``).
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import replace
 from typing import Any
@@ -29,6 +30,8 @@ from harness.model.results import CheckResult, Exchange, Level, Outcome, Status
 from harness.model.skips import NotApplicable, NotConfigured
 from harness.targets.base import LogSource, Target
 
+# A redacted token as recorded: its fingerprint names it in both the API's and issuer's exchanges.
+_REDACTED = re.compile(r"\[REDACTED:[0-9a-f]+\]")
 # After a failure, the API's output is read until it has been quiet for one interval.
 SETTLE_INTERVAL_S = 0.05
 SETTLE_POLLS = 10
@@ -45,7 +48,7 @@ def execute(check: Check, target: Target, variant: Variant, order: int = 0) -> C
     outcome = _subject_death(target, _outcome(check, target, variant))
     failed = outcome.status is Status.FAILED
     log = _api_log(target, variant, logged) if failed else ()
-    calls = target.issuer_traffic.since(mark)[-ISSUER_EXCHANGES:] if failed else ()
+    calls = _own_calls(target.issuer_traffic.since(mark), outcome) if failed else ()
     subject, shown = target.subject, target.redactor.shown
     exchanges, left_out = _kept_exchanges(outcome.exchanges)
     known = subject is not None and check.id in subject.expect_fail
@@ -70,6 +73,19 @@ def execute(check: Check, target: Target, variant: Variant, order: int = 0) -> C
         issuer_exchanges=calls,
         injected=check.injects,
     )
+
+
+def _own_calls(calls: tuple[Exchange, ...], outcome: Outcome) -> tuple[Exchange, ...]:
+    """The issuer calls about the tokens this check sent (checks beside it make theirs), by
+    the redacted tokens' fingerprints; all of them when it sent none."""
+    sent = {
+        m
+        for x in outcome.exchanges
+        for m in _REDACTED.findall(" ".join([*x.request_headers.values(), x.request_body]))
+    }
+    if sent:
+        calls = tuple(c for c in calls if any(m in c.request_body for m in sent))
+    return calls[-ISSUER_EXCHANGES:]
 
 
 def _names(check: Check, variant: Variant, order: int) -> dict[str, Any]:
