@@ -39,10 +39,11 @@ from mock_issuer import (
 )
 from oauthkit import EnvSource
 
-# Short, so "slower than the timeout" costs a second per check, not five; it is a total deadline
-# (discovery included), so not shorter, or a busy machine turns valid tokens into 503s.
-INTROSPECTION_TIMEOUT_S = 1.0
-SLOW_FAULT_S = 2.0
+# Short, so "slower than the timeout" costs two seconds per check (waited side by side), not
+# five; it is a total deadline (discovery included), and checks run side by side on a busy
+# machine, so not shorter, or valid tokens turn into 503s.
+INTROSPECTION_TIMEOUT_S = 2.0
+SLOW_FAULT_S = 3.0
 API_TIMEOUT_S = 10.0
 # A short JWKS refresh cooldown keeps the key-rotation checks of the local-JWT API quick.
 _MOCK_ENV = {
