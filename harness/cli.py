@@ -14,7 +14,6 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -28,6 +27,7 @@ from harness.report.history import write_and_keep
 from harness.report.terminal import ending, matrix_table, progress_line
 from harness.run.cases import select_cells, select_checks, with_known_expectations
 from harness.run.keep import kept_targets, serve_until_stopped
+from harness.run.profiles import profile_checks
 from harness.run.runner import CellDone, Plan, RunNotStarted, run_matrix
 from harness.run.stopping import Stopping, stop_on_signals
 from harness.subcommands import SUBCOMMANDS
@@ -165,9 +165,9 @@ def _plan(args: argparse.Namespace) -> Plan:
         )
     if env_file is not None:
         ready_to_run(env_file)  # the issuer answers, the .env is no longer .env.example's
-    spec = TargetSpec(mode, env_file)
-    plan = Plan(spec, select_cells(args.cells), select_checks(args.checks))
-    return replace(plan, subjects=_subjects(args))
+    checks = profile_checks(args.profile, select_checks(args.checks))
+    spec, chosen = TargetSpec(mode, env_file), select_cells(args.cells)
+    return Plan(spec, chosen, checks, subjects=_subjects(args))
 
 
 def _subjects(args: argparse.Namespace) -> tuple[Subject, ...]:

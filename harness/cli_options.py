@@ -33,6 +33,9 @@ OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
                 "CPU)"}),
     (("--cells",), {"metavar": "N,N", "help": "only these cells, e.g. 1,4 (default: all)"}),
     (("--checks",), {"metavar": "ID,ID", "help": "only these check ids (default: all)"}),
+    (("--profile",), {"choices": ("full", "quick"), "default": "full",
+        "help": "quick: the positive, RFC 6750 and core negative checks, none that waits, in "
+                "seconds (pre-commit); full: every check (default: full)"}),
     (("--subject",), {"action": "append", "type": Path, "default": [], "metavar": "FILE",
         "help": "check the API this subject file describes (repeatable; see docs/subjects.md) "
                 "(default: the sample APIs' own subject files)"}),
