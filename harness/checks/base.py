@@ -11,13 +11,13 @@ its reply is that call's last answer, and each of its requests is recorded.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import httpx
 
-from harness.checks.sharing import Sharing as Sharing  # checks name it with their Check
+from harness.checks.sharing import Sharing as Sharing  # checks name both with their Check
+from harness.checks.sharing import Where as Where
 from harness.model.bounds import SHOWN_BODY
 from harness.model.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
 from harness.model.results import Exchange, Level, Outcome, Status
@@ -28,18 +28,6 @@ from harness.targets.base import Holder, IssuedToken, Target
 from harness.targets.recording import api_exchange
 
 MCP_BODY = "an MCP request's body is its JSON-RPC message: no token can ride in a form body"
-
-
-class Where(enum.StrEnum):
-    """Which targets a check applies to."""
-
-    MOCK = "mock"
-    LIVE = "live"
-    BOTH = "both"
-
-    def includes(self, mode: Mode) -> bool:
-        """Whether a check marked so runs against a target in ``mode``."""
-        return self is Where.BOTH or self.value == mode.value
 
 
 @dataclass(frozen=True)

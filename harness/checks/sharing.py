@@ -1,4 +1,4 @@
-"""What a check changes beyond its own tokens and keys: what may run beside it.
+"""Where a check runs (`Where`), and what it changes beyond its own tokens and keys (`Sharing`).
 
 The lanes (``harness/run/lanes.py``) read it to run a job's checks side by side; docs/harness.md
 ("How checks run side by side") says what each kind may run beside.
@@ -7,6 +7,8 @@ The lanes (``harness/run/lanes.py``) read it to run a job's checks side by side;
 from __future__ import annotations
 
 import enum
+
+from harness.model.matrix import Mode
 
 
 class Sharing(enum.Enum):
@@ -18,3 +20,15 @@ class Sharing(enum.Enum):
     DISCOVERY = "discovery"  # bends the issuer's discovery document for every reader
     ALONE = "alone"  # changes the issuer for everyone: its clock, role shape, JWKS endpoint
     LAST = "last"  # reads what every other check left (the API's whole log)
+
+
+class Where(enum.StrEnum):
+    """Which targets a check applies to."""
+
+    MOCK = "mock"
+    LIVE = "live"
+    BOTH = "both"
+
+    def includes(self, mode: Mode) -> bool:
+        """Whether a check marked so runs against a target in ``mode``."""
+        return self is Where.BOTH or self.value == mode.value
