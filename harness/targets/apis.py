@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -86,6 +87,8 @@ class ApiServers:
     problems: dict[Mechanism, ConfigError] = field(default_factory=dict)
     settings: dict[Mechanism, ApiSettings[Any]] = field(default_factory=dict)
     issuer_transport: IssuerTransport | None = None
+    # Checks run side by side: one of them starts an API on its first use, the others wait.
+    _starting: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def start(self) -> ApiServers:
         """Load each API's settings (an API lacking settings is skipped); serve on first use.
@@ -104,9 +107,10 @@ class ApiServers:
         """Base URL of an API (``down``: of its twin pointed at a closed port)."""
         if auth in self.problems:
             raise config_problem(self.problems[auth])
-        if (auth, down) not in self.servers:
-            self._serve(auth, down)
-        return self.servers[(auth, down)].url
+        with self._starting:
+            if (auth, down) not in self.servers:
+                self._serve(auth, down)
+            return self.servers[(auth, down)].url
 
     @contextmanager
     def fresh(
