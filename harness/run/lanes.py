@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from harness.checks.base import Sharing
 from harness.model.results import CheckResult
 from harness.run.cases import MatrixCase
+from harness.run.stopping import raise_in_thread
 
 # Checks of one job at once: the connections the harness opens to one API (its main instance,
 # its extra instances), so that a subject is not overloaded.
@@ -135,6 +136,7 @@ def _run_all(
     pending, crowded, again = priority(state.cases), set[int](), list[int]()
     running: dict[futures.Future[tuple[CheckResult, bool]], int] = {}
     while pending or running:
+        raise_in_thread()  # a stopped run starts no more checks
         for n in _startable(state, pending, lanes):
             pending.remove(n)
             if len(state.running) > 1:  # it and those it runs beside are crowded

@@ -65,6 +65,7 @@ class Stopping:
         """The handler: the first signal stops the run, later ones are ignored."""
         if self.signal is None:
             self.signal = signal.Signals(signum)
+            _signalled.append(self.signal)
             hurry_stops()
             if not self._deferred:
                 raise RunStopped(signum)
@@ -82,6 +83,15 @@ class Stopping:
 
 
 _active: list[Stopping] = []
+# The stop signal this process took, for the threads beside the main one (checks side by side).
+_signalled: list[signal.Signals] = []
+
+
+def raise_in_thread() -> None:
+    """`RunStopped` in any thread once this process took a stop signal: a job's thread stops
+    starting checks (the main thread has unwound; its targets close as the job's thread ends)."""
+    if _signalled:
+        raise RunStopped(_signalled[0])
 
 
 @contextlib.contextmanager
@@ -106,6 +116,7 @@ def stop_on_signals() -> Iterator[Stopping]:
         yield stopping  # signals reach the main thread only; its owner handles them
         return
     reaper.become_subreaper()
+    _signalled.clear()
     before = (newest(), reaper.children())
     previous = {s: signal.signal(s, stopping.handle) for s in SIGNALS}
     _active.append(stopping)
