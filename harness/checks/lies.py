@@ -18,8 +18,6 @@ client-credentials cells (one per API, both token formats), not in all six.
 
 from __future__ import annotations
 
-from contextlib import ExitStack
-
 from harness.checks.base import (
     INTROSPECTING,
     ONLY_INTROSPECTION,
@@ -95,6 +93,25 @@ def judge(ctx: CheckContext, reply: Reply, owed: int, lie: LieKind | None = None
     return failed
 
 
+def _on_unread_instance(
+    ctx: CheckContext, lie: LieKind, path: Route, token: str, told: int
+) -> Reply | Outcome:
+    """The answer of an instance that read the lying document: discovery is read once per
+    process, so the instance kept from the lie before (it refused that document, a failure is
+    not cached) or, where that one did not read it again, a new one."""
+    mock, reply = ctx.target.mock, None
+    for renew in (False, True):
+        try:
+            with ctx.target.discovery_api(ctx.variant.cell.mechanism, renew) as (base_url, new):
+                reply = ctx.call(path, f"Bearer {token}", base_url=base_url)
+        except SubjectStartError as error:
+            return _not_started(ctx, lie.refusal.status, error)
+        if new or mock is None or mock.lie_told(lie) != told:
+            break  # told, or untold by a new instance too (it reads no discovery)
+    assert reply is not None
+    return reply
+
+
 def _not_started(ctx: CheckContext, owed: int, error: SubjectStartError) -> Outcome:
     expected = f"HTTP {owed} (a refusal; never 2xx, never 500)"
     failed = ctx.outcome(Status.FAILED, expected, f"the API did not start: {error}")
@@ -124,19 +141,18 @@ def _lying(lie: LieKind) -> CheckFn:
         token = ctx.target.fresh_token(ctx.variant).access_token
         # About that token alone (checks beside this one get true answers); a discovery lie
         # cannot be: discovery names no token (those checks run one at a time, and no other
-        # instance of the API starts meanwhile: Sharing.DISCOVERY).
+        # instance of the API reads discovery meanwhile: the mock's discovery guard).
         scope = None if lie.fresh else token
         told = mock.lie_told(lie, scope)
-        with ExitStack() as stack:
-            stack.enter_context(mock.lie(lie, scope))
-            base_url = ctx.api_url
-            if lie.fresh:  # discovery is read once per process: a new API must read it
-                fresh = ctx.target.fresh_api(ctx.variant.cell.mechanism)
-                try:
-                    base_url = stack.enter_context(fresh)
-                except SubjectStartError as error:
-                    return _not_started(ctx, owed.status, error)
-            reply = ctx.call(path, f"Bearer {token}", base_url=base_url)
+        if lie.fresh:
+            with mock.discovery.bending(), mock.lie(lie):  # nobody else reads discovery now
+                answer = _on_unread_instance(ctx, lie, path, token, told)
+            if isinstance(answer, Outcome):
+                return answer
+            reply = answer
+        else:
+            with mock.lie(lie, scope):
+                reply = ctx.call(path, f"Bearer {token}", base_url=ctx.api_url)
         if mock.lie_told(lie, scope) == told:
             raise NotApplicable(UNTOLD)
         return judge(ctx, reply, owed.status, lie)

@@ -5,19 +5,22 @@ of their own), so they run beside each other and their waits overlap. A check's 
 what else it changes, and so what may run beside it:
 
 - ``SIDE_BY_SIDE``: anything but an ``ALONE`` check;
-- ``NEW_INSTANCE`` starts another instance of the API, which reads the issuer's discovery: not
-  beside a ``DISCOVERY`` check;
-- ``DISCOVERY`` bends the discovery document for every reader: beside neither another one nor
-  a ``NEW_INSTANCE`` check, and only once the checks of RFC 6750's answers before it in its
-  variant have finished (they start early), so the API's own instance has read the true
-  document first, as in a run one at a time;
+- ``NEW_INSTANCE`` starts another instance of the API, which reads the issuer's discovery;
+  it runs beside anything a side-by-side check does, since the mock's discovery guard keeps
+  a discovery lie from being told while a new instance reads discovery for the first time;
+- ``DISCOVERY`` bends the discovery document for every reader: not beside another one (it
+  holds the discovery guard meanwhile), and only once the checks of RFC 6750's answers before
+  it in its variant have finished (they start early), so the API's own instance has read the
+  true document first, as in a run one at a time;
 - ``ALONE`` changes the issuer for everyone (its clock, its role shape, its JWKS endpoint) or
   loads it heavily (a 30 MB answer): nothing beside it; these run after the others (the API
   warm by then), one after another;
 - ``LAST`` reads what the whole run left (the API's log): after every other check.
 
 New instances, discovery lies and RFC 6750's answers start first, then the waiting checks
-(their waits overlap with the working ones), then the rest. A check during
+(their waits overlap with the working ones), then the rest. The checks that work take up to
+`LANES` connections to the API at once, those that wait (a deadline, a TTL, a dripped answer:
+a connection that sits idle) up to `WAIT_LANES` more. A check during
 which the API's process died, beside others, is run again alone afterwards, so the death is
 told with the check that causes it. Results come back in the cases' order.
 """
@@ -34,8 +37,10 @@ from harness.run.cases import MatrixCase
 from harness.run.stopping import raise_in_thread
 
 # Checks of one job at once: the connections the harness opens to one API (its main instance,
-# its extra instances), so that a subject is not overloaded.
+# its extra instances), so that a subject is not overloaded: LANES for the checks that work,
+# WAIT_LANES more for those that wait (their connection sits idle until a deadline passes).
 LANES = 4
+WAIT_LANES = 8
 
 RunCase = Callable[[MatrixCase], CheckResult]
 Deaths = Callable[[], int]
@@ -65,10 +70,14 @@ class _Lanes:
         if sharing is Sharing.LAST:
             return not kinds - {Sharing.LAST} and self._only_last_left()
         if sharing is Sharing.DISCOVERY:
-            return not kinds & {Sharing.DISCOVERY, Sharing.NEW_INSTANCE} and self._before_done(n)
-        if sharing is Sharing.NEW_INSTANCE:
-            return Sharing.DISCOVERY not in kinds
+            return Sharing.DISCOVERY not in kinds and self._before_done(n)
         return True
+
+    def room(self, lanes: int, wait_lanes: int) -> tuple[bool, bool]:
+        """Whether a working lane is free, and a waiting one (without waiting lanes, the
+        waiting checks take working ones)."""
+        waiting = sum(self.cases[m].check.waits for m in self.running) if wait_lanes else 0
+        return len(self.running) - waiting < lanes, waiting < wait_lanes
 
     def _before_done(self, n: int) -> bool:
         variant = self.cases[n].variant
@@ -107,14 +116,20 @@ def priority(cases: Sequence[MatrixCase]) -> list[int]:
 
 
 def run_side_by_side(
-    cases: Sequence[MatrixCase], run_case: RunCase, deaths: Deaths, lanes: int = LANES
+    cases: Sequence[MatrixCase],
+    run_case: RunCase,
+    deaths: Deaths,
+    lanes: int = LANES,
+    wait_lanes: int = WAIT_LANES,
 ) -> list[CheckResult]:
-    """Run every case, side by side where they allow; the results in the cases' order."""
+    """Run every case, side by side where they allow; the results in the cases' order.
+    ``lanes`` working checks at once, and ``wait_lanes`` waiting ones beside them."""
     results: dict[int, CheckResult] = {}
     state = _Lanes(cases, {}, set())
-    pool = futures.ThreadPoolExecutor(max(1, lanes), thread_name_prefix="check")
+    sizes = (max(1, lanes), max(0, wait_lanes))
+    pool = futures.ThreadPoolExecutor(sum(sizes), thread_name_prefix="check")
     try:
-        again = _run_all(state, pool, run_case, deaths, lanes, results)
+        again = _run_all(state, pool, run_case, deaths, sizes, results)
     except BaseException:  # a stopped run: leave the checks to the closing target, now
         pool.shutdown(wait=False, cancel_futures=True)
         raise
@@ -129,7 +144,7 @@ def _run_all(
     pool: futures.ThreadPoolExecutor,
     run_case: RunCase,
     deaths: Deaths,
-    lanes: int,
+    lanes: tuple[int, int],
     results: dict[int, CheckResult],
 ) -> list[int]:
     """Run the cases into ``results``; those to run again alone (the API died beside others)."""
@@ -153,17 +168,20 @@ def _run_all(
     return again
 
 
-def _startable(state: _Lanes, pending: list[int], lanes: int) -> list[int]:
+def _startable(state: _Lanes, pending: list[int], lanes: tuple[int, int]) -> list[int]:
     """The pending cases that may start now, in priority order, each entered as running; an
     alone case that must wait holds back everything after it (else it might never start)."""
     chosen: list[int] = []
     for n in pending:
-        if len(state.running) >= lanes:
+        working, waiting = state.room(*lanes)
+        if not (working or waiting):
             break
-        sharing = state.cases[n].check.sharing
+        check = state.cases[n].check
+        sharing = check.sharing
         if sharing is Sharing.ALONE and state.running:
             break
-        if state.admits(n):
+        free = waiting if check.waits and lanes[1] else working
+        if free and state.admits(n):
             state.running[n] = sharing
             chosen.append(n)
     return chosen

@@ -21,6 +21,7 @@ from harness.model.waits import StatedWaits
 from harness.redaction import Redactor
 from harness.subjects.file import Subject
 from harness.targets.api_client import ApiClient
+from harness.targets.discovery_guard import DiscoveryGuard
 from harness.targets.issuer_calls import IssuerCalls
 from harness.targets.mock_keys import SigningKeys
 from harness.targets.recording import IssuerTraffic
@@ -77,6 +78,9 @@ class MockControls(Protocol):
     """Powers only the mock target has; every change is undone when its context exits."""
 
     keys: SigningKeys  # its signing keys, JWKS endpoint and clock (local-JWT checks)
+    # A discovery lie bends the document under it (alone); an instance reading it for the first
+    # time reads under it (beside other readers): ``discovery_guard.py``.
+    discovery: DiscoveryGuard
 
     def fault(self, fault: IssuerFault, token: str | None = None) -> AbstractContextManager[None]:
         """Make the issuer's introspection endpoint misbehave inside the ``with`` block (with
@@ -206,8 +210,12 @@ class Target(Protocol):
 
     # The API started afresh, each for a ``with`` block; NotApplicable when the target cannot.
 
-    def fresh_api(self, auth: Mechanism) -> AbstractContextManager[str]:
-        """A new instance of the API (nothing cached, discovery unread); yields its base URL."""
+    def discovery_api(
+        self, auth: Mechanism, renew: bool
+    ) -> AbstractContextManager[tuple[str, bool]]:
+        """An instance of the API for a discovery lie, one that has not read the true document
+        (started inside a lie, perhaps kept from the one before; ``renew``: a new one); yields
+        its base URL and whether it is new."""
 
     def odd_secret_api(self, auth: Mechanism) -> AbstractContextManager[str]:
         """A new instance authenticating as an API app whose secret holds ``:%+ é``."""

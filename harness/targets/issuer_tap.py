@@ -8,7 +8,7 @@ a live issuer, the in-process APIs' transport does the same. Bodies are kept to 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import httpx
@@ -64,9 +64,20 @@ class _Tap:
         return httpx.Response(
             self.status,
             headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in self.headers],
-            content=bytes(self.answer),
+            stream=_Unread(bytes(self.answer)),
             request=request,
         )
+
+
+class _Unread(httpx.SyncByteStream):
+    """The answer's bytes as sent, not read into the response when it is made: httpx decodes
+    `content=` at once by its ``Content-Encoding``, and 256 KiB of a gzip bomb is 256 MB."""
+
+    def __init__(self, raw: bytes) -> None:
+        self._raw = raw
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self._raw
 
 
 def _bounded_extend(kept: bytearray, chunk: bytes) -> None:

@@ -147,7 +147,9 @@ class LiveTarget:
         """None: the samples run in this process."""
         return 0
 
-    def fresh_api(self, auth: Mechanism) -> AbstractContextManager[str]:
+    def discovery_api(
+        self, auth: Mechanism, renew: bool
+    ) -> AbstractContextManager[tuple[str, bool]]:
         """Not here: a live issuer's lies cannot be told (the lying-issuer checks are mock-only)."""
         raise NotApplicable("this target cannot start the API afresh")
 

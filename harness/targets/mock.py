@@ -22,6 +22,7 @@ from harness.model.waits import StatedWaits
 from harness.redaction import Redactor
 from harness.targets.apis import ApiFactories, ApiServers, api_client
 from harness.targets.base import Holder, IssuedToken
+from harness.targets.discovery_guard import DiscoveryGuard
 from harness.targets.issuer_calls import IssuerCalls
 from harness.targets.issuer_tap import record_introspection
 from harness.targets.mock_keys import SigningKeys
@@ -70,6 +71,7 @@ class MockTarget(MockPowers):
         self.http = api_client(API_TIMEOUT_S)
         self._propagation_users = 0
         self._users_lock = threading.Lock()
+        self.discovery = DiscoveryGuard()
         self._other_project_holders = {}
         self._workdir = tempfile.TemporaryDirectory(prefix="harness-mock-")
         self.issuer_traffic = IssuerTraffic()

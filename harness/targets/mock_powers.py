@@ -16,6 +16,7 @@ from harness.model.matrix import Grant, Mechanism, TokenFormat, Variant
 from harness.redaction import Redactor
 from harness.targets.apis import ApiServers
 from harness.targets.base import Holder, IntrospectionFacts, IssuedToken, IssuerFault
+from harness.targets.discovery_guard import DiscoveryGuard
 from harness.targets.mock_keys import SigningKeys
 from harness.targets.mock_world import Changeable, fault_options, register_user
 from harness.targets.tokens import TokenBroker
@@ -51,6 +52,8 @@ class MockPowers:
     slow_fault_s: float
     _propagation_users: int
     _users_lock: threading.Lock  # checks side by side add users: one at a time
+    # A discovery lie bends the document under it; a new instance reads it first under it.
+    discovery: DiscoveryGuard
     _other_project_holders: dict[TokenFormat, ServiceUser]
 
     def fresh_token(self, variant: Variant) -> IssuedToken:
@@ -110,17 +113,18 @@ class MockPowers:
         return self.issuer_server.lies.told(lie, token)
 
     @contextmanager
-    def fresh_api(self, auth: Mechanism) -> Iterator[str]:
-        """A newly started sample API (nothing cached, discovery unread), for the block."""
-        with self.apis.fresh(auth) as url:
-            yield url
+    def discovery_api(self, auth: Mechanism, renew: bool) -> Iterator[tuple[str, bool]]:
+        """A newly started sample API (nothing cached, discovery unread), for the block; one
+        for every lie (an in-process API starts in a moment), ``renew`` or not."""
+        with self.apis.fresh(auth) as url:  # the lie holds the guard
+            yield url, True
 
     @contextmanager
     def odd_secret_api(self, auth: Mechanism) -> Iterator[str]:
         """A newly started basic-auth API authenticating as the app with the odd secret."""
         app = self.odd_secret_app
         credentials = ClientSecret(app.client_id, app.client_secret or "")
-        with self.apis.fresh(auth, credentials) as url:
+        with self.discovery.reading(), self.apis.fresh(auth, credentials) as url:
             yield url
 
     def propagation_subject(self, token_format: TokenFormat) -> Changeable:
@@ -144,7 +148,7 @@ class MockPowers:
     @contextmanager
     def cached_api(self, auth: Mechanism, ttl: float) -> Iterator[str]:
         """A newly started sample API caching introspection answers for ``ttl`` seconds."""
-        with self.apis.fresh(auth, cache_ttl=ttl) as url:
+        with self.discovery.reading(), self.apis.fresh(auth, cache_ttl=ttl) as url:
             yield url
 
     def introspection_mark(self) -> int:

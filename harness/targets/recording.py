@@ -110,7 +110,7 @@ def _recorded_text(response: httpx.Response) -> str:
     encoding = response.headers.get("content-encoding", "").strip().lower()
     if encoding not in ("", "identity"):
         return f"[a {encoding}-compressed body, not expanded]"
-    raw = response.content
+    raw = response.read()
     text = decode_body(raw[:READ_BODY_BYTES], response.headers.get("content-type", ""),
                        cut=len(raw) > READ_BODY_BYTES)  # fmt: skip
     return text + (f"... [{len(raw)} bytes]" if len(raw) > READ_BODY_BYTES else "")

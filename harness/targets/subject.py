@@ -12,7 +12,7 @@ import contextlib
 import tempfile
 import threading
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from harness.model.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
@@ -27,6 +27,7 @@ from harness.subjects.placeholders import wait_values
 from harness.targets.api_client import ApiClient
 from harness.targets.apis import api_client
 from harness.targets.base import Holder, IssuedToken, MockControls, Target
+from harness.targets.extra_instances import ExtraInstances
 from harness.targets.issuer_calls import IssuerCalls
 from harness.targets.recording import IssuerTraffic
 from harness.targets.subject_log import SubjectLog
@@ -48,10 +49,12 @@ class SubjectTarget:
         self._values = SubjectValues(base, subject, Path(self._workdir.name))
         self.instances = SubjectInstances(subject, self._values.values, self.redactor.redact)
         self.logs = SubjectLog(self.instances)
-        # Instances started once and kept for the run (the cached one, the odd secret's), by
-        # their changed placeholders: checks beside each other share them.
-        self._kept: dict[tuple[tuple[str, str], ...], SubjectInstances] = {}
-        self._kept_lock = threading.Lock()
+        # Instances kept for the run (cached, odd secret) and the one lies are told to.
+        self.extra = ExtraInstances(
+            lambda changes: self._instances_with(subject.mechanism, changes),
+            base.mock.discovery if base.mock else None,
+        )
+        self._env_lock = threading.Lock()
 
     # -- what the subject changes --------------------------------------------------------
 
@@ -89,20 +92,22 @@ class SubjectTarget:
         """How often the subject's main instance or its twin died so far."""
         return self.instances.restarts
 
-    @contextmanager
-    def fresh_api(self, auth: Mechanism) -> Iterator[str]:
-        """A new instance of the subject (nothing cached, discovery unread), for the block."""
-        with self._extra_instance(auth, {}) as url:
-            yield url
+    def discovery_api(
+        self, auth: Mechanism, renew: bool
+    ) -> AbstractContextManager[tuple[str, bool]]:
+        """The instance discovery lies are told to (``extra_instances.py``)."""
+        self._only(auth)
+        return self.extra.for_lies(renew)
 
     @contextmanager
     def odd_secret_api(self, auth: Mechanism) -> Iterator[str]:
         """A new instance authenticating as the mock's app whose secret holds ``:%+ é``."""
+        self._only(auth)
         app = getattr(self.base, "odd_secret_app", None)
         if app is None or auth is not Mechanism.CLIENT_SECRET_BASIC:
             raise NotApplicable("no API app with an odd secret on this target")
         values = {"api_client_id": app.client_id, "api_client_secret": app.client_secret}
-        with self._kept_instance(auth, values) as url:
+        with self.extra.kept(values) as url:
             yield url
 
     @contextmanager
@@ -110,8 +115,9 @@ class SubjectTarget:
         """A new instance caching for ``ttl``: its ``{cache_ttl}`` placeholders set to it where
         the file uses them, else its .env setting INTROSPECTION_CACHE_TTL (our samples read it).
         """
+        self._only(auth)
         if self.subject.uses_placeholder("cache_ttl", "cache_ttl_ms"):
-            with self._kept_instance(auth, wait_values(ttl, None)) as url:
+            with self.extra.kept(wait_values(ttl, None)) as url:
                 yield url
             return
         values = self._values.values(False)
@@ -119,30 +125,11 @@ class SubjectTarget:
         if env_file is None:
             raise NotApplicable("the subject reads no .env from the harness")
         cached = env_file.with_name(f".env.cached-{ttl:g}")
-        with self._kept_lock:
+        with self._env_lock:
             text = env_file.read_text(encoding="utf-8") + f"INTROSPECTION_CACHE_TTL={ttl:g}\n"
             write_private(cached, text)
-        with self._kept_instance(auth, {"env_file": str(cached)}) as url:
+        with self.extra.kept({"env_file": str(cached)}) as url:
             yield url
-
-    @contextmanager
-    def _extra_instance(self, auth: Mechanism, changes: Mapping[str, str]) -> Iterator[str]:
-        """A new instance for the block (a fresh one: nothing cached, discovery unread)."""
-        extra = self._instances_with(auth, changes)
-        try:
-            yield extra.url()
-        finally:
-            extra.stop()
-
-    @contextmanager
-    def _kept_instance(self, auth: Mechanism, changes: Mapping[str, str]) -> Iterator[str]:
-        """The instance with ``changes``, started at its first use and kept for the run."""
-        key = tuple(sorted(changes.items()))
-        with self._kept_lock:
-            if key not in self._kept:
-                self._kept[key] = self._instances_with(auth, changes)
-            kept = self._kept[key]
-        yield kept.url()
 
     def _instances_with(self, auth: Mechanism, changes: Mapping[str, str]) -> SubjectInstances:
         self._only(auth)
@@ -168,8 +155,8 @@ class SubjectTarget:
     def close(self) -> None:
         """Stop the subject, the stand-in issuer, then the base target."""
         try:
-            for instances in (self.instances, *self._kept.values()):
-                instances.stop()
+            self.instances.stop()
+            self.extra.stop()
             self._values.stop()
             self.http.close()
             self._workdir.cleanup()

@@ -80,7 +80,7 @@ def test_no_check_runs_beside_one_that_runs_alone_and_the_last_come_after_everyt
     assert recorder.started[-1] == "LEAKS" and recorder.beside["LEAKS"] == set()
 
 
-def test_a_discovery_lie_runs_beside_no_new_instance_and_after_the_rfc6750_checks() -> None:
+def test_a_discovery_lie_runs_beside_no_other_lie_and_after_the_rfc6750_checks() -> None:
     cases = [
         _case("VALID", family="rfc6750"), _case("LIE-1", Sharing.DISCOVERY, waits=True),
         _case("LIE-2", Sharing.DISCOVERY, waits=True),
@@ -89,8 +89,35 @@ def test_a_discovery_lie_runs_beside_no_new_instance_and_after_the_rfc6750_check
     recorder = _Recorder()
     run_side_by_side(cases, recorder, _no_deaths, 4)
     assert recorder.started.index("VALID") < recorder.started.index("LIE-1")
-    for lie in ("LIE-1", "LIE-2"):
-        assert not recorder.beside[lie] & {"LIE-1", "LIE-2", "CACHED"} - {lie}
+    assert "LIE-2" not in recorder.beside["LIE-1"]
+
+
+def test_a_new_instance_runs_beside_a_discovery_lie() -> None:
+    # The lanes let them meet; the mock's discovery guard orders their reads (test_first_use).
+    together = threading.Barrier(2, timeout=10)
+    cases = [
+        _case("LIE", Sharing.DISCOVERY, waits=True), _case("CACHED", Sharing.NEW_INSTANCE),
+    ]  # fmt: skip
+    recorder = _Recorder(lambda case: together.wait())
+    run_side_by_side(cases, recorder, _no_deaths, 4)
+    assert recorder.beside["LIE"] == {"CACHED"}
+
+
+def test_waiting_checks_take_lanes_of_their_own_beside_the_working_ones() -> None:
+    together = threading.Barrier(2 + 3, timeout=10)  # passes only if all five run at once
+    cases = [_case(f"WORK-{n}") for n in range(2)] + [_case(f"WAIT-{n}", waits=True)
+                                                      for n in range(3)]  # fmt: skip
+    recorder = _Recorder(lambda case: together.wait())
+    run_side_by_side(cases, recorder, _no_deaths, 2, 3)
+    assert all(len(beside) == 4 for beside in recorder.beside.values())
+
+
+def test_without_waiting_lanes_the_waiting_checks_share_the_working_ones() -> None:
+    cases = [_case("WORK"), _case("WAIT-1", waits=True), _case("WAIT-2", waits=True)]
+    recorder = _Recorder()
+    results = run_side_by_side(cases, recorder, _no_deaths, 1, 0)
+    assert [r.check_id for r in results] == ["WORK", "WAIT-1", "WAIT-2"]
+    assert all(not beside for beside in recorder.beside.values())
 
 
 def test_new_instances_and_waiting_checks_start_before_the_quick_ones() -> None:
