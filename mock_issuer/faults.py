@@ -79,7 +79,8 @@ class Faults:
     def remove(self, fault: FaultRule) -> None:
         """Switch one fault off (no error if it is already off)."""
         with self._lock:
-            self._active = [f for f in self._active if f != fault]
+            # By identity: two checks may switch on the same fault, each ending only its own.
+            self._active = [f for f in self._active if f is not fault]
 
     def clear(self) -> None:
         """Switch every fault off."""

@@ -2,8 +2,8 @@
 issuer's fixtures and pytester. Named as the installed entry points are, so never loaded twice.
 
 Under ``pytest -n``, the test files of one `SHARED` group run on one xdist worker, so what they
-share (a session or module fixture: oidc-provider and the live run against it, the third-party
-subjects' runs, the run of every subject for its report, the harness runs several tests read)
+share (a session or module fixture: oidc-provider and the live run against it, the run of every
+third-party subject (its report, its pinned verdicts), the harness runs several tests read)
 is started once, not once per worker. Every other test is dealt on its own, as ``--dist load``
 does. (pytest-xdist's own ``--dist loadgroup`` would do this with ``xdist_group`` marks, but
 with pytest 9.2 it silently groups nothing: pytest-xdist issue 1386.)
@@ -23,8 +23,8 @@ SHARED = {
     "tests/interop/test_live_matrix.py": "oidc-provider",
     "tests/interop/test_oidc_provider_differences.py": "oidc-provider",
     "tests/interop/test_oidc_provider_fixture.py": "oidc-provider",
-    "tests/subjects/test_report_of_every_subject.py": "every-subject-report",
-    "tests/subjects/test_third_party.py": "third-party-subjects",
+    "tests/subjects/test_report_of_every_subject.py": "every-subject",
+    "tests/subjects/test_third_party.py": "every-subject",
 }
 
 

@@ -19,6 +19,9 @@ class Sharing(enum.Enum):
     NEW_INSTANCE = "new instance"  # starts another instance of the API (it reads discovery)
     DISCOVERY = "discovery"  # bends the issuer's discovery document for every reader
     ALONE = "alone"  # changes the issuer for everyone: its clock, role shape, JWKS endpoint
+    # takes an issuer endpoint down for everyone: beside nothing but the same check of other
+    # variants (each holds the endpoint down; the last to end brings it back)
+    OUTAGE = "outage"
     LAST = "last"  # reads what every other check left (the API's whole log)
 
 

@@ -15,6 +15,9 @@ what else it changes, and so what may run beside it:
 - ``ALONE`` changes the issuer for everyone (its clock, its role shape, its JWKS endpoint) or
   loads it heavily (a 30 MB answer): nothing beside it; these run after the others (the API
   warm by then), one after another;
+- ``OUTAGE`` takes an issuer endpoint down for everyone (the JWKS endpoint, waiting out the
+  API's key-set cooldown): like ``ALONE``, but beside the same check of the job's other
+  variants, so their cooldowns are waited out once;
 - ``LAST`` reads what the whole run left (the API's log): after every other check.
 
 New instances, discovery lies and RFC 6750's answers start first, then the waiting checks
@@ -47,7 +50,7 @@ Deaths = Callable[[], int]
 
 # The order cases start in: discovery lies (a chain one at a time), new instances and other
 # waits (they overlap with the rest), the rest as registered; then those alone, the last last.
-_RANK = {Sharing.NEW_INSTANCE: 0, Sharing.DISCOVERY: 1, Sharing.LAST: 7}
+_RANK = {Sharing.NEW_INSTANCE: 0, Sharing.DISCOVERY: 1, Sharing.LAST: 8}
 # RFC 6750's own answers: quick, and the first to have the API introspect a valid token.
 WARMING = "rfc6750"
 
@@ -63,7 +66,9 @@ class _Lanes:
     def admits(self, n: int) -> bool:
         """Whether case ``n`` may start beside what runs now."""
         sharing, kinds = self.cases[n].check.sharing, set(self.running.values())
-        if Sharing.ALONE in kinds:
+        if sharing is Sharing.OUTAGE:
+            return self._only_alike(n)
+        if kinds & {Sharing.ALONE, Sharing.OUTAGE}:
             return False
         if sharing is Sharing.ALONE:
             return not kinds
@@ -87,6 +92,11 @@ class _Lanes:
             if self.cases[m].variant == variant and _warming(self.cases[m])
         )
 
+    def _only_alike(self, n: int) -> bool:
+        """Whether nothing runs but the same check as case ``n`` (of other variants)."""
+        check_id = self.cases[n].check.id
+        return all(self.cases[m].check.id == check_id for m in self.running)
+
     def _only_last_left(self) -> bool:
         return all(
             m in self.done or case.check.sharing is Sharing.LAST
@@ -104,13 +114,15 @@ def _warming(case: MatrixCase) -> bool:
 def priority(cases: Sequence[MatrixCase]) -> list[int]:
     """The order cases start in (see `_RANK`); within a rank, as registered."""
 
-    def key(n: int) -> tuple[int, int]:
+    def key(n: int) -> tuple[int, int, int]:
         if _warming(cases[n]):
-            return (2, n)
+            return (2, 0, n)
         check = cases[n].check
         if check.sharing is Sharing.ALONE:  # the slow ones (heavy, waiting) last among them
-            return (5 + check.waits, n)
-        return (_RANK.get(check.sharing, 3 if check.waits else 4), n)
+            return (5 + check.waits, 0, n)
+        if check.sharing is Sharing.OUTAGE:  # after them, the variants of one check together
+            return (7, min(m for m, case in enumerate(cases) if case.check.id == check.id), n)
+        return (_RANK.get(check.sharing, 3 if check.waits else 4), 0, n)
 
     return sorted(range(len(cases)), key=key)
 
@@ -178,8 +190,8 @@ def _startable(state: _Lanes, pending: list[int], lanes: tuple[int, int]) -> lis
             break
         check = state.cases[n].check
         sharing = check.sharing
-        if sharing is Sharing.ALONE and state.running:
-            break
+        if sharing in (Sharing.ALONE, Sharing.OUTAGE) and not state.admits(n):
+            break  # it waits for what runs now; nothing after it starts meanwhile
         free = waiting if check.waits and lanes[1] else working
         if free and state.admits(n):
             state.running[n] = sharing

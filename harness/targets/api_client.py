@@ -19,6 +19,7 @@ import httpx
 
 from harness.model.bounds import COUNT_BODY_BYTES, KIB, READ_BODY_BYTES
 from harness.model.text import decode_body
+from harness.targets.issuer_http import tls_context
 
 _WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
 
@@ -52,7 +53,9 @@ class ApiClient(httpx.Client):
 
     def __init__(self, timeout_s: float, transport: httpx.BaseTransport | None = None) -> None:
         limits = httpx.Limits(max_keepalive_connections=0)
-        self.raw_transport = transport or httpx.HTTPTransport(limits=limits)
+        # The process's one TLS context: a new one costs tens of ms of CPU, and a run makes a
+        # client per subject and per instance.
+        self.raw_transport = transport or httpx.HTTPTransport(limits=limits, verify=tls_context())
         super().__init__(timeout=timeout_s, transport=self.raw_transport)
 
     def fetch(

@@ -9,10 +9,7 @@ without one the tests skip with the reason, and fail under ``CI=true``.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +17,8 @@ import pytest
 
 from harness.subjects.file import load_subject_dir
 from tests.browser import measure, on_first_screen
-from tests.subjects.test_third_party import installed
+from tests.subjects.conftest import SubjectsRun
+from tests.subjects.installs import installed
 
 pytestmark = pytest.mark.e2e
 HERE = Path(__file__).resolve().parent
@@ -45,18 +43,11 @@ class Run:
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+def run(subjects_run: SubjectsRun) -> Run:
+    """The session's run of every subject (``conftest.py``), once each one is installed."""
     for subject in load_subject_dir(HERE):
         installed(subject)
-    report = tmp_path_factory.mktemp("every-subject") / "matrix.html"
-    done = subprocess.run(
-        [sys.executable, "-m", "harness", "--subject-dir", str(HERE), "-n", "3",
-         "--report", str(report)],
-        cwd=REPO, capture_output=True, text=True, timeout=1800,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )  # fmt: skip
-    assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-3000:]
-    return Run(done.returncode, done.stdout, report)
+    return Run(subjects_run.status, subjects_run.stdout, subjects_run.report)
 
 
 def test_the_html_report_stays_under_two_megabytes(run: Run) -> None:

@@ -7,33 +7,27 @@ failure at that level) or ``fail-open``. A subject whose toolchain or install is
 skips with the reason (fails under ``CI=true``): ``tests/install-deps.sh`` (run by ``.ci/run``)
 installs and builds them.
 
-The subjects run side by side, once per session: their runs are mostly waiting (cache TTLs,
-JWKS cooldowns, slow issuers), so `SIDE_BY_SIDE` at a time, each with its own issuer, take about
-as long as the longest alone. The module is one xdist group, so one worker runs them all once.
+The verdicts are read from the session's one run of every subject (``conftest.py``: every
+cell, three workers), which ``test_report_of_every_subject.py`` measures too: the subjects run
+once per session, side by side, each with its own issuer.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
+import dataclasses
 from collections import Counter
-from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from harness.checks import ALL_CHECKS
 from harness.model.matrix import Grant, cells
 from harness.model.results import CheckResult, RunResult, Status
-from harness.run.runner import Plan, run_matrix
 from harness.subjects.file import Subject, load_subject
-from harness.targets.spec import TargetSpec
+from tests.subjects.conftest import SubjectsRun
+from tests.subjects.installs import installed
 
 pytestmark = pytest.mark.e2e
 HERE = Path(__file__).resolve().parent
-# Subjects run at once; each is one harness run in a thread, its subject in a process of its own.
-SIDE_BY_SIDE = 6
 PASSED, NA, MUST, SHOULD = "passed", "n/a", "MUST", "SHOULD"
 
 # Verdicts every introspecting subject here shares (the token itself, and the mock's answers).
@@ -342,66 +336,27 @@ def verdict(result: CheckResult) -> str:
     return PASSED if result.status is Status.PASSED else NA
 
 
-def unavailable(reason: str) -> None:
-    """Skip on a developer machine; fail under CI=true, where tests/install-deps.sh installs
-    every subject."""
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true: tests/install-deps.sh installs every subject)", False)
-    pytest.skip(reason)
-
-
-def missing(subject: Subject) -> str | None:
-    """Why the subject cannot run here (its toolchain or install is missing), or None."""
-    program = subject.command[0]
-    if "/" in program:
-        if not (subject.cwd / program).exists():
-            return f"{subject.cwd / program} is missing: run tests/install-deps.sh"
-        return None
-    if shutil.which(program) is None:
-        return f"{program} is not on PATH: install it to run subject {subject.name}"
-    if program == "node" and not (subject.cwd / "node_modules").is_dir():
-        return f"run `npm ci --prefix {subject.cwd}`"
-    return None
-
-
-def installed(subject: Subject) -> None:
-    """Skip (or fail under CI) when the subject's toolchain or install is missing."""
-    if reason := missing(subject):
-        unavailable(reason)
-
-
-def pinned_run(path: str) -> RunResult:
-    """The pinned checks of one subject file, in the client-credentials cell of its mechanism."""
-    subject = load_subject(HERE / path)
+def pinned_results(run: RunResult, subject: Subject, expected: dict[str, str]) -> RunResult:
+    """The run's results for the pinned checks of ``subject``, in the client-credentials cell
+    of its mechanism (the session's run of every subject holds every cell)."""
     cell = next(
         c for c in cells()
         if c.mechanism is subject.mechanism and c.grant is Grant.CLIENT_CREDENTIALS
     )  # fmt: skip
-    checks = tuple(c for c in ALL_CHECKS if c.id in EXPECTED[path])
-    return run_matrix(Plan(TargetSpec(), (cell,), checks, (), subjects=(subject,)), workers=1)
-
-
-@pytest.fixture(scope="module")
-def pinned_runs() -> Iterator[dict[str, Future[RunResult]]]:
-    """Every installed subject's pinned run, started side by side; each test waits for its own."""
-    runnable = [path for path in sorted(EXPECTED) if missing(load_subject(HERE / path)) is None]
-    pool = ThreadPoolExecutor(SIDE_BY_SIDE, thread_name_prefix="subject")
-    try:
-        yield {path: pool.submit(pinned_run, path) for path in runnable}
-    finally:  # an interrupted session does not start the runs still waiting
-        pool.shutdown(wait=True, cancel_futures=True)
+    mine = [r for r in run.results if r.subject == subject.name and r.cell == cell.number]
+    return dataclasses.replace(run, results=[r for r in mine if r.check_id in expected])
 
 
 @pytest.mark.parametrize("path", sorted(EXPECTED))
 def test_the_third_party_subject_gets_its_pinned_verdicts(
-    path: str, pinned_runs: dict[str, Future[RunResult]]
+    path: str, subjects_run: SubjectsRun
 ) -> None:
     subject = load_subject(HERE / path)
     installed(subject)
-    run = pinned_runs[path].result()
     expected = EXPECTED[path]
+    run = pinned_results(subjects_run.result, subject, expected)
+    assert run.results, f"no result of {subject.name} in the run of every subject"
     assert {c: v for c, v in verdicts(run).items() if c in expected} == expected
-    assert all(r.subject == subject.name for r in run.results)
 
 
 def test_every_subject_file_here_is_pinned() -> None:

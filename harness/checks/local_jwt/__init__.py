@@ -62,6 +62,7 @@ JWKS_DOWN = "the harness takes the issuer's JWKS endpoint down on purpose"
 # The issuer's clock moved while a token is issued, or its JWKS endpoint down, or every key-set
 # fetch counted: nothing runs beside these (``harness/run/lanes.py``).
 _ALONE: dict[str, Any] = {**_ONLY, "sharing": Sharing.ALONE}
+_OUTAGE: dict[str, Any] = {**_ONLY, "sharing": Sharing.OUTAGE}
 _WAITS: dict[str, Any] = {**_ONLY, "waits": True}
 _ALG = "RFC 8725 §2.1, §3.1; RFC 9068 §4"
 CHECKS = (
@@ -140,5 +141,5 @@ CHECKS = (
     Check("RFC9110-15.6.4-jwks-down-unknown-key",
           "JWKS endpoint down, token of a key the API has not seen: 503",
           "RFC 9110 §15.6.4; RFC 7517 §5", Level.MUST, Where.MOCK, jwks_down_unknown_key,
-          **_ALONE, waits=True, injects=JWKS_DOWN),
+          **_OUTAGE, waits=True, injects=JWKS_DOWN),
 )  # fmt: skip

@@ -80,6 +80,25 @@ def test_no_check_runs_beside_one_that_runs_alone_and_the_last_come_after_everyt
     assert recorder.started[-1] == "LEAKS" and recorder.beside["LEAKS"] == set()
 
 
+def test_an_outage_runs_beside_the_same_check_of_other_variants_only() -> None:
+    together = threading.Barrier(2, timeout=10)  # passes only if both variants run at once
+
+    def hold(case: MatrixCase) -> None:
+        if case.check.id == "JWKS-DOWN":
+            together.wait()
+
+    cases = [
+        _case("JWKS-DOWN", Sharing.OUTAGE, waits=True), _case("A"),
+        _case("OTHER-DOWN", Sharing.OUTAGE, waits=True), _case("CLOCK", Sharing.ALONE),
+        _case("JWKS-DOWN", Sharing.OUTAGE, waits=True, variant=JWT), _case("B", waits=True),
+    ]  # fmt: skip
+    recorder = _Recorder(hold)
+    run_side_by_side(cases, recorder, _no_deaths, 4)
+    assert recorder.beside["JWKS-DOWN"] == {"JWKS-DOWN"}
+    assert recorder.beside["OTHER-DOWN"] == set() and recorder.beside["CLOCK"] == set()
+    assert recorder.started.index("CLOCK") < recorder.started.index("JWKS-DOWN")
+
+
 def test_a_discovery_lie_runs_beside_no_other_lie_and_after_the_rfc6750_checks() -> None:
     cases = [
         _case("VALID", family="rfc6750"), _case("LIE-1", Sharing.DISCOVERY, waits=True),
