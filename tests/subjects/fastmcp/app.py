@@ -30,6 +30,9 @@ def verifier(scopes: list[str] | None):
             issuer=ISSUER,
             audience=os.environ["PROJECT_ID"],
             required_scopes=scopes,
+            # Its least time between two key-set fetches (30 s by default), from the file's
+            # jwks_cooldown: the harness's key-set checks wait exactly that.
+            jwks_refresh_interval=float(os.environ.get("JWKS_REFRESH_INTERVAL", "30")),
         )
     return IntrospectionTokenVerifier(
         introspection_url=os.environ["INTROSPECTION_ENDPOINT"],
