@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import multiprocessing
 import queue as queues
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from multiprocessing.context import ForkContext, SpawnContext
+from multiprocessing.context import SpawnContext
 from multiprocessing.queues import Queue
 from typing import Any
 
@@ -101,11 +100,11 @@ def run_in_workers(
         end_workers(processes, not ended, lambda timeout: _drain(queue, gathered, timeout))
 
 
-def _context() -> ForkContext | SpawnContext:
-    """``fork`` where this process runs one thread (nothing can be forked holding a lock; the
-    worker is born with the harness imported, 0.6 s of CPU each spared), else ``spawn``."""
-    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("fork")
+def _context() -> SpawnContext:
+    """``spawn``, not ``fork`` (which would spare each worker its 0.6 s import of the
+    harness): a forked worker ends with ``os._exit``, so what a stop interrupted half-built
+    (a temporary folder of keys) is never finalized, and it inherits the main process's signal
+    handlers."""
     return multiprocessing.get_context("spawn")
 
 

@@ -4,14 +4,15 @@ An instance of an API reads the document once, at its start or at its first requ
 discovery lie (``harness/checks/lies.py``) bends it for every reader, so it *bends* under the
 guard: alone. An instance that reads the true document for the first time (a kept instance's
 first use, an in-process API started for a check) *reads* under it: beside other readers,
-never beside a lie. `FirstUse` takes the guard for a kept instance's first use only, until a
-use of it ends normally (it has read the document by then).
+never beside a lie. `FirstUse` takes the guard for a kept instance's first use only: for its
+start and a warm-up request, or where that request was not let in, for the whole first use,
+until one ends normally (the instance has read the document by then).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 
 
@@ -62,19 +63,27 @@ class FirstUse:
         self._used: set[Hashable] = set()
 
     @contextmanager
-    def use(self, key: Hashable, guard: DiscoveryGuard | None) -> Iterator[None]:
+    def use(
+        self, key: Hashable, guard: DiscoveryGuard | None, warm: Callable[[], bool] = lambda: False
+    ) -> Iterator[None]:
         """A use of instance ``key``: reading under ``guard`` unless another use of it came
-        first (and did not fail: then the next use reads under the guard again)."""
+        first (and did not fail: then the next use reads under the guard again). ``warm``
+        starts the instance and has it let a valid token in: where it did (True), the instance
+        has read discovery and the block runs without the guard."""
         with self._lock:
             first = key not in self._used
             self._used.add(key)
         if not first or guard is None:
             yield
             return
-        with guard.reading():
-            try:
+        try:
+            with guard.reading():
+                warmed = warm()
+                if not warmed:
+                    yield
+            if warmed:
                 yield
-            except BaseException:
-                with self._lock:
-                    self._used.discard(key)
-                raise
+        except BaseException:
+            with self._lock:
+                self._used.discard(key)
+            raise

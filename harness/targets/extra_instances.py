@@ -1,8 +1,9 @@
 """A subject's instances beyond its own: those kept for the run, and the one lies are told to.
 
 - Kept instances (the cached one, the odd secret's) start at their first use, by their changed
-  placeholders, and are shared by the checks beside each other; their first use reads under
-  the mock's discovery guard (``discovery_guard.py``).
+  placeholders, and are shared by the checks beside each other; their start and a first
+  request with a valid token read under the mock's discovery guard (``discovery_guard.py``),
+  the whole first use where that request was not let in.
 - Discovery lies need an instance that has not read the true document. One is started inside
   the first lie and kept for the next: an API that refused a lying document reads discovery
   again at its next request (a failure is not cached). Where it does not (the lie is not
@@ -15,8 +16,12 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
+import httpx
+
+from harness.model.routes import Route
 from harness.subjects.instances import SubjectInstances
 from harness.subjects.process import SubjectStartError
+from harness.targets.api_client import ApiClient
 from harness.targets.discovery_guard import DiscoveryGuard, FirstUse
 
 Changes = Mapping[str, str]
@@ -29,9 +34,11 @@ class ExtraInstances:
         self,
         make: Callable[[Changes], SubjectInstances],
         guard: DiscoveryGuard | None,
+        lets_in: Callable[[str], bool] = lambda url: False,
     ) -> None:
         self._make = make
         self._guard = guard
+        self._lets_in = lets_in  # whether the instance at a URL lets a valid token in
         self._kept: dict[tuple[tuple[str, str], ...], SubjectInstances] = {}
         self._lock = threading.Lock()
         self._first_use = FirstUse()
@@ -45,7 +52,7 @@ class ExtraInstances:
             if key not in self._kept:
                 self._kept[key] = self._make(changes)
             kept = self._kept[key]
-        with self._first_use.use(key, self._guard):
+        with self._first_use.use(key, self._guard, lambda: self._lets_in(kept.url())):
             yield kept.url()
 
     @contextmanager
@@ -77,3 +84,18 @@ class ExtraInstances:
             every = [*self._kept.values(), *([self._for_lies] if self._for_lies else [])]
         for instances in every:
             instances.stop()
+
+
+def lets_in(http: ApiClient, route: Route, token: Callable[[], str]) -> Callable[[str], bool]:
+    """Whether the API at a base URL answers ``route`` with a valid ``token()`` with a 2xx: it
+    has then validated the token, and so read the issuer's discovery."""
+
+    def ask(url: str) -> bool:
+        headers = route.headers_with([("Authorization", f"Bearer {token()}")])
+        try:
+            answer = http.fetch(route.method, url + route.path, headers, route.body)
+        except httpx.HTTPError:
+            return False
+        return 200 <= answer.status < 300
+
+    return ask

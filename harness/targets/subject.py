@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
-from harness.model.matrix import Grant, Mechanism, Mode, TokenFormat, Variant
+from harness.model.matrix import Grant, Mechanism, Mode, TokenFormat, Variant, cells, variants
 from harness.model.routes import Routes
 from harness.model.skips import CheckSkipped, NotApplicable
 from harness.model.waits import StatedWaits
@@ -27,7 +27,7 @@ from harness.subjects.placeholders import wait_values
 from harness.targets.api_client import ApiClient
 from harness.targets.apis import api_client
 from harness.targets.base import Holder, IssuedToken, MockControls, Target
-from harness.targets.extra_instances import ExtraInstances
+from harness.targets.extra_instances import ExtraInstances, lets_in
 from harness.targets.issuer_calls import IssuerCalls
 from harness.targets.recording import IssuerTraffic
 from harness.targets.subject_log import SubjectLog
@@ -53,6 +53,7 @@ class SubjectTarget:
         self.extra = ExtraInstances(
             lambda changes: self._instances_with(subject.mechanism, changes),
             base.mock.discovery if base.mock else None,
+            lets_in(self.http, self.routes.private, self._any_token),
         )
         self._env_lock = threading.Lock()
 
@@ -130,6 +131,12 @@ class SubjectTarget:
             write_private(cached, text)
         with self.extra.kept({"env_file": str(cached)}) as url:
             yield url
+
+    def _any_token(self) -> str:
+        """A valid token of the subject's client-credentials cell (the broker's, cached)."""
+        cell = next(c for c in cells() if c.mechanism is self.subject.mechanism
+                    and c.grant is Grant.CLIENT_CREDENTIALS)  # fmt: skip
+        return self.token(variants(cell, self.mode, self.live_format)[0]).access_token
 
     def _instances_with(self, auth: Mechanism, changes: Mapping[str, str]) -> SubjectInstances:
         self._only(auth)

@@ -90,3 +90,35 @@ def test_a_lie_waits_for_the_readers_and_readers_after_it_wait_for_the_lie() -> 
     teller.join(5)
     reader.join(5)
     assert order == ["first reader", "lie", "late reader"]
+
+
+def test_a_first_use_whose_warm_up_was_let_in_runs_beside_a_lie() -> None:
+    uses, guard = FirstUse(), DiscoveryGuard()
+    told = threading.Event()
+
+    def lie() -> None:
+        with guard.bending():
+            told.set()
+
+    with uses.use("cached", guard, lambda: True):
+        teller = threading.Thread(target=lie, daemon=True)
+        teller.start()
+        assert told.wait(5)  # told while the first use goes on: the guard was let go
+    teller.join(5)
+
+
+def test_a_first_use_whose_warm_up_was_refused_reads_under_the_guard_throughout() -> None:
+    uses, guard = FirstUse(), DiscoveryGuard()
+    told = threading.Event()
+
+    def lie() -> None:
+        with guard.bending():
+            told.set()
+
+    teller = threading.Thread(target=lie)
+    with uses.use("odd-secret", guard, lambda: False):
+        teller.start()
+        assert _soon(lambda: guard._waiting == 1)  # the lie waits for the first use to end
+        assert not told.is_set()
+    teller.join(5)
+    assert told.is_set()
