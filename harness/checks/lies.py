@@ -68,6 +68,7 @@ HEAVY = frozenset({LieKind.HUGE_BODY, LieKind.COMPRESSED_BOMB, LieKind.DEEP_NEST
 # §6; §9 lets a parser accept or limit it), so an API that reads it and works is right too.
 USABLE = frozenset({LieKind.DISCOVERY_HUGE_NUMBER})
 UNTOLD = "the API never asked for the answer this lie bends (it reads no discovery document)"
+NOT_ASKED = "the API did not ask the issuer about the token, asked twice (no answer to bend)"
 NOT_STARTED = (
     "Graded SHOULD: the API refused the discovery document by not starting (it did not use its "
     "data, RFC 8414 §3.3), so it is down where a running API would answer 503."
@@ -153,8 +154,10 @@ def _lying(lie: LieKind) -> CheckFn:
         else:
             with mock.lie(lie, scope):
                 reply = ctx.call(path, f"Bearer {token}", base_url=ctx.api_url)
+                if mock.lie_told(lie, scope) == told:  # not asked: a kept connection it found
+                    reply = ctx.call(path, f"Bearer {token}", base_url=ctx.api_url)  # dropped?
         if mock.lie_told(lie, scope) == told:
-            raise NotApplicable(UNTOLD)
+            raise NotApplicable(UNTOLD if lie.fresh else NOT_ASKED)
         return judge(ctx, reply, owed.status, lie)
 
     check.__doc__ = f"The issuer answers {owed.title}: the API owes {owed.status}."

@@ -61,6 +61,26 @@ def truthy_active(settings: ApiSettings[Any]) -> ASGIApp:
     return _create(settings, transport=_TruthyActive())
 
 
+class _DropsFirst(_Rewriting):
+    """Loses its first introspection request, as a kept connection the issuer closed does: the
+    API answers 503 without having asked (a Go client does not retry a POST on one)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dropped = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/introspect") and not self.dropped:
+            self.dropped = True
+            raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
+        return await super().handle_async_request(request)
+
+
+def drops_first_introspection(settings: ApiSettings[Any]) -> ASGIApp:
+    """The sample, but its first introspection request is lost on the way."""
+    return _create(settings, transport=_DropsFirst())
+
+
 class _UnencodedBasic(_Rewriting):
     """Sends the Basic credentials as raw `id:secret`, without RFC 6749 §2.3.1's encoding."""
 

@@ -193,6 +193,14 @@ def test_an_api_that_reads_active_as_truthy_fails_open_on_exactly_those_lies() -
     }
 
 
+def test_a_lie_the_api_did_not_ask_about_is_asked_again_before_it_is_called_untold() -> None:
+    # The first ask is lost (the API answers 503 unasked); asked again, the API refuses the lie.
+    results, _ = _run(broken_lies.drops_first_introspection, ["RFC7662-2.2-lie-expired"])
+    assert [(r.token_format, r.status) for r in results] == [
+        ("opaque", Status.PASSED), ("jwt", Status.PASSED)
+    ]  # fmt: skip
+
+
 ODD = ["RFC6750-2.3-query-token-not-accepted", "RFC6750-2.2-form-token-not-accepted",
        "RFC6750-2-header-and-query-400", "RFC9110-5.3-two-authorization-headers-400",
        "RFC6750-2.1-degenerate-token-refused", "RFC6750-3.1-inactive-token-no-reason"]  # fmt: skip
