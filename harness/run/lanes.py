@@ -78,11 +78,11 @@ class _Lanes:
             return Sharing.DISCOVERY not in kinds and self._before_done(n)
         return True
 
-    def room(self, lanes: int, wait_lanes: int) -> tuple[bool, bool]:
-        """Whether a working lane is free, and a waiting one (without waiting lanes, the
+    def room(self, lanes: int, wait_lanes: int) -> list[int]:
+        """The free lanes: working ones, then waiting ones (without waiting lanes, the
         waiting checks take working ones)."""
         waiting = sum(self.cases[m].check.waits for m in self.running) if wait_lanes else 0
-        return len(self.running) - waiting < lanes, waiting < wait_lanes
+        return [lanes - (len(self.running) - waiting), wait_lanes - waiting]
 
     def _before_done(self, n: int) -> bool:
         variant = self.cases[n].variant
@@ -114,6 +114,8 @@ def _warming(case: MatrixCase) -> bool:
 def priority(cases: Sequence[MatrixCase]) -> list[int]:
     """The order cases start in (see `_RANK`); within a rank, as registered."""
 
+    first = {case.check.id: m for m, case in reversed(list(enumerate(cases)))}
+
     def key(n: int) -> tuple[int, int, int]:
         if _warming(cases[n]):
             return (2, 0, n)
@@ -121,7 +123,7 @@ def priority(cases: Sequence[MatrixCase]) -> list[int]:
         if check.sharing is Sharing.ALONE:  # the slow ones (heavy, waiting) last among them
             return (5 + check.waits, 0, n)
         if check.sharing is Sharing.OUTAGE:  # after them, the variants of one check together
-            return (7, min(m for m, case in enumerate(cases) if case.check.id == check.id), n)
+            return (7, first[check.id], n)
         return (_RANK.get(check.sharing, 3 if check.waits else 4), 0, n)
 
     return sorted(range(len(cases)), key=key)
@@ -184,16 +186,17 @@ def _startable(state: _Lanes, pending: list[int], lanes: tuple[int, int]) -> lis
     """The pending cases that may start now, in priority order, each entered as running; an
     alone case that must wait holds back everything after it (else it might never start)."""
     chosen: list[int] = []
+    free = state.room(*lanes)
     for n in pending:
-        working, waiting = state.room(*lanes)
-        if not (working or waiting):
+        if max(free) <= 0:
             break
         check = state.cases[n].check
         sharing = check.sharing
         if sharing in (Sharing.ALONE, Sharing.OUTAGE) and not state.admits(n):
             break  # it waits for what runs now; nothing after it starts meanwhile
-        free = waiting if check.waits and lanes[1] else working
-        if free and state.admits(n):
+        kind = 1 if check.waits and lanes[1] else 0
+        if free[kind] > 0 and state.admits(n):
+            free[kind] -= 1
             state.running[n] = sharing
             chosen.append(n)
     return chosen

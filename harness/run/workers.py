@@ -14,7 +14,6 @@ import queue as queues
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from multiprocessing.context import SpawnContext
 from multiprocessing.queues import Queue
 from typing import Any
 
@@ -85,7 +84,10 @@ def run_in_workers(
     plan: Plan, todo: list[Job], workers: int, on_cell: CellDone | None, gathered: Gathered
 ) -> None:
     """Run the jobs on worker processes, into ``gathered`` (kept when the run is stopped)."""
-    context = _context()
+    # spawn, not fork (which would spare each worker its 0.6 s import of the harness): a forked
+    # worker ends with os._exit, so what a stop interrupted half-built (a temporary folder of
+    # keys) is never finalized, and it inherits this process's signal handlers.
+    context = multiprocessing.get_context("spawn")
     queue: Queue[_Message] = context.Queue()
     shares = _share(plan, todo, workers)
     processes = [context.Process(target=_worker, args=(s, queue), daemon=True) for s in shares]
@@ -98,14 +100,6 @@ def run_in_workers(
         ended = True
     finally:
         end_workers(processes, not ended, lambda timeout: _drain(queue, gathered, timeout))
-
-
-def _context() -> SpawnContext:
-    """``spawn``, not ``fork`` (which would spare each worker its 0.6 s import of the
-    harness): a forked worker ends with ``os._exit``, so what a stop interrupted half-built
-    (a temporary folder of keys) is never finalized, and it inherits the main process's signal
-    handlers."""
-    return multiprocessing.get_context("spawn")
 
 
 @dataclass(frozen=True)

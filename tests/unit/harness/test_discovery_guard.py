@@ -92,16 +92,21 @@ def test_a_lie_waits_for_the_readers_and_readers_after_it_wait_for_the_lie() -> 
     assert order == ["first reader", "lie", "late reader"]
 
 
-def test_a_first_use_whose_warm_up_was_let_in_runs_beside_a_lie() -> None:
-    uses, guard = FirstUse(), DiscoveryGuard()
+def _teller(guard: DiscoveryGuard) -> tuple[threading.Thread, threading.Event]:
+    """A thread that tells a lie under ``guard`` once started, and the event it sets then."""
     told = threading.Event()
 
     def lie() -> None:
         with guard.bending():
             told.set()
 
+    return threading.Thread(target=lie, daemon=True), told
+
+
+def test_a_first_use_whose_warm_up_was_let_in_runs_beside_a_lie() -> None:
+    uses, guard = FirstUse(), DiscoveryGuard()
+    teller, told = _teller(guard)
     with uses.use("cached", guard, lambda: True):
-        teller = threading.Thread(target=lie, daemon=True)
         teller.start()
         assert told.wait(5)  # told while the first use goes on: the guard was let go
     teller.join(5)
@@ -109,13 +114,7 @@ def test_a_first_use_whose_warm_up_was_let_in_runs_beside_a_lie() -> None:
 
 def test_a_first_use_whose_warm_up_was_refused_reads_under_the_guard_throughout() -> None:
     uses, guard = FirstUse(), DiscoveryGuard()
-    told = threading.Event()
-
-    def lie() -> None:
-        with guard.bending():
-            told.set()
-
-    teller = threading.Thread(target=lie)
+    teller, told = _teller(guard)
     with uses.use("odd-secret", guard, lambda: False):
         teller.start()
         assert _soon(lambda: guard._waiting == 1)  # the lie waits for the first use to end
