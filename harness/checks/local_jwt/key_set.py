@@ -131,8 +131,10 @@ def jwks_down_unknown_key(ctx: CheckContext) -> Outcome:
     keys, token = signing_keys(ctx), valid_jwt(ctx)
     if (refused := _warm(ctx, token)) is not None:
         return refused
-    kid, new = _new_key_token(ctx)
     with keys.jwks_down():
+        # The key is published once its set is down: a fetch for another check beside this
+        # one (another kid, a rotation) could otherwise hand it to the API before the outage.
+        kid, new = _new_key_token(ctx)
         # Within its refresh cooldown an API may still call the kid unknown (401); wait it out.
         reply, _ = _poll(ctx, new, lambda status: status != 401)
     _settle(ctx, new)

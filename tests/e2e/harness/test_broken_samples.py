@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 import api_local_jwt.app
@@ -11,6 +12,7 @@ from harness.model.results import CheckResult, RunInfo, RunResult, Status
 from harness.report.html import render_html
 from harness.run.runner import Plan, run_cells
 from harness.targets.apis import ApiFactory
+from harness.targets.mock_keys import SigningKeys
 from harness.targets.spec import TargetSpec
 
 from . import broken_apis, broken_lies
@@ -230,3 +232,22 @@ def test_an_api_that_caches_for_a_minute_fails_the_revocation_figure() -> None:
     results, _ = _run(broken_lies.caches_for_a_minute, ["RFC6750-2.1-valid-token", check])
     assert _failed(results) == {check: False}
     assert all("not noticed" in r.actual for r in results if r.check_id == check)
+
+
+def test_the_key_no_api_has_seen_is_published_only_once_its_key_set_is_down(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Published before the outage, a key can reach the API by a fetch for a check beside this
+    # one (another kid, a rotation), and the API then lets its token in: fail-open, wrongly.
+    seen: list[int] = []
+    publish = SigningKeys.publish_new
+
+    def publish_watched(keys: SigningKeys) -> str:
+        seen.append(httpx.get(keys._issuer.jwks_uri).status_code)
+        return publish(keys)
+
+    monkeypatch.setattr(SigningKeys, "publish_new", publish_watched)
+    check = "RFC9110-15.6.4-jwks-down-unknown-key"
+    results, _ = _run(api_local_jwt.app.create_app, [check], LOCAL_JWT, 8)
+    assert seen and set(seen) == {503}
+    assert _statuses(results)[check] == {Status.PASSED}
