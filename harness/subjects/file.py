@@ -42,7 +42,7 @@ DEFAULT_STARTUP_TIMEOUT_S = 30.0
 _TOP_KEYS = frozenset(
     {"name", "description", "mechanism", "command", "cwd", "ready", "startup_timeout",
      "issuer_timeout", "cache_ttl", "jwks_cooldown", "protocol", "routes", "env", "expect",
-     "service_user_secrets", "openapi"}
+     "service_user_secrets", "openapi", "preload"}
 )  # fmt: skip
 PROTOCOLS = ("http", "mcp")  # mcp: the protected routes are MCP endpoints (streamable HTTP)
 
@@ -68,6 +68,7 @@ class Subject:
     # Opt-in: the {env_file} holds the service users' secrets too (docs/subjects.md).
     service_user_secrets: bool = False
     openapi: OpenApiSource | None = None  # its OpenAPI document, where the file names one
+    preload: tuple[str, ...] = ()  # modules its instances share, imported once (preload.py)
 
     def templates(self) -> Iterable[tuple[str, str]]:
         """Every (key, template) that may hold placeholders, for checking and expanding."""
@@ -145,11 +146,12 @@ def _subject(path: Path, data: dict[str, Any]) -> Subject:
     keys.only(data, _TOP_KEYS, "")
     mechanism = keys.choice(data, "mechanism", [m.value for m in Mechanism])
     routes = read_routes(keys, data.get("routes", {}))
+    command = keys.command(data)
     subject = Subject(
         name=keys.name(data),
         description=keys.text(data, "description", ""),
         mechanism=Mechanism(mechanism),
-        command=keys.command(data),
+        command=command,
         path=path,
         cwd=(path.parent / keys.text(data, "cwd", ".")).resolve(),
         ready=keys.route(data, "ready", routes.public.path),
@@ -162,6 +164,7 @@ def _subject(path: Path, data: dict[str, Any]) -> Subject:
         expect_fail=keys.expect(data.get("expect", {})),
         service_user_secrets=keys.flag(data, "service_user_secrets"),
         openapi=read_openapi(keys, data, path.parent),
+        preload=keys.modules(data, command),
     )
     if not subject.cwd.is_dir():
         raise SubjectError(f"{path}: cwd {subject.cwd} is not a directory (relative to the file)")

@@ -22,8 +22,9 @@ from starlette.routing import Route
 from harness.logcapture import CapturedRecord, LogMark, window_records
 from harness.model.kept import Window
 from harness.subjects.file import Subject
+from harness.subjects.output import OutputLine
 from harness.subjects.placeholders import expand
-from harness.subjects.process import OutputLine, SubjectProcess, SubjectStartError
+from harness.subjects.process import Launch, SubjectProcess, SubjectStartError
 from mock_issuer import BackgroundServer
 
 DISCOVERY_PATH = "/.well-known/openid-configuration"
@@ -50,8 +51,15 @@ def closed_port_url() -> str:
 class SubjectInstances:
     """The subject's main instance and its issuer-down twin, started on demand."""
 
-    def __init__(self, subject: Subject, values: Values, redact: Callable[[str], str]) -> None:
+    def __init__(
+        self,
+        subject: Subject,
+        values: Values,
+        redact: Callable[[str], str],
+        launch: Launch | None = None,
+    ) -> None:
         self.subject = subject
+        self._launch = launch  # how its instances start (``preload.py``), if not as usual
         self._values = values
         self._redact = redact
         self._running: dict[bool, tuple[SubjectProcess, str]] = {}
@@ -159,7 +167,7 @@ class SubjectInstances:
         command = [expand(part, values) for part in subject.command]
         env = {name: expand(value, values) for name, value in subject.env.items()}
         label = f"{subject.name}-issuer-down" if down else subject.name
-        process = SubjectProcess(label, command, env, subject.cwd)
+        process = SubjectProcess(label, command, env, subject.cwd, launch=self._launch)
         url = f"http://127.0.0.1:{values['port']}"
         try:
             process.wait_ready(url + subject.ready, subject.startup_timeout, self._redact)

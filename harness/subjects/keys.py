@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_MODULE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # The top-level keys whose strings may hold TAB and LF (free text, arguments, environment).
 _MULTILINE = frozenset({"description", "command", "env"})
@@ -91,6 +92,21 @@ class Keys:
             raise self.error("command", f"must be a non-empty list of strings, {example}")
         return tuple(value)
 
+    def modules(self, table: Mapping[str, Any], command: tuple[str, ...]) -> tuple[str, ...]:
+        """``preload``: Python module names, for a command of a form that can preload."""
+        value = table.get("preload", [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.error("preload", 'must be a list of module names, e.g. ["fastapi"]')
+        for name in value:
+            if not _MODULE.match(name):
+                raise self.error("preload", f"holds {name!r}, which is no module name")
+        if value and not python_command(command):
+            raise self.error(
+                "preload", "needs a Python command: [python, -m, module, ...] or [python, "
+                "script.py, ...]"
+            )  # fmt: skip
+        return tuple(value)
+
     def route(
         self, table: Mapping[str, Any], key: str, default: str, prefix: str = ""
     ) -> str:  # fmt: skip
@@ -142,6 +158,13 @@ class Keys:
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
             raise self.error("expect.fail", "must be a list of check ids")
         return frozenset(ids)
+
+
+def python_command(command: tuple[str, ...] | list[str]) -> bool:
+    """Whether a command has a form that can preload: ``[python, -m, module, ...]`` or
+    ``[python, script.py, ...]``."""
+    module = len(command) >= 3 and command[1] == "-m"
+    return module or (len(command) >= 2 and command[1].endswith(".py"))
 
 
 def _strings(value: object, key: str) -> Iterator[tuple[str, str, bool]]:

@@ -24,21 +24,16 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 import httpx
 
-from harness.logcapture import captured_text
-from harness.model.bounds import LINE_BYTES
 from harness.model.kept import Kept, Window
 from harness.subjects import reaper
+from harness.subjects.output import OutputLine, read_lines
 
 SHOWN_LINES = 20
-# A line's bytes beyond the kept ones are read in pieces this big; its last bytes are kept too.
-SKIP_CHUNK = 64 * 1024
-TAIL_BYTES = LINE_BYTES // 4
 STOP_GRACE_S = 5.0
 # The grace once the run itself is being stopped (a signal): the whole run ends in seconds.
 HURRIED_GRACE_S = 1.0
@@ -50,22 +45,24 @@ _watching = threading.Event()
 _numbers = itertools.count(1)
 
 
-def _text(raw: bytes) -> str:
-    return raw.decode("utf-8", "replace").rstrip("\r\n")
+class Launched(Protocol):
+    """A started instance, as `subprocess.Popen` is one (or `preload.Adopted`)."""
+
+    pid: int
+    stdout: IO[bytes] | None
+    stderr: IO[bytes] | None
+
+    def poll(self) -> int | None: ...
+
+    def wait(self, timeout: float | None = None) -> int: ...
+
+
+# Another way to start a subject's command (cwd, full environment); None: start it as usual.
+Launch = Callable[[Sequence[str], Path, Mapping[str, str]], Launched | None]
 
 
 class SubjectStartError(Exception):
     """The subject did not start, died, or never became ready; the message says which."""
-
-
-@dataclass(frozen=True)
-class OutputLine:
-    """One line the subject printed, on which stream, cut and cleaned (``left_out``: the
-    characters not kept)."""
-
-    stream: str
-    text: str
-    left_out: int = 0
 
 
 class SubjectProcess:
@@ -78,6 +75,8 @@ class SubjectProcess:
         env: Mapping[str, str],
         cwd: Path,
         environ: Mapping[str, str] | None = None,
+        pass_fds: tuple[int, ...] = (),
+        launch: Launch | None = None,
     ) -> None:
         self.name = name
         self._lines: Kept[OutputLine] = Kept()
@@ -88,10 +87,12 @@ class SubjectProcess:
         self.marker = f"{os.getpid()}.{self.number}.{secrets.token_hex(4)}"
         full_env[reaper.MARKER] = self.marker
         _watch_orphans()
+        launched = launch(command, cwd, full_env) if launch else None
         try:
-            self._process = subprocess.Popen(
+            self._process: Launched = launched or subprocess.Popen(
                 list(command), cwd=cwd, env=full_env, stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                pass_fds=pass_fds,
             )  # fmt: skip
         except OSError as exc:
             raise SubjectStartError(
@@ -189,21 +190,11 @@ class SubjectProcess:
         )
 
     def _reader(self, stream: IO[bytes] | None, label: str) -> threading.Thread:
-        def read() -> None:
-            assert stream is not None
-            for raw in iter(lambda: stream.readline(LINE_BYTES), b""):
-                skipped, tail = 0, b""
-                while not raw.endswith(b"\n") and (more := stream.readline(SKIP_CHUNK)):
-                    joined = tail + more.rstrip(b"\r\n")  # too long: keep the end, count the rest
-                    skipped += len(joined) - min(len(joined), TAIL_BYTES)
-                    tail = joined[-TAIL_BYTES:]
-                    if more.endswith(b"\n"):
-                        break
-                text, cut = captured_text(_text(raw), _text(tail), skipped)
-                self._lines.append(OutputLine(label, text, cut), len(raw) + skipped + len(tail))
-            stream.close()
-
-        thread = threading.Thread(target=read, name=f"subject-{self.name}-{label}", daemon=True)
+        assert stream is not None
+        thread = threading.Thread(
+            target=read_lines, args=(stream, label, self._lines),
+            name=f"subject-{self.name}-{label}", daemon=True,
+        )  # fmt: skip
         thread.start()
         return thread
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from harness.subjects.credentials import write_private
 from harness.subjects.file import Subject
 from harness.subjects.instances import SubjectInstances
 from harness.subjects.placeholders import wait_values
+from harness.subjects.preload import Preloading
 from harness.targets.api_client import ApiClient
 from harness.targets.apis import api_client
 from harness.targets.base import Holder, IssuedToken, MockControls, Target
@@ -47,7 +48,8 @@ class SubjectTarget:
         self.http: ApiClient = api_client((subject.issuer_timeout or 0) + ANSWER_MARGIN_S)
         self._workdir = tempfile.TemporaryDirectory(prefix="harness-subject-")
         self._values = SubjectValues(base, subject, Path(self._workdir.name))
-        self.instances = SubjectInstances(subject, self._values.values, self.redactor.redact)
+        self.preloading = Preloading(subject)
+        self.instances = self._instances(self._values.values)
         self.logs = SubjectLog(self.instances)
         # Instances kept for the run (cached, odd secret) and the one lies are told to.
         self.extra = ExtraInstances(
@@ -144,7 +146,11 @@ class SubjectTarget:
         def values(down: bool) -> Mapping[str, str]:
             return {**self._values.values(down), **changes}
 
-        return SubjectInstances(self.subject, values, self.redactor.redact)
+        return self._instances(values)
+
+    def _instances(self, values: Callable[[bool], Mapping[str, str]]) -> SubjectInstances:
+        launch = self.preloading.launcher()
+        return SubjectInstances(self.subject, values, self.redactor.redact, launch)
 
     def waits(self, auth: Mechanism) -> StatedWaits:
         """What the subject file states (its cache_ttl and jwks_cooldown)."""
@@ -164,6 +170,7 @@ class SubjectTarget:
         try:
             self.instances.stop()
             self.extra.stop()
+            self.preloading.stop()
             self._values.stop()
             self.http.close()
             self._workdir.cleanup()

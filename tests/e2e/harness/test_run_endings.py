@@ -67,8 +67,9 @@ class Folders:
         return folders
 
 
-def subject_file(folders: Folders, name: str, **env: str) -> Path:
-    """A subject file for `forking_api.py` (private_key_jwt: a key file is written for it)."""
+def subject_file(folders: Folders, name: str, preload: bool = False, **env: str) -> Path:
+    """A subject file for `forking_api.py` (private_key_jwt: a key file is written for it);
+    ``preload``: its instances forked from a preload server (``harness/subjects/preload.py``)."""
     values = {
         "PID_DIR": str(folders.pids),
         "NAME": name,
@@ -82,6 +83,7 @@ def subject_file(folders: Folders, name: str, **env: str) -> Path:
         'mechanism = "private_key_jwt"',
         f'command = ["{{python}}", {json.dumps(str(FORKING_API))}, "{{port}}"]',
         "startup_timeout = 60",
+        *(['preload = ["http.server"]'] if preload else []),
         "[env]",
         *(f"{key} = {json.dumps(value)}" for key, value in values.items()),
     ]
@@ -113,10 +115,10 @@ def wait_for(condition: Callable[[], bool], what: str, timeout_s: float) -> None
         time.sleep(0.05)
 
 
-def start_run(folders: Folders, *options: str) -> subprocess.Popen[bytes]:
+def start_run(folders: Folders, *options: str, preload: bool = False) -> subprocess.Popen[bytes]:
     """``python -m harness`` on a passing subject and one that hangs, in its own session."""
-    passing = subject_file(folders, "fork-a")
-    hanging = subject_file(folders, "fork-b", HANG="1")
+    passing = subject_file(folders, "fork-a", preload)
+    hanging = subject_file(folders, "fork-b", preload, HANG="1")
     env = {**os.environ, "TMPDIR": str(folders.tmp), "RUN_MARK": folders.mark}
     command = [sys.executable, "-m", "harness", *options, "--cells", "1,3,5",
                "--checks", CHECKS, "--subject", str(passing), "--subject", str(hanging),
@@ -165,14 +167,16 @@ def assert_ended_cleanly(folders: Folders, run: subprocess.Popen[bytes], sig: in
 
 
 @pytest.mark.parametrize(
-    ("to_group", "sig", "workers"),
-    [(True, signal.SIGTERM, "2"), (False, signal.SIGINT, "2"), (False, signal.SIGTERM, "1")],
-    ids=["SIGTERM-to-the-group", "SIGINT-to-the-main-process", "SIGTERM-without-workers"],
-)
+    ("to_group", "sig", "workers", "preload"),
+    [(True, signal.SIGTERM, "2", False), (False, signal.SIGINT, "2", False),
+     (False, signal.SIGTERM, "1", False), (True, signal.SIGTERM, "2", True)],
+    ids=["SIGTERM-to-the-group", "SIGINT-to-the-main-process", "SIGTERM-without-workers",
+         "SIGTERM-to-the-group-preloaded"],
+)  # fmt: skip
 def test_a_stopped_run_ends_every_process_removes_its_keys_and_reports_what_ran(
-    folders: Folders, to_group: bool, sig: int, workers: str
+    folders: Folders, to_group: bool, sig: int, workers: str, preload: bool
 ) -> None:
-    run = start_run(folders, "-n", workers)
+    run = start_run(folders, "-n", workers, preload=preload)
     try:
         wait_for(lambda: stop_point(folders) or run.poll() is not None, "the stop point", READY_S)
     except AssertionError:
@@ -208,17 +212,21 @@ def _run_here(path: Path) -> None:
     run_matrix(plan, workers=1)
 
 
-def test_a_subject_s_daemons_end_with_it_in_its_group_or_not(folders: Folders) -> None:
-    _run_here(subject_file(folders, "fork-a"))
+@pytest.mark.parametrize("preload", [False, True], ids=["started", "preloaded"])
+def test_a_subject_s_daemons_end_with_it_in_its_group_or_not(
+    folders: Folders, preload: bool
+) -> None:
+    _run_here(subject_file(folders, "fork-a", preload))
     assert len(list(folders.pids.glob("*.pid"))) == 2  # both were forked
     wait_for(lambda: not marked(folders.mark), "the daemons to end", GONE_S)
 
 
+@pytest.mark.parametrize("preload", [False, True], ids=["started", "preloaded"])
 def test_a_subject_that_exits_before_it_is_ready_leaves_no_child_behind(
-    folders: Folders,
+    folders: Folders, preload: bool
 ) -> None:
     with pytest.raises(RunNotStarted, match="exited with status 4 before it was ready"):
-        _run_here(subject_file(folders, "fork-a", EXIT_EARLY="1"))
+        _run_here(subject_file(folders, "fork-a", preload, EXIT_EARLY="1"))
     assert len(list(folders.pids.glob("*.pid"))) == 2  # both were forked before it exited
     wait_for(lambda: not marked(folders.mark), "its children to end", GONE_S)
 

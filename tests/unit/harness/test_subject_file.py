@@ -76,6 +76,9 @@ def test_ready_defaults_to_the_public_route(tmp_path: Path) -> None:
         (MINIMAL + '[routes]\nadmin = "/a"\n', ["routes.admin", "allowed"]),
         (MINIMAL + 'protocol = "grpc"\n', ["protocol", "'grpc'", "http | mcp"]),
         ("name = ", ["not valid TOML"]),
+        (MINIMAL + 'preload = ["fastapi"]\n', ["preload", "needs a Python command"]),
+        (MINIMAL + 'preload = "fastapi"\n', ["preload", "list of module names"]),
+        (MINIMAL.replace('"run"', '"py", "-m", "app"') + 'preload = ["a b"]\n', ["'a b'"]),
     ],
 )
 def test_each_mistake_names_the_file_and_the_key(
@@ -88,6 +91,20 @@ def test_each_mistake_names_the_file_and_the_key(
     assert message.startswith(f"{path.resolve()}:") or message.startswith(f"{path}:")
     for word in words:
         assert word in message
+
+
+@pytest.mark.parametrize(
+    ("command", "preload"),
+    [('"{python}", "-m", "app.main", "{port}"', ("app.main", "fastapi.routing")),
+     ('"python3", "serve.py"', ("flask",))],
+)  # fmt: skip
+def test_a_python_command_may_preload_modules(
+    tmp_path: Path, command: str, preload: tuple[str, ...]
+) -> None:
+    text = MINIMAL.replace('"run", "{port}"', command)
+    listed = ", ".join(f'"{name}"' for name in preload)
+    assert load_subject(_write(tmp_path, f"{text}preload = [{listed}]\n")).preload == preload
+    assert load_subject(_write(tmp_path, text)).preload == ()
 
 
 def test_an_unknown_check_id_under_expect_names_the_file_and_the_key(tmp_path: Path) -> None:
