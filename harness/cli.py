@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -24,6 +25,7 @@ from harness.model.results import CheckResult, RunResult, Verdict
 from harness.model.runinfo import python_module_command
 from harness.model.text import escape_controls
 from harness.report.history import write_and_keep
+from harness.report.html import prepare as prepare_report
 from harness.report.terminal import ending, matrix_table, progress_line
 from harness.run.cases import select_cells, select_checks, with_known_expectations
 from harness.run.keep import kept_targets, serve_until_stopped
@@ -119,6 +121,8 @@ def _run_planned(
     plan, workers = planned
     try:
         progress = _progress(out, [s.name for s in plan.subjects])
+        # The template compiles while the run waits for its workers, not after it (0.3 s).
+        threading.Thread(target=prepare_report, name="report-template", daemon=True).start()
         run = run_matrix(plan, workers, progress, _command(argv), kept)
     except (ConfigError, RunNotStarted) as exc:
         print(escape_controls(f"error: the run could not start: {exc}"), file=sys.stderr)

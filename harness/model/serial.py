@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import json
 import os
 import types
@@ -73,9 +74,21 @@ def _hints(cls: type) -> dict[str, Any]:
     return _HINTS[cls]
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    if cls not in _FIELD_NAMES:
+        _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return _FIELD_NAMES[cls]
+
+
 def _plain(value: Any) -> Any:
+    # Plain values first: they are most of a result (a run's report turns thousands into JSON).
+    if value is None or type(value) in (str, int, float, bool):
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, list | tuple):
@@ -94,8 +107,14 @@ _PLAIN: dict[Any, tuple[str, tuple[type, ...]]] = {
 }
 
 
+@functools.cache
+def _shape(hint: Any) -> tuple[Any, tuple[Any, ...]]:
+    """A hint's origin and arguments (asked for every value a run's results hold)."""
+    return typing.get_origin(hint), typing.get_args(hint)
+
+
 def _rebuilt(hint: Any, value: Any) -> Any:
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    origin, args = _shape(hint)
     if origin in (types.UnionType, typing.Union):
         kinds = [a for a in args if a is not type(None)]
         return value if value is None or len(kinds) != 1 else _rebuilt(kinds[0], value)

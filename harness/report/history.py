@@ -12,6 +12,7 @@ written, and only folders named as this module names them, holding a report, are
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 from pathlib import Path
@@ -55,7 +56,22 @@ def write_and_keep(
     kept = write_report(run, kept_dir / Path(latest).name)
     if keep is not None:
         prune(kept_dir.parent, keep, Path(latest).with_suffix(".json").name, kept_dir)
-    return write_report(run, Path(latest)), kept
+    return _copied(kept, Path(latest)), kept
+
+
+def _copied(kept: ReportPaths, latest: Path) -> ReportPaths:
+    """The kept copy, copied to ``latest`` (the same name, so the HTML's link to its JSON holds):
+    built once, not twice; each file replaced whole, as `write_whole` writes."""
+    paths = ReportPaths(html=latest, json=latest.with_suffix(".json"))
+    latest.parent.mkdir(parents=True, exist_ok=True)
+    for source, target in ((kept.html, paths.html), (kept.json, paths.json)):
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            shutil.copyfile(source, temporary)
+            os.replace(temporary, target)
+        finally:
+            temporary.unlink(missing_ok=True)
+    return paths
 
 
 def prune(

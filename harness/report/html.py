@@ -43,6 +43,7 @@ from harness.report.timing import run_timing
 from harness.report.views import CAUSES_SHOWN, overview, subject_views
 
 TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATE = "matrix.html.j2"
 _LABELS = {
     Status.PASSED: "PASS",
     Status.FAILED: "FAIL",
@@ -150,6 +151,11 @@ def _context(run: RunResult, json_name: str) -> dict[str, Any]:
     )
 
 
+def prepare() -> None:
+    """Compile the report's template now (a run does it while it waits for its workers)."""
+    _environment().get_template(TEMPLATE)
+
+
 def render_html(run: RunResult, json_name: str = "matrix.json") -> str:
     """The report as one self-contained HTML document."""
     return "".join(html_chunks(run, json_name))
@@ -157,7 +163,7 @@ def render_html(run: RunResult, json_name: str = "matrix.json") -> str:
 
 def html_chunks(run: RunResult, json_name: str = "matrix.json") -> Any:
     """The report's HTML in pieces, as the template produces them."""
-    template = _environment().get_template("matrix.html.j2")
+    template = _environment().get_template(TEMPLATE)
     return template.generate(**_context(run, json_name))
 
 
