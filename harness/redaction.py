@@ -56,8 +56,12 @@ class Redactor:
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         self._lock = threading.Lock()
         self._replacements: dict[str, str] = {}
-        self._longest_first: tuple[str, ...] = ()
+        self._longest_first: tuple[str, ...] | None = ()
         self._grams: set[str] = set()
+        # A form is looked for only in a text holding its anchor (its first piece's first 8
+        # characters): a run knows thousands of tokens, a text holds a few at most.
+        self._anchored: dict[str, list[str]] = {}
+        self._unanchored: list[str] = []
         self._alphabet: set[str] = set()
         self._runs: re.Pattern[str] | None = None
         self._margin = 0
@@ -66,22 +70,30 @@ class Redactor:
 
     def add(self, secret: str | None) -> None:
         """Register a secret (and its encodings); short or empty values are ignored."""
-        if not secret or len(secret) < MIN_SECRET_LENGTH:
+        if not secret or len(secret) < MIN_SECRET_LENGTH or secret in self._replacements:
             return
         marker = f"[REDACTED:{fingerprint(secret)}]"
         with self._lock:
+            letters = len(self._alphabet)
             for form in encodings(secret):
-                self._replacements.setdefault(form, marker)
-                for piece in pieces(form):
+                if form in self._replacements:
+                    continue
+                self._replacements[form] = marker
+                found = pieces(form)
+                if found:
+                    self._anchored.setdefault(found[0][:MIN_SECRET_LENGTH], []).append(form)
+                else:
+                    self._unanchored.append(form)
+                for piece in found:
                     self._grams.update(
                         piece[i : i + MIN_SECRET_LENGTH] for i in range(len(piece) - 7)
                     )
                     self._alphabet.update(piece)
-            characters = re.escape("".join(sorted(self._alphabet)))
-            self._runs = re.compile(f"[{characters}]{{{MIN_SECRET_LENGTH},}}")
-            # Longest first, so a secret containing another is replaced whole.
-            self._longest_first = tuple(sorted(self._replacements, key=len, reverse=True))
-            self._margin = min(MAX_MARGIN, len(self._longest_first[0]))
+                self._margin = min(MAX_MARGIN, max(self._margin, len(form)))
+            if len(self._alphabet) != letters or self._runs is None:
+                characters = re.escape("".join(sorted(self._alphabet)))
+                self._runs = re.compile(f"[{characters}]{{{MIN_SECRET_LENGTH},}}")
+            self._longest_first = None  # sorted again when asked for
 
     def add_basic(self, user: str, password: str) -> None:
         """Register the Basic header value built from a user and password (RFC 7617 §2)."""
@@ -92,33 +104,49 @@ class Redactor:
     @property
     def secrets(self) -> tuple[str, ...]:
         """Every registered form, longest first (for scanning, never for display)."""
-        return self._longest_first
+        with self._lock:
+            if self._longest_first is None:
+                self._longest_first = tuple(sorted(self._replacements, key=len, reverse=True))
+            return self._longest_first
 
     def redact(self, text: str) -> str:
         """``text`` with every known secret and every PEM block replaced, and what is left of a
         known secret (8 characters or more of it) masked."""
-        for secret in self._longest_first:
-            if secret in text:
-                text = text.replace(secret, self._replacements[secret])
-        text = _PEM_BODY.sub(lambda m: f"[REDACTED:{fingerprint(m.group(0))}]", text)
-        return self._masked(text)
+        spans, present = self._spans(text)
+        found = self._held(text, present) if spans or self._unanchored else []
+        for secret in found:
+            text = text.replace(secret, self._replacements[secret])
+        redacted = _PEM_BODY.sub(lambda m: f"[REDACTED:{fingerprint(m.group(0))}]", text)
+        if found or redacted != text:  # the spans moved
+            spans = self._spans(redacted)[0]
+        for start, end in reversed(spans):
+            redacted = redacted[:start] + PARTIAL + redacted[end:]
+        return redacted
 
-    def _masked(self, text: str) -> str:
-        """Every span covered by 8-character runs of a known secret, as `PARTIAL`."""
+    def _held(self, text: str, present: set[str]) -> list[str]:
+        """The known forms ``text`` holds (of those anchored in ``present``), longest first: a
+        secret containing another is replaced whole."""
+        candidates = {f for gram in present for f in self._anchored.get(gram, ())}
+        found = [f for f in (*candidates, *self._unanchored) if f in text]
+        return sorted(found, key=len, reverse=True)
+
+    def _spans(self, text: str) -> tuple[list[list[int]], set[str]]:
+        """The spans covered by 8-character runs of a known secret, and those runs."""
         runs, grams, size = self._runs, self._grams, MIN_SECRET_LENGTH
-        if runs is None or len(text) < size:
-            return text
         spans: list[list[int]] = []
+        present: set[str] = set()
+        if runs is None or len(text) < size:
+            return spans, present
         for run in runs.finditer(text):  # only runs of the characters secrets are made of
             for i in range(run.start(), run.end() - size + 1):
-                if text[i : i + size] in grams:
+                gram = text[i : i + size]
+                if gram in grams:
+                    present.add(gram)
                     if spans and i <= spans[-1][1]:
                         spans[-1][1] = i + size
                     else:
                         spans.append([i, i + size])
-        for start, end in reversed(spans):
-            text = text[:start] + PARTIAL + text[end:]
-        return text
+        return spans, present
 
     def shown(self, text: str, limit: int) -> str:
         """``text`` for display: redacted, control characters escaped, cut to ``limit``
@@ -150,6 +178,6 @@ class Redactor:
 
     def find(self, text: str) -> list[str]:
         """Fingerprints of the secrets (and PEM blocks) in ``text``; empty when it is clean."""
-        found = {self._replacements[s] for s in self._longest_first if s in text}
+        found = {self._replacements[s] for s in self._held(text, self._spans(text)[1])}
         found |= {f"[REDACTED:{fingerprint(m.group(0))}]" for m in _PEM_BODY.finditer(text)}
         return sorted(found)

@@ -63,3 +63,19 @@ def test_find_reports_fingerprints_of_leaked_secrets_only() -> None:
 def test_the_longest_secret_wins_when_one_contains_another() -> None:
     redactor = Redactor(["abcdefgh", "abcdefgh-ijklmnop"])
     assert redactor.redact("abcdefgh-ijklmnop") == f"[REDACTED:{fingerprint('abcdefgh-ijklmnop')}]"
+
+
+def test_among_thousands_of_secrets_each_is_replaced_whole_where_a_text_holds_it() -> None:
+    tokens = [f"eyJhbGciOiJSUzI1NiJ9.payload{n:05d}x.signature{n:05d}" for n in range(2000)]
+    spaced = "pass word with short parts"  # no part of 8 characters: looked for in every text
+    nested = tokens[7] + "-and-more"  # a secret holding another is replaced whole
+    redactor = Redactor([*tokens, spaced, nested])
+    text = f"Bearer {tokens[1234]}; {spaced}; {nested}; {tokens[7]}"
+    assert redactor.redact(text) == (
+        f"Bearer [REDACTED:{fingerprint(tokens[1234])}]; [REDACTED:{fingerprint(spaced)}]; "
+        f"[REDACTED:{fingerprint(nested)}]; [REDACTED:{fingerprint(tokens[7])}]"
+    )
+    assert redactor.find(text) == sorted(
+        f"[REDACTED:{fingerprint(s)}]" for s in (tokens[1234], spaced, nested, tokens[7])
+    )
+    assert redactor.find("nothing here") == [] and len(redactor.secrets) >= 2002
