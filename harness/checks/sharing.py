@@ -17,7 +17,8 @@ class Sharing(enum.Enum):
 
     SIDE_BY_SIDE = "side by side"  # only its own tokens, faults and lies about them, keys
     NEW_INSTANCE = "new instance"  # starts another instance of the API (it reads discovery)
-    DISCOVERY = "discovery"  # bends the issuer's discovery document for every reader
+    # bends the issuer's discovery document for every reader (some read it at every request)
+    DISCOVERY = "discovery"
     ALONE = "alone"  # changes the issuer for everyone: its clock, role shape, JWKS endpoint
     # takes an issuer endpoint down for everyone: beside nothing but the same check of other
     # variants (each holds the endpoint down; the last to end brings it back)

@@ -4,14 +4,15 @@ Most checks touch only what is theirs (a fresh token, a fault or lie about that 
 of their own), so they run beside each other and their waits overlap. A check's `Sharing` says
 what else it changes, and so what may run beside it:
 
-- ``SIDE_BY_SIDE``: anything but an ``ALONE`` check;
+- ``SIDE_BY_SIDE``: anything but an ``ALONE`` or ``DISCOVERY`` check;
 - ``NEW_INSTANCE`` starts another instance of the API, which reads the issuer's discovery;
   it runs beside anything a side-by-side check does, since the mock's discovery guard keeps
   a discovery lie from being told while a new instance reads discovery for the first time;
-- ``DISCOVERY`` bends the discovery document for every reader: not beside another one (it
-  holds the discovery guard meanwhile), and only once the checks of RFC 6750's answers before
-  it in its variant have finished (they start early), so the API's own instance has read the
-  true document first, as in a run one at a time;
+- ``DISCOVERY`` bends the discovery document for every reader: nothing of the job beside it
+  (an API may read discovery at every request, as passport-zitadel does: a check beside the
+  lie would meet it too), and only once the checks of RFC 6750's answers before it in its
+  variant have finished (they start early), so the API's own instance has read the true
+  document first, as in a run one at a time; it holds the discovery guard meanwhile;
 - ``ALONE`` changes the issuer for everyone (its clock, its role shape, its JWKS endpoint) or
   loads it heavily (a 30 MB answer): nothing beside it; these run after the others (the API
   warm by then), one after another;
@@ -68,14 +69,14 @@ class _Lanes:
         sharing, kinds = self.cases[n].check.sharing, set(self.running.values())
         if sharing is Sharing.OUTAGE:
             return self._only_alike(n)
-        if kinds & {Sharing.ALONE, Sharing.OUTAGE}:
+        if kinds & {Sharing.ALONE, Sharing.OUTAGE, Sharing.DISCOVERY}:
             return False
         if sharing is Sharing.ALONE:
             return not kinds
         if sharing is Sharing.LAST:
             return not kinds - {Sharing.LAST} and self._only_last_left()
         if sharing is Sharing.DISCOVERY:
-            return Sharing.DISCOVERY not in kinds and self._before_done(n)
+            return not kinds and self._before_done(n)
         return True
 
     def room(self, lanes: int, wait_lanes: int) -> list[int]:
