@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -121,8 +120,6 @@ def _run_planned(
     plan, workers = planned
     try:
         progress = _progress(out, [s.name for s in plan.subjects])
-        # The template compiles while the run waits for its workers, not after it (0.3 s).
-        threading.Thread(target=prepare_report, name="report-template", daemon=True).start()
         run = run_matrix(plan, workers, progress, _command(argv), kept)
     except (ConfigError, RunNotStarted) as exc:
         print(escape_controls(f"error: the run could not start: {exc}"), file=sys.stderr)
@@ -215,7 +212,12 @@ def _workers(value: str) -> int:
 def _progress(out: TextIO, subjects: Sequence[str] = ()) -> CellDone:
     width = max((len(name) for name in subjects), default=0) + 2  # "name: " lines up the cells
 
+    compiled: list[bool] = []
+
     def on_cell(cell: Cell, results: list[CheckResult]) -> None:
+        if not compiled:  # the report's template compiles while the rest of the run goes on
+            compiled.append(True)
+            prepare_report()
         subject = results[0].subject if results else ""
         line = progress_line(cell, results)
         shown = f"{subject + ':':<{width}}{line}" if subject else line
