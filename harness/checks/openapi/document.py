@@ -10,6 +10,7 @@ others' are not (a report keeps six per check).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -63,8 +64,18 @@ def bearer_operations(ctx: CheckContext) -> tuple[Operation, ...]:
     return found
 
 
-@lru_cache(maxsize=16)
+_parsing = threading.Lock()
+
+
 def _parsed(text: str) -> tuple[Operation, ...]:
+    # One parse per document: the checks beside each other ask for it at once, and each
+    # would otherwise validate it anew (a tenth of a second of CPU each).
+    with _parsing:
+        return _parsed_once(text)
+
+
+@lru_cache(maxsize=16)
+def _parsed_once(text: str) -> tuple[Operation, ...]:
     return operations_of(parse_document(text))
 
 
