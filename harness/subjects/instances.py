@@ -24,7 +24,7 @@ from harness.model.kept import Window
 from harness.subjects.file import Subject
 from harness.subjects.output import OutputLine
 from harness.subjects.placeholders import expand
-from harness.subjects.process import Launch, SubjectProcess, SubjectStartError
+from harness.subjects.process import Launch, SubjectProcess, SubjectStartError, stop_together
 from mock_issuer import BackgroundServer
 
 DISCOVERY_PATH = "/.well-known/openid-configuration"
@@ -158,8 +158,7 @@ class SubjectInstances:
         with self._locks[False], self._locks[True]:
             running, self._running = list(self._running.values()), {}
             self._stopped += [process for process, _ in running]
-        for process, _ in running:
-            process.stop()
+        stop_together(process.stop for process, _ in running)
 
     def _start(self, down: bool) -> tuple[SubjectProcess, str]:
         values = self._values(down)

@@ -23,6 +23,7 @@ import json
 import os
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -32,7 +33,7 @@ from typing import IO
 from harness.subjects import reaper
 from harness.subjects.file import Subject
 from harness.subjects.keys import python_command
-from harness.subjects.placeholders import names_in
+from harness.subjects.placeholders import expand, names_in
 from harness.subjects.process import Launch, SubjectProcess, SubjectStartError
 
 SERVER = Path(__file__).with_name("preload_server.py")
@@ -157,6 +158,22 @@ class Preloading:
     def launch(self, command: Sequence[str], cwd: Path, env: Mapping[str, str]) -> Adopted | None:
         """An instance forked from the server, or None where the command cannot preload (its
         form; no subreaper, not Linux): it then starts as a new process."""
+        server = self._server(command, cwd)
+        return (
+            None
+            if server is None
+            else server.launch(command, cwd, env, self.subject.startup_timeout)
+        )
+
+    def start_early(self) -> None:
+        """Start the server now, before the issuer is up, so its imports run meanwhile; where
+        the interpreter and the module or script need no value but ``{python}``."""
+        command = self.subject.command
+        head = command[:3] if command[1:2] == ("-m",) else command[:2]
+        if self.subject.preload and not any(set(names_in(p)) - {"python"} for p in head):
+            self._server([expand(p, {"python": sys.executable}) for p in head], self.subject.cwd)
+
+    def _server(self, command: Sequence[str], cwd: Path) -> PreloadServer | None:
         first = path0(command, cwd)
         if first is None or not reaper.become_subreaper():
             return None
@@ -168,7 +185,7 @@ class Preloading:
                 server = self._servers[(command[0], first)] = PreloadServer(
                     self.subject, command[0], first
                 )
-        return server.launch(command, cwd, env, self.subject.startup_timeout)
+            return server
 
     def stop(self) -> None:
         """Stop every server (instances forked from one end with it)."""

@@ -20,7 +20,7 @@ import httpx
 
 from harness.model.routes import Route
 from harness.subjects.instances import SubjectInstances
-from harness.subjects.process import SubjectStartError
+from harness.subjects.process import SubjectStartError, stop_together
 from harness.targets.api_client import ApiClient
 from harness.targets.discovery_guard import DiscoveryGuard, FirstUse
 
@@ -82,8 +82,7 @@ class ExtraInstances:
         """Stop every extra instance."""
         with self._lock:
             every = [*self._kept.values(), *([self._for_lies] if self._for_lies else [])]
-        for instances in every:
-            instances.stop()
+        stop_together(instances.stop for instances in every)
 
 
 def lets_in(http: ApiClient, route: Route, token: Callable[[], str]) -> Callable[[str], bool]:

@@ -28,12 +28,19 @@ class TargetSpec:
 
     def build(self) -> Target:
         """Start the target this spec describes (with a subject: its issuer side first)."""
-        base = self._base()
         if self.subject is None:
-            return base
+            return self._base()
+        from harness.subjects.preload import Preloading
         from harness.targets.subject import SubjectTarget
 
-        target = SubjectTarget(base, self.subject)
+        preloading = Preloading(self.subject)
+        preloading.start_early()  # its imports run while the issuer starts
+        try:
+            base = self._base()
+        except BaseException:
+            preloading.stop()
+            raise
+        target = SubjectTarget(base, self.subject, preloading)
         try:
             target.start()
         except BaseException:

@@ -25,6 +25,7 @@ from harness.subjects.file import Subject
 from harness.subjects.instances import SubjectInstances
 from harness.subjects.placeholders import wait_values
 from harness.subjects.preload import Preloading
+from harness.subjects.process import stop_together
 from harness.targets.api_client import ApiClient
 from harness.targets.apis import api_client
 from harness.targets.base import Holder, IssuedToken, MockControls, Target
@@ -41,14 +42,16 @@ ANSWER_MARGIN_S = 10.0
 class SubjectTarget:
     """The base target's issuer, with the subject as the API of its mechanism."""
 
-    def __init__(self, base: Target, subject: Subject) -> None:
+    def __init__(
+        self, base: Target, subject: Subject, preloading: Preloading | None = None
+    ) -> None:
         self.base = base
         self.subject = subject
         self.redactor: Redactor = base.redactor
         self.http: ApiClient = api_client((subject.issuer_timeout or 0) + ANSWER_MARGIN_S)
         self._workdir = tempfile.TemporaryDirectory(prefix="harness-subject-")
         self._values = SubjectValues(base, subject, Path(self._workdir.name))
-        self.preloading = Preloading(subject)
+        self.preloading = preloading or Preloading(subject)
         self.instances = self._instances(self._values.values)
         self.logs = SubjectLog(self.instances)
         # Instances kept for the run (cached, odd secret) and the one lies are told to.
@@ -168,10 +171,8 @@ class SubjectTarget:
     def close(self) -> None:
         """Stop the subject, the stand-in issuer, then the base target."""
         try:
-            self.instances.stop()
-            self.extra.stop()
+            stop_together((self.instances.stop, self.extra.stop, self._values.stop))
             self.preloading.stop()
-            self._values.stop()
             self.http.close()
             self._workdir.cleanup()
         finally:

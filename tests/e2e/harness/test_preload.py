@@ -12,19 +12,20 @@ import os
 import socket
 import sys
 import textwrap
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from harness.subjects.file import load_subject
+from harness.subjects.file import Subject, load_subject
 from harness.subjects.preload import Preloading
 from harness.subjects.process import SubjectProcess, SubjectStartError
 
 pytestmark = pytest.mark.e2e
 
-HEAVY = "import os\nIMPORTED_BY = os.getpid()\n"
+HEAVY = "import os\nIMPORTED_BY = os.getpid()\nopen('imported', 'w').close()\n"
 SCRIPT = textwrap.dedent(
     """\
     import http.server, json, os, sys
@@ -71,10 +72,7 @@ def _port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _start(
-    tmp_path: Path, preload: str = '["preloaded_heavy"]', **env: str
-) -> tuple[SubjectProcess, str]:
-    """An instance of the preloading subject (its environment: ``env``), and its URL."""
+def _subject(tmp_path: Path, preload: str) -> Subject:
     (tmp_path / "app").mkdir(exist_ok=True)
     (tmp_path / "app" / "serve.py").write_text(SCRIPT, encoding="utf-8")
     (tmp_path / "app" / "preloaded_heavy.py").write_text(HEAVY, encoding="utf-8")
@@ -85,7 +83,14 @@ def _start(
         f'command = ["{{python}}", "../app/serve.py", "{{port}}"]\npreload = {preload}\n',
         encoding="utf-8",
     )
-    subject = load_subject(subject_file)
+    return load_subject(subject_file)
+
+
+def _start(
+    tmp_path: Path, preload: str = '["preloaded_heavy"]', **env: str
+) -> tuple[SubjectProcess, str]:
+    """An instance of the preloading subject (its environment: ``env``), and its URL."""
+    subject = _subject(tmp_path, preload)
     port = str(_port())
     command = [sys.executable, "../app/serve.py", port]
     launch = PRELOADING.setdefault(tmp_path, Preloading(subject)).launcher()
@@ -136,3 +141,14 @@ def test_a_stopped_instance_leaves_no_process(tmp_path: Path) -> None:
     process.stop()
     with pytest.raises(ProcessLookupError):
         os.kill(info["pid"], 0)
+
+
+def test_the_server_starts_and_imports_before_any_instance_is_asked_for(tmp_path: Path) -> None:
+    preloading = PRELOADING.setdefault(
+        tmp_path, Preloading(_subject(tmp_path, '["preloaded_heavy"]'))
+    )
+    preloading.start_early()  # a run does so before it starts the issuer
+    deadline = time.monotonic() + 30
+    while not (tmp_path / "run" / "imported").exists():
+        assert time.monotonic() < deadline, "the preload server never imported its module"
+        time.sleep(0.02)
