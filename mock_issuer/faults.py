@@ -15,6 +15,8 @@ import asyncio
 import enum
 import json
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -57,6 +59,9 @@ class Faults:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._active: list[FaultRule] = []
+        # Requests being answered without a fault, per endpoint (see `settled`).
+        self._passing: dict[str | None, int] = {}
+        self._quiet = threading.Condition(self._lock)
 
     def set(
         self,
@@ -75,6 +80,32 @@ class Faults:
             self._active = [f for f in self._active if not _same_target(f, fault)]
             self._active.append(fault)
         return fault
+
+    @contextmanager
+    def passing(self, endpoint: str | None) -> Iterator[None]:
+        """A request to ``endpoint`` is being answered without a fault in the block."""
+        with self._lock:
+            self._passing[endpoint] = self._passing.get(endpoint, 0) + 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._passing[endpoint] -= 1
+                self._quiet.notify_all()
+
+    def settled(self, endpoint: str | None, timeout_s: float) -> bool:
+        """Wait until no request to ``endpoint`` (None: to any) is being answered without a
+        fault: one that came before a fault was switched on is answered before it takes hold
+        (a key published after that is not in an answer that fault should have refused)."""
+
+        def quiet() -> bool:
+            counts = (
+                self._passing.values() if endpoint is None else [self._passing.get(endpoint, 0)]
+            )
+            return not any(counts)
+
+        with self._lock:
+            return self._quiet.wait_for(quiet, timeout_s)
 
     def remove(self, fault: FaultRule) -> None:
         """Switch one fault off (no error if it is already off)."""
@@ -153,7 +184,8 @@ class FaultLayer:
         elif FaultKind.MALFORMED_JSON in kinds:
             await _respond(send, 200, b'{"active": true, "sub": ')
         else:
-            await self.app(scope, receive, send)
+            with self.faults.passing(endpoint):
+                await self.app(scope, receive, send)
 
 
 async def _respond(send: Send, status: int, body: bytes) -> None:

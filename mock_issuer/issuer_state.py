@@ -18,6 +18,9 @@ from mock_issuer.model import Org
 from mock_issuer.records import IntrospectionLog
 from mock_issuer.role_shapes import RoleShape
 
+# How long a fault for every request waits for the requests that came before it.
+SETTLE_S = 5.0
+
 
 class State:
     """The clock, token lifetime, counters, signing keys, faults, lies and records."""
@@ -110,11 +113,16 @@ class State:
         client_id: str | None = None,
         token: str | None = None,
     ) -> Iterator[FaultRule]:
-        """Switch a fault on for the ``with`` block (``token``: for requests about it only)."""
+        """Switch a fault on for the ``with`` block (``token``: for requests about it only).
+
+        A fault for every request is in force once the block starts: the requests to its
+        endpoint that came before it are answered first (at most `SETTLE_S`)."""
         fault = self.faults.set(
             kind, endpoint=endpoint, seconds=seconds, status=status, client_id=client_id,
             token=token,
         )  # fmt: skip
+        if token is None:
+            self.faults.settled(endpoint, SETTLE_S)
         try:
             yield fault
         finally:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from mock_issuer.faults import FaultKind, Faults
@@ -67,3 +69,25 @@ def test_meaningless_faults_are_refused_with_what_to_pass(
     kind = kwargs.pop("kind")
     with pytest.raises(ValueError, match=message):
         Faults().set(kind, **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_fault_for_every_request_settles_once_the_requests_before_it_are_answered() -> None:
+    # A request past the fault layer before the fault was set could otherwise read a key the
+    # fault's holder publishes afterwards (the JWKS-down check: a key the API must not see).
+    faults = Faults()
+    answering, answered = threading.Event(), threading.Event()
+
+    def request() -> None:
+        with faults.passing("keys"):
+            answering.set()
+            answered.wait(5)
+
+    before = threading.Thread(target=request)
+    before.start()
+    assert answering.wait(5)
+    faults.set(FaultKind.SERVER_ERROR, endpoint="keys")
+    assert not faults.settled("keys", 0.05) and not faults.settled(None, 0.05)
+    assert faults.settled("introspect", 0.05)  # nothing there is being answered
+    answered.set()
+    assert faults.settled("keys", 5)
+    before.join()
