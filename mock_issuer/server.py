@@ -24,6 +24,10 @@ from uvicorn._types import ASGI3Application, ASGIReceiveCallable, ASGISendCallab
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 _START_TIMEOUT = 10.0
+# An idle kept-alive connection is closed after this long. Uvicorn's 5 s raced the clients: a
+# request sent as the server closed its connection was lost (httpx does not resend a POST),
+# and the harness's token client, idle a few seconds between two grants, met it under load.
+KEEP_ALIVE_S = 60
 _STOP_TIMEOUT = 10.0
 
 
@@ -212,6 +216,7 @@ class BackgroundServer:
             log_level=self._log_level,
             access_log=self._log_level in ("debug", "trace"),
             timeout_graceful_shutdown=2,
+            timeout_keep_alive=KEEP_ALIVE_S,
         )
 
     def _run(self) -> None:

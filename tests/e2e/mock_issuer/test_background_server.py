@@ -12,7 +12,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from mock_issuer.server import BackgroundServer, DropConnection
+from mock_issuer.server import KEEP_ALIVE_S, BackgroundServer, DropConnection
 
 pytestmark = pytest.mark.e2e
 
@@ -61,3 +61,11 @@ def test_drop_connection_closes_the_socket_without_any_response() -> None:
 def test_port_before_start_is_an_error_that_says_to_start() -> None:
     with pytest.raises(RuntimeError, match="after start"):
         _ = BackgroundServer(HELLO).port
+
+
+def test_an_idle_kept_alive_connection_stays_open_a_minute_not_uvicorn_s_five_seconds() -> None:
+    # At 5 s, a client idle that long sent its next request as the server closed the
+    # connection, and lost it (the harness's token client did, under load).
+    with BackgroundServer(HELLO) as server:
+        assert server._server is not None
+        assert server._server.config.timeout_keep_alive == KEEP_ALIVE_S >= 60
