@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from starlette.applications import Starlette
@@ -24,7 +24,7 @@ from harness.model.kept import Window
 from harness.subjects.file import Subject
 from harness.subjects.output import OutputLine
 from harness.subjects.placeholders import expand
-from harness.subjects.process import Launch, SubjectProcess, SubjectStartError, stop_together
+from harness.subjects.process import Launch, SubjectProcess, SubjectStartError
 from mock_issuer import BackgroundServer
 
 DISCOVERY_PATH = "/.well-known/openid-configuration"
@@ -46,6 +46,34 @@ def free_port() -> int:
 def closed_port_url() -> str:
     """A loopback URL where nothing listens: the port was free a moment ago and is closed."""
     return f"http://127.0.0.1:{free_port()}"
+
+
+def stop_together(stops: Iterable[Callable[[], None]]) -> None:
+    """Call each stop at once, each on a thread of its own (each waits out its own grace),
+    until all are done; the first error is raised then. A stopped run closes its targets
+    while its worker's interpreter shuts down, where no executor takes new work: a stop whose
+    thread cannot start is called here."""
+    errors: list[BaseException] = []
+
+    def run(stop: Callable[[], None]) -> None:
+        try:
+            stop()
+        except BaseException as exc:  # raised below, in the caller's thread
+            errors.append(exc)
+
+    threads = []
+    for stop in stops:
+        thread = threading.Thread(target=run, args=(stop,), name="stop", daemon=True)
+        try:
+            thread.start()
+        except RuntimeError:
+            run(stop)
+        else:
+            threads.append(thread)
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
 
 
 class SubjectInstances:

@@ -15,7 +15,6 @@ Every subject still running when the process exits is stopped then (`stop_all`).
 from __future__ import annotations
 
 import atexit
-import concurrent.futures as futures
 import contextlib
 import itertools
 import os
@@ -24,7 +23,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Protocol
 
@@ -202,13 +201,6 @@ class SubjectProcess:
     def _join_readers(self) -> None:
         for thread in self._readers:
             thread.join(timeout=_grace())
-
-
-def stop_together(stops: Iterable[Callable[[], None]]) -> None:
-    """Call each stop at once, on threads (each waits out its own grace), until all are done."""
-    with futures.ThreadPoolExecutor(thread_name_prefix="stop") as pool:
-        for done in [pool.submit(stop) for stop in stops]:
-            done.result()
 
 
 def hurry_stops() -> None:

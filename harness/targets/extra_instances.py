@@ -19,8 +19,8 @@ from contextlib import contextmanager
 import httpx
 
 from harness.model.routes import Route
-from harness.subjects.instances import SubjectInstances
-from harness.subjects.process import SubjectStartError, stop_together
+from harness.subjects.instances import SubjectInstances, stop_together
+from harness.subjects.process import SubjectStartError
 from harness.targets.api_client import ApiClient
 from harness.targets.discovery_guard import DiscoveryGuard, FirstUse
 

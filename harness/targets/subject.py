@@ -22,10 +22,9 @@ from harness.model.waits import StatedWaits
 from harness.redaction import Redactor
 from harness.subjects.credentials import write_private
 from harness.subjects.file import Subject
-from harness.subjects.instances import SubjectInstances
+from harness.subjects.instances import SubjectInstances, stop_together
 from harness.subjects.placeholders import wait_values
 from harness.subjects.preload import Preloading
-from harness.subjects.process import stop_together
 from harness.targets.api_client import ApiClient
 from harness.targets.apis import api_client
 from harness.targets.base import Holder, IssuedToken, MockControls, Target
@@ -174,9 +173,11 @@ class SubjectTarget:
             stop_together((self.instances.stop, self.extra.stop, self._values.stop))
             self.preloading.stop()
             self.http.close()
-            self._workdir.cleanup()
         finally:
-            self.base.close()
+            try:
+                self._workdir.cleanup()  # the keys go, whatever stopped the rest
+            finally:
+                self.base.close()
 
     # -- the base target's --------------------------------------------------------------
 
