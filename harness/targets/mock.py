@@ -167,12 +167,17 @@ class MockTarget(MockPowers):
         return 0
 
     def close(self) -> None:
-        """Stop the APIs and the issuer, close the client, remove the temporary files."""
-        if hasattr(self, "apis"):
-            self.apis.stop()
-        if hasattr(self, "broker"):
-            self.broker.transport.shut()
-        self.issuer_server.stop()
-        self.http.close()
-        self.logs.uninstall()
-        self._workdir.cleanup()
+        """Remove the temporary files, stop the APIs and the issuer, close the client.
+
+        The key files go first (everything that reads them has read them): a stopped run's
+        worker that overruns its grace is killed, and must leave no key behind."""
+        try:
+            self._workdir.cleanup()
+        finally:
+            if hasattr(self, "apis"):
+                self.apis.stop()
+            if hasattr(self, "broker"):
+                self.broker.transport.shut()
+            self.issuer_server.stop()
+            self.http.close()
+            self.logs.uninstall()

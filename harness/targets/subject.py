@@ -170,14 +170,14 @@ class SubjectTarget:
     def close(self) -> None:
         """Stop the subject, the stand-in issuer, then the base target."""
         try:
+            # The keys first (the instances read them at their start): a stopped run's worker
+            # that overruns its grace is killed, and must leave no key behind.
+            self._workdir.cleanup()
             stop_together((self.instances.stop, self.extra.stop, self._values.stop))
             self.preloading.stop()
             self.http.close()
         finally:
-            try:
-                self._workdir.cleanup()  # the keys go, whatever stopped the rest
-            finally:
-                self.base.close()
+            self.base.close()
 
     # -- the base target's --------------------------------------------------------------
 
