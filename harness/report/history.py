@@ -12,12 +12,12 @@ written, and only folders named as this module names them, holding a report, are
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 from pathlib import Path
 
 from harness.model.results import RunResult
+from harness.model.serial import write_whole
 from harness.report.html import ReportPaths, write_report
 
 RUNS = "runs"
@@ -65,12 +65,8 @@ def _copied(kept: ReportPaths, latest: Path) -> ReportPaths:
     paths = ReportPaths(html=latest, json=latest.with_suffix(".json"))
     latest.parent.mkdir(parents=True, exist_ok=True)
     for source, target in ((kept.html, paths.html), (kept.json, paths.json)):
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        try:
-            shutil.copyfile(source, temporary)
-            os.replace(temporary, target)
-        finally:
-            temporary.unlink(missing_ok=True)
+        with source.open(encoding="utf-8", newline="") as text:
+            write_whole(target, text)  # line by line, as it was written
     return paths
 
 

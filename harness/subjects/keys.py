@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -160,7 +160,7 @@ class Keys:
         return frozenset(ids)
 
 
-def python_command(command: tuple[str, ...] | list[str]) -> bool:
+def python_command(command: Sequence[str]) -> bool:
     """Whether a command has a form that can preload: ``[python, -m, module, ...]`` or
     ``[python, script.py, ...]``."""
     module = len(command) >= 3 and command[1] == "-m"

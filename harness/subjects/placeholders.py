@@ -10,6 +10,7 @@ no key, a ``private_key_jwt`` API a key and no secret, a ``local_jwt`` API neith
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -93,6 +94,11 @@ def check_templates(
             if STATED_BY.get(name, "") not in {"", *stated}:
                 return f"{key} uses {{{name}}}, but the file states no {STATED_BY[name]}"
     return ""
+
+
+def harness_values() -> dict[str, str]:
+    """The placeholders the harness itself fills, the same for every instance and target."""
+    return {"python": sys.executable}
 
 
 def wait_values(cache_ttl: float | None, jwks_cooldown: float | None) -> dict[str, str]:

@@ -23,7 +23,6 @@ import json
 import os
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -33,7 +32,7 @@ from typing import IO
 from harness.subjects import reaper
 from harness.subjects.file import Subject
 from harness.subjects.keys import python_command
-from harness.subjects.placeholders import expand, names_in
+from harness.subjects.placeholders import expand, harness_values, names_in
 from harness.subjects.process import Launch, SubjectProcess, SubjectStartError
 
 SERVER = Path(__file__).with_name("preload_server.py")
@@ -42,7 +41,7 @@ POLL_S = 0.01
 
 def path0(command: Sequence[str], cwd: Path) -> str | None:
     """What ``sys.path[0]`` is for a preloadable command; None for any other command."""
-    if not python_command(list(command)):
+    if not python_command(command):
         return None
     return str(cwd if command[1] == "-m" else (cwd / command[1]).resolve().parent)
 
@@ -159,19 +158,17 @@ class Preloading:
         """An instance forked from the server, or None where the command cannot preload (its
         form; no subreaper, not Linux): it then starts as a new process."""
         server = self._server(command, cwd)
-        return (
-            None
-            if server is None
-            else server.launch(command, cwd, env, self.subject.startup_timeout)
-        )
+        if server is None:
+            return None
+        return server.launch(command, cwd, env, self.subject.startup_timeout)
 
     def start_early(self) -> None:
         """Start the server now, before the issuer is up, so its imports run meanwhile; where
         the interpreter and the module or script need no value but ``{python}``."""
-        command = self.subject.command
+        command, known = self.subject.command, harness_values()
         head = command[:3] if command[1:2] == ("-m",) else command[:2]
-        if self.subject.preload and not any(set(names_in(p)) - {"python"} for p in head):
-            self._server([expand(p, {"python": sys.executable}) for p in head], self.subject.cwd)
+        if self.subject.preload and all(set(names_in(p)) <= set(known) for p in head):
+            self._server([expand(p, known) for p in head], self.subject.cwd)
 
     def _server(self, command: Sequence[str], cwd: Path) -> PreloadServer | None:
         first = path0(command, cwd)

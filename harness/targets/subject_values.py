@@ -13,7 +13,6 @@ key file, client id and secret, PAT) unless the subject file opts in with
 
 from __future__ import annotations
 
-import sys
 import threading
 from collections.abc import Mapping
 from pathlib import Path
@@ -26,7 +25,7 @@ from harness.model.skips import config_problem
 from harness.subjects.credentials import credential_values, write_private
 from harness.subjects.file import Subject
 from harness.subjects.instances import DownIssuer, free_port
-from harness.subjects.placeholders import IssuerValues, wait_values
+from harness.subjects.placeholders import IssuerValues, harness_values, wait_values
 from harness.targets.base import Target
 from oauthkit import ConfigError, EnvSource
 
@@ -93,7 +92,7 @@ class SubjectValues:
             **issuer.values(),
             **credentials,
             "role": self.subject.routes.role,
-            "python": sys.executable,
+            **harness_values(),
             "env_file": self._env_file(workdir),
             **wait_values(self.subject.waits.cache_ttl, self.subject.waits.jwks_cooldown),
         }
