@@ -72,12 +72,15 @@ class Faults:
         status: int = 503,
         client_id: str | None = None,
         token: str | None = None,
+        replace: bool = True,
     ) -> FaultRule:
-        """Switch a fault on (replacing one of the same kind and target); return it."""
+        """Switch a fault on (replacing one of the same kind and target, unless ``replace`` is
+        False: then each is on until it is removed itself); return it."""
         _validate(kind, endpoint, status, client_id)
         fault = FaultRule(kind, endpoint, seconds, status, client_id, token)
         with self._lock:
-            self._active = [f for f in self._active if not _same_target(f, fault)]
+            if replace:
+                self._active = [f for f in self._active if not _same_target(f, fault)]
             self._active.append(fault)
         return fault
 

@@ -116,10 +116,12 @@ class State:
         """Switch a fault on for the ``with`` block (``token``: for requests about it only).
 
         A fault for every request is in force once the block starts: the requests to its
-        endpoint that came before it are answered first (at most `SETTLE_S`)."""
+        endpoint that came before it are answered first (at most `SETTLE_S`). Blocks of the same
+        fault may overlap (one check's variants each holding an endpoint down): the fault is on
+        until the last of them ends."""
         fault = self.faults.set(
             kind, endpoint=endpoint, seconds=seconds, status=status, client_id=client_id,
-            token=token,
+            token=token, replace=False,
         )  # fmt: skip
         if token is None:
             self.faults.settled(endpoint, SETTLE_S)

@@ -6,6 +6,7 @@ import threading
 
 import pytest
 
+from mock_issuer import MockIssuer
 from mock_issuer.faults import FaultKind, Faults
 
 
@@ -27,6 +28,27 @@ def test_setting_the_same_fault_again_replaces_it() -> None:
     faults.set(FaultKind.LATENCY, seconds=1, endpoint="token")
     faults.set(FaultKind.LATENCY, seconds=2, endpoint="token")
     assert [f.seconds for f in faults.for_endpoint("token")] == [2]
+
+
+def test_a_fault_kept_beside_its_twin_is_on_until_each_is_removed() -> None:
+    faults = Faults()
+    first = faults.set(FaultKind.SERVER_ERROR, endpoint="keys", replace=False)
+    second = faults.set(FaultKind.SERVER_ERROR, endpoint="keys", replace=False)
+    faults.remove(second)
+    assert faults.for_endpoint("keys") == [first]
+    faults.remove(first)
+    assert faults.for_endpoint("keys") == []
+
+
+def test_overlapping_blocks_of_one_fault_hold_it_until_the_last_ends() -> None:
+    # One check's variants each hold the JWKS endpoint down (lanes run them together): the
+    # first to end must not bring it back under the others, which would hand the API a key.
+    issuer = MockIssuer()
+    with issuer.fault(FaultKind.SERVER_ERROR, endpoint="keys"):
+        with issuer.fault(FaultKind.SERVER_ERROR, endpoint="keys"):
+            pass
+        assert [f.status for f in issuer.faults.for_endpoint("keys")] == [503]
+    assert issuer.faults.for_endpoint("keys") == []
 
 
 def test_remove_and_clear_switch_faults_off() -> None:
