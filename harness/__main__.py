@@ -20,6 +20,6 @@ def _stopped_while_loading(signum: int, frame: FrameType | None) -> None:
 if __name__ == "__main__":
     for _signal in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(_signal, _stopped_while_loading)
-    from harness.cli import main
+    from harness.cli import command
 
-    sys.exit(main())
+    command()

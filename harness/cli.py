@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from harness import subcommands
 from harness.cli_options import DESCRIPTION, ENVIRONMENT, OPTIONS
@@ -43,6 +43,7 @@ from oauthkit.commands import (
     add_version,
     epilog,
     exit_quietly_on_closed_stdout,
+    leave,
 )
 
 EXIT_PASSED, EXIT_FAILED, EXIT_UNUSABLE, EXIT_INCOMPLETE = 0, 1, 2, 3
@@ -87,6 +88,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         parser().error(subcommands.unknown_command(words[0]))
     args = parser().parse_args(argv)
     return exit_quietly_on_closed_stdout(lambda: _run(args, argv, out or sys.stdout))
+
+
+def command() -> NoReturn:
+    """``python -m harness``: `main`, then the process leaves at once (`leave`)."""
+    leave(main())
 
 
 def _run(args: argparse.Namespace, argv: Sequence[str] | None, out: TextIO) -> int:

@@ -8,7 +8,7 @@ dripped head is written to the socket directly (:data:`mock_issuer.server.RAW_WR
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -102,19 +102,28 @@ def _drip_pieces(body: bytes) -> list[bytes]:
     return [body[i : i + size] for i in range(0, len(body), size)]
 
 
+async def _paced(count: int) -> AsyncIterator[int]:
+    """0 to ``count - 1``, index n due n steps (`DRIP_STEP_SECONDS`) after the first: on a
+    schedule, so a busy event loop's late wake-ups do not add up (a drip lasts `DRIP_SECONDS`,
+    not twice as long)."""
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    for index in range(count):
+        if index:
+            await asyncio.sleep(max(0.0, start + index * DRIP_STEP_SECONDS - loop.time()))
+        yield index
+
+
 async def _drip(send: Send, body: bytes) -> None:
     pieces = _drip_pieces(body)
-    for index, piece in enumerate(pieces):
+    async for index in _paced(len(pieces)):
         more = index < len(pieces) - 1
-        await send({"type": "http.response.body", "body": piece, "more_body": more})
-        if more:
-            await asyncio.sleep(DRIP_STEP_SECONDS)
+        await send({"type": "http.response.body", "body": pieces[index], "more_body": more})
 
 
 async def _drip_raw(write: Callable[[bytes], None], reply: Reply) -> None:
     """Write the status line and headers a few bytes at a time, then the body at once."""
     head = b"HTTP/1.1 200 OK\r\n" + b"".join(k + b": " + v + b"\r\n" for k, v in _head(reply))
-    for piece in _drip_pieces(head + b"\r\n"):
-        write(piece)
-        await asyncio.sleep(DRIP_STEP_SECONDS)
-    write(reply.body)
+    pieces = _drip_pieces(head + b"\r\n")
+    async for index in _paced(len(pieces) + 1):
+        write(pieces[index] if index < len(pieces) else reply.body)

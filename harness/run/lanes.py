@@ -44,7 +44,7 @@ from harness.run.stopping import raise_in_thread
 # its extra instances), so that a subject is not overloaded: LANES for the checks that work,
 # WAIT_LANES more for those that wait (their connection sits idle until a deadline passes).
 LANES = 4
-WAIT_LANES = 8
+WAIT_LANES = 16
 
 RunCase = Callable[[MatrixCase], CheckResult]
 Deaths = Callable[[], int]

@@ -36,6 +36,8 @@ WORKER_STOP_S = 3.0
 # Workers that finished normally get this long to exit.
 WORKER_EXIT_S = 30.0
 POLL_S = 0.1
+# Workers ending are looked at this often: the run ends when they have exited.
+EXIT_POLL_S = 0.01
 
 
 class RunStopped(BaseException):
@@ -226,4 +228,4 @@ def _wait_for(
                 process.terminate()
     deadline = time.monotonic() + (WORKER_STOP_S if stopped else WORKER_EXIT_S)
     while any(p.is_alive() for p in processes) and time.monotonic() < deadline:
-        drain(POLL_S)
+        drain(EXIT_POLL_S)

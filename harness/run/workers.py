@@ -42,6 +42,7 @@ from harness.run.stopping import (
     worker_started,
 )
 from harness.targets.spec import TargetSpec
+from oauthkit.commands import leave
 
 # A worker silent for this long (seconds) is taken for dead.
 WORKER_SILENCE_LIMIT = 600
@@ -146,6 +147,9 @@ def _worker(share: _Share, queue: Queue[_Message]) -> None:
             queue.put(_Failed(f"a worker could not start: {type(exc).__name__}: {exc}"))
         finally:
             queue.put(_Done())
+    queue.close()
+    queue.join_thread()  # every message is in the pipe before the worker leaves
+    leave(0)
 
 
 def _run_job(plan: Plan, queue: Queue[_Message]) -> None:

@@ -18,6 +18,7 @@ from oauthkit.commands.conventions import (
     env_file_argument,
     epilog,
     exit_quietly_on_closed_stdout,
+    leave,
     load_env,
     port_number,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "env_file_argument",
     "epilog",
     "exit_quietly_on_closed_stdout",
+    "leave",
     "load_env",
     "port_number",
     "run_client",

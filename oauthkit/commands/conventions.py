@@ -11,10 +11,14 @@ https://docs.python.org/3/library/signal.html#note-on-sigpipe, stdout is pointed
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
 import os
 import sys
+import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import NoReturn
 
 from oauthkit import __version__
 from oauthkit.env import EnvSource
@@ -81,3 +85,19 @@ def exit_quietly_on_closed_stdout(main: Callable[[], int]) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
     return code
+
+
+def leave(code: int) -> NoReturn:
+    """End the process with ``code`` once its work is done: its output flushed and its exit
+    handlers run (what they stop or remove is stopped and removed), without the interpreter's
+    teardown, which frees every object one by one: 0.1-0.3 s for a process holding a run's
+    results, on the critical path of a run that waits for its workers to exit. As at a normal
+    exit, its threads that are not daemons are waited for first."""
+    for thread in threading.enumerate():
+        if not thread.daemon and thread is not threading.current_thread():
+            thread.join()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # closed by its reader, or by us
+            stream.flush()
+    atexit._run_exitfuncs()
+    os._exit(code)

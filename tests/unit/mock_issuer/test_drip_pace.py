@@ -1,0 +1,53 @@
+"""A dripped answer keeps to its schedule on a busy event loop: late wake-ups do not add up."""
+
+from __future__ import annotations
+
+import asyncio
+from types import SimpleNamespace
+
+import pytest
+
+from mock_issuer import lie_layer
+from mock_issuer.lie_layer import DRIP_SECONDS, DRIP_STEP_SECONDS
+
+LATE_S = 0.05  # each wake-up comes this late (half a step): a loop busy with other requests
+
+
+def _late_clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """A clock that moves only by sleeps, each ending `LATE_S` after it was due; the times
+    the drip's pieces went out are appended to the list returned."""
+    now = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds + LATE_S
+
+    loop = SimpleNamespace(time=lambda: now[0])
+    monkeypatch.setattr(lie_layer.asyncio, "sleep", sleep)
+    monkeypatch.setattr(lie_layer.asyncio, "get_running_loop", lambda: loop)
+    return now
+
+
+def test_a_dripped_body_lasts_its_seconds_when_every_wake_up_is_late(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    now, sent_at = _late_clock(monkeypatch), []
+
+    async def send(message: dict[str, object]) -> None:
+        sent_at.append(now[0])
+
+    asyncio.run(lie_layer._drip(send, b"x" * 300))  # type: ignore[arg-type]
+    steps = int(DRIP_SECONDS / DRIP_STEP_SECONDS)
+    assert len(sent_at) == steps
+    # Without a schedule the last piece would leave at (steps - 1) * (step + late): 4.35 s.
+    assert sent_at[-1] == pytest.approx(DRIP_SECONDS - DRIP_STEP_SECONDS + LATE_S, abs=0.01)
+
+
+def test_a_dripped_head_keeps_its_schedule_and_then_sends_the_body(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    now, written = _late_clock(monkeypatch), []
+    reply = lie_layer.Reply(200, b'{"active": true}')
+    asyncio.run(lie_layer._drip_raw(lambda data: written.append((now[0], data)), reply))
+    assert written[-1][1] == b'{"active": true}'
+    assert b"".join(data for _, data in written[:-1]).startswith(b"HTTP/1.1 200 OK\r\n")
+    assert written[-1][0] <= DRIP_SECONDS + 2 * LATE_S
