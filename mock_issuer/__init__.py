@@ -67,6 +67,8 @@ The facade :class:`MockIssuer`:
   JWT access tokens and introspection answers carry the roles in another shape: the project's
   scoped claim alone, the generic claim alone, under another project's claim only, or a
   roles claim of the wrong type (null, a number, the object in a list, keyed by organisation);
+* keys: ``MockIssuer(key_pool=KeyPool(shared=True))`` takes its RSA keys from those the
+  process made for its other issuers (made once; see :class:`KeyPool`), else each is fresh;
 * records: ``introspections`` (:class:`mock_issuer.records.IntrospectionLog`) holds facts of
   each introspection request (auth methods, Basic form-urlencoding, the client assertion's
   ``iss``/``sub``/``aud``/``jti``/lifetime, ``token_digest(token)`` of the token), never a secret.
@@ -91,6 +93,7 @@ from mock_issuer.clock import SettableClock
 from mock_issuer.credentials import odd_client_secret
 from mock_issuer.faults import FaultKind, FaultRule, Faults
 from mock_issuer.issuer import MockIssuer
+from mock_issuer.keys import KeyPool
 from mock_issuer.lies import LieKind, Refusal
 from mock_issuer.model import AccessTokenType, ApiApp, Org, Project, ServiceUser
 from mock_issuer.paths import INTROSPECTION
@@ -114,6 +117,7 @@ __all__ = [
     "FaultRule",
     "Faults",
     "IntrospectionRecord",
+    "KeyPool",
     "LieKind",
     "MockIssuer",
     "Org",

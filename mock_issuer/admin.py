@@ -14,7 +14,6 @@ from mock_issuer.instance import Instance
 from mock_issuer.keys import (
     KeyFile,
     application_key_file,
-    generate_private_key,
     service_account_key_file,
 )
 from mock_issuer.model import (
@@ -88,7 +87,7 @@ def _add_key(
     app: AppRecord | None = None,
     user_id: str | None = None,
 ) -> KeyFile:
-    private = generate_private_key()
+    private = instance.key_pool.take()
     key_id = instance.store.new_id()
     instance.store.add_key(keys, PublicKey(key_id, private.public_key(), _expiry(expires_at)))
     if app is not None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from mock_issuer.clock import SettableClock
 from mock_issuer.faults import Faults
 from mock_issuer.keyring import KeyRing
-from mock_issuer.keys import SigningKey
+from mock_issuer.keys import KeyPool, SigningKey
 from mock_issuer.lies import Lies
 from mock_issuer.model import Org, Project
 from mock_issuer.records import IntrospectionLog
@@ -36,6 +36,8 @@ class Instance:
     access_token_typ: str = "JWT"
     # Roles in another shape, in new JWT access tokens and introspection answers (None: usual).
     role_shape: RoleShape | None = None
+    # Where its RSA keys come from (every one fresh, unless the pool is shared: keys.KeyPool).
+    key_pool: KeyPool = field(default_factory=KeyPool, repr=False)
     introspection_calls: int = field(default=0, init=False)
     jwks_calls: int = field(default=0, init=False)
     org: Org = field(init=False)
@@ -50,7 +52,7 @@ class Instance:
         # The instance's own project, what the scope alias ``...:project:id:zitadel:aud`` means.
         self.zitadel_project_id = self.store.new_id()
         self.store.add_project(Project(id=self.zitadel_project_id, name="ZITADEL", roles=()))
-        self.keys = KeyRing(self.store.new_id, self.now)
+        self.keys = KeyRing(self.store.new_id, self.now, self.key_pool)
 
     def signing_key(self) -> SigningKey:
         """The key that signs JWT access tokens and ID tokens now (see :class:`KeyRing`)."""

@@ -17,6 +17,7 @@ from mock_issuer.instance import Instance
 from mock_issuer.issuer_resources import Resources
 from mock_issuer.issuer_serving import Serving
 from mock_issuer.issuer_state import State
+from mock_issuer.keys import KeyPool
 from mock_issuer.model import AccessTokenType
 from mock_issuer.provision import Provisioned, provision
 from mock_issuer.server import BackgroundServer
@@ -31,8 +32,15 @@ class MockIssuer(Serving, Resources, State):
     issuer URL becomes the server's URL (or ``issuer_url`` when given).
     """
 
-    def __init__(self, issuer: str = DEFAULT_ISSUER, clock: SettableClock | None = None) -> None:
-        self._instance = Instance(issuer=issuer, clock=clock or SettableClock())
+    def __init__(
+        self,
+        issuer: str = DEFAULT_ISSUER,
+        clock: SettableClock | None = None,
+        key_pool: KeyPool | None = None,
+    ) -> None:
+        self._instance = Instance(
+            issuer=issuer, clock=clock or SettableClock(), key_pool=key_pool or KeyPool()
+        )
         self.app: ASGIApp = build_app(self._instance)
         self._server: BackgroundServer | None = None
         self._provisioned: Provisioned | None = None

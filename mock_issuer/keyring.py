@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mock_issuer.keys import SigningKey, generate_private_key, generate_web_key
+from mock_issuer.keys import KeyPool, SigningKey, generate_web_key
 
 DEFAULT_KEEP_OLD_FOR = 24 * 3600.0
 
@@ -37,9 +37,12 @@ class RingKey:
 class KeyRing:
     """Every signing key the instance made; the newest one signs (thread-safe)."""
 
-    def __init__(self, new_id: Callable[[], str], clock: Callable[[], float]) -> None:
+    def __init__(
+        self, new_id: Callable[[], str], clock: Callable[[], float], pool: KeyPool | None = None
+    ) -> None:
         self._new_id = new_id
         self._clock = clock
+        self._pool = pool or KeyPool()
         self._lock = threading.Lock()
         self._keys: list[RingKey] = []
         self._inactive: list[SigningKey] = []
@@ -73,7 +76,7 @@ class KeyRing:
 
     def add_inactive(self, algorithm: str) -> SigningKey:
         """A new web key for ``algorithm``, published from now on, that never signs tokens."""
-        key = generate_web_key(self._new_id(), algorithm)
+        key = generate_web_key(self._new_id(), algorithm, self._pool)
         with self._lock:
             self._inactive.append(key)
         return key
@@ -92,7 +95,7 @@ class KeyRing:
             return next((k for k in keys if k.kid == kid), None)
 
     def _make(self) -> SigningKey:
-        return SigningKey(self._new_id(), generate_private_key())
+        return SigningKey(self._new_id(), self._pool.take())
 
 
 def _earliest(current: float | None, proposed: float) -> float:

@@ -9,6 +9,8 @@ downloads them.
 
 from __future__ import annotations
 
+import itertools
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +26,44 @@ KeyFile = dict[str, str]
 def generate_private_key() -> rsa.RSAPrivateKey:
     """A fresh RSA 2048 private key."""
     return rsa.generate_private_key(public_exponent=65537, key_size=KEY_SIZE)
+
+
+class _Shelf:
+    """RSA keys made once and kept, in the order they were asked for (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._keys: list[rsa.RSAPrivateKey] = []
+        self._lock = threading.Lock()
+
+    def get(self, index: int) -> rsa.RSAPrivateKey:
+        with self._lock:  # one maker at a time: a second asker waits for the same key
+            while len(self._keys) <= index:
+                self._keys.append(generate_private_key())
+            return self._keys[index]
+
+
+_SHARED = _Shelf()
+
+
+class KeyPool:
+    """Where an instance's RSA keys come from, in the order it asks for them.
+
+    A pool of its own (the default) makes every key fresh. A shared pool
+    (``KeyPool(shared=True)``) hands the n-th key an instance asks for to every instance of the
+    process that asks for an n-th: made once, at first use. Each instance's keys are distinct
+    from each other; two instances with shared pools have the same key material (under kids of
+    their own), so a token of one may verify at an API of the other that ignores ``kid``:
+    only for instances that never meet, as the harness's targets (one issuer each). Making a
+    2048-bit key holds the GIL for 50-200 ms; a harness worker runs several targets.
+    """
+
+    def __init__(self, shared: bool = False) -> None:
+        self._shelf = _SHARED if shared else _Shelf()
+        self._taken = itertools.count()
+
+    def take(self) -> rsa.RSAPrivateKey:
+        """The instance's next key."""
+        return self._shelf.get(next(self._taken))
 
 
 def pkcs1_pem(key: rsa.RSAPrivateKey) -> str:
@@ -72,10 +112,11 @@ class SigningKey:
         return {**jwk, "kid": self.kid, "use": "sig", "alg": self.alg}
 
 
-def generate_web_key(kid: str, algorithm: str) -> SigningKey:
-    """A new web key for ``algorithm``: ``RS256`` (RSA 2048) or ``ES256`` (EC P-256)."""
+def generate_web_key(kid: str, algorithm: str, pool: KeyPool | None = None) -> SigningKey:
+    """A new web key for ``algorithm``: ``RS256`` (RSA 2048, from ``pool``) or ``ES256`` (EC
+    P-256)."""
     if algorithm == "ES256":
         return SigningKey(kid, ec.generate_private_key(ec.SECP256R1()), "ES256")
     if algorithm == "RS256":
-        return SigningKey(kid, generate_private_key())
+        return SigningKey(kid, (pool or KeyPool()).take())
     raise ValueError(f"algorithm {algorithm!r}: the mock makes RS256 or ES256 web keys")

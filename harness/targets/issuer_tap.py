@@ -19,7 +19,8 @@ from harness.model.results import Exchange
 from harness.redaction import Redactor
 from harness.targets.recording import (
     REQUEST_HEADERS,
-    exchange_of,
+    Recorded,
+    later_exchange,
     register_form_secrets,
     shown_headers,
 )
@@ -88,9 +89,10 @@ def _bounded_extend(kept: bytearray, chunk: bytes) -> None:
 
 
 def record_introspection(
-    app: ASGIApp, path: str, redactor: Redactor, sink: Callable[[Exchange], None]
+    app: ASGIApp, path: str, redactor: Redactor, sink: Callable[[Recorded], None]
 ) -> ASGIApp:
-    """Wrap the issuer's app so every ``POST path`` (RFC 7662 §2.1) lands in ``sink``, redacted."""
+    """Wrap the issuer's app so every ``POST path`` (RFC 7662 §2.1) lands in ``sink``: its
+    secrets registered at once, the rest redacted when it is shown."""
 
     async def recording(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] != path:
@@ -98,7 +100,7 @@ def record_introspection(
             return
         tap = _Tap()
         await app(scope, tap.receiving(receive), tap.sending(send))
-        sink(exchange_of(tap.response(scope, path), redactor))
+        sink(later_exchange(tap.response(scope, path), redactor))
 
     return recording
 
@@ -118,7 +120,7 @@ class RecordingTransport(httpx.AsyncBaseTransport):
     §2.1/§2.2) beside the client's exchange with the API, without the API's cooperation.
     """
 
-    def __init__(self, redactor: Redactor, sink: Callable[[Exchange], None]) -> None:
+    def __init__(self, redactor: Redactor, sink: Callable[[Recorded], None]) -> None:
         self._inner = httpx.AsyncHTTPTransport()
         self._redactor = redactor
         self._sink = sink
@@ -136,7 +138,7 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         answer = httpx.Response(
             response.status_code, headers=response.headers, content=content, request=request
         )
-        self._sink(exchange_of(answer, self._redactor))
+        self._sink(later_exchange(answer, self._redactor))
         return answer
 
     def _failed(self, request: httpx.Request, exc: httpx.HTTPError) -> Exchange:

@@ -34,6 +34,7 @@ from harness.targets.tokens import TokenBroker, role_recipes
 from mock_issuer import (
     INTROSPECTION,
     ROLE,
+    KeyPool,
     MockIssuer,
     Provisioned,
     odd_client_secret,
@@ -75,7 +76,8 @@ class MockTarget(MockPowers):
         self._other_project_holders = {}
         self._workdir = tempfile.TemporaryDirectory(prefix="harness-mock-")
         self.issuer_traffic = IssuerTraffic()
-        self.issuer_server = MockIssuer()
+        # One issuer per target, never meeting another: a worker's targets share key material.
+        self.issuer_server = MockIssuer(key_pool=KeyPool(shared=True))
         # The issuer's own view of every API's introspection request, subjects' included.
         self.issuer_server.app = record_introspection(
             self.issuer_server.app, INTROSPECTION, self.redactor, self.issuer_traffic.add

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable, Mapping
 from urllib.parse import parse_qsl, urlencode
 
 import httpx
@@ -32,6 +33,8 @@ SECRET_FORM_FIELDS = frozenset(
 SECRET_JSON_MEMBERS = ("access_token", "id_token", "refresh_token")
 TIMEOUT_S = 10.0
 MAX_EXCHANGES = 50_000
+# A body longer than this is shown as it comes, not kept for later (`later_exchange`).
+HELD_CHARS = 4 * SHOWN_BODY
 
 
 def recording_client(
@@ -50,21 +53,27 @@ def recording_client(
     return httpx.Client(timeout=TIMEOUT_S, event_hooks=hooks, verify=tls_context())
 
 
+# An exchange as kept: made fit for display, or what makes it so (`later_exchange`).
+Recorded = Exchange | Callable[[], Exchange]
+
+
 class IssuerTraffic:
     """The APIs' calls to the issuer during a run, redacted, in order (thread-safe).
 
     Filled from either side (``issuer_tap.py``): the mock issuer's own app
     (`record_introspection`), which sees every API, subjects included; or, against a live
     issuer, the in-process APIs' transport (`RecordingTransport`). A subject talking to a live
-    issuer is seen by neither.
+    issuer is seen by neither. A call is kept as `later_exchange` leaves it, and made fit for
+    display only when `since` asks for it: a failed check shows the calls made during it, and
+    most checks pass (redacting each call as it came took the mock's event loop's time).
     """
 
     def __init__(self) -> None:
-        self._exchanges: list[Exchange] = []
+        self._exchanges: list[Recorded] = []
         self._lock = threading.Lock()
 
-    def add(self, exchange: Exchange) -> None:
-        """Keep one exchange (already redacted)."""
+    def add(self, exchange: Recorded) -> None:
+        """Keep one exchange (redacted, or what makes it so when called)."""
         with self._lock:
             if len(self._exchanges) < MAX_EXCHANGES:
                 self._exchanges.append(exchange)
@@ -75,9 +84,13 @@ class IssuerTraffic:
             return len(self._exchanges)
 
     def since(self, mark: int) -> tuple[Exchange, ...]:
-        """The exchanges kept after ``mark``."""
+        """The exchanges kept after ``mark``, redacted."""
         with self._lock:
-            return tuple(self._exchanges[mark:])
+            kept = self._exchanges[mark:]
+        shown = tuple(x if isinstance(x, Exchange) else x() for x in kept)
+        with self._lock:  # made once: the next reader finds them made
+            self._exchanges[mark : mark + len(shown)] = shown
+        return shown
 
 
 REQUEST_HEADERS = ("authorization", "content-type")
@@ -85,20 +98,48 @@ REQUEST_HEADERS = ("authorization", "content-type")
 
 def exchange_of(response: httpx.Response, redactor: Redactor) -> Exchange:
     """The request and response as an `Exchange`, after registering the secrets they carry."""
+    return later_exchange(response, redactor)()
+
+
+def later_exchange(response: httpx.Response, redactor: Redactor) -> Callable[[], Exchange]:
+    """Register the secrets the request and response carry now; return what makes their
+    `Exchange`, redacted by what the redactor knows when it is called. It keeps the texts
+    only where they are short (what `Redactor.shown` would read of them): a longer one is
+    shown now."""
     request = response.request
     sent = request.content.decode("utf-8", "replace")
     register_form_secrets(sent, redactor)
     text = _recorded_text(response)
     _register_json_secrets(text, redactor)
-    return Exchange(
-        method=request.method,
-        url=redactor.shown(str(request.url), SHOWN_URL),
-        request_headers=shown_headers(request.headers, redactor, REQUEST_HEADERS),
-        request_body=redactor.shown(sent, SHOWN_BODY),
-        status=response.status_code,
-        response_headers=shown_headers(response.headers, redactor, ("content-type",)),
-        response_body=redactor.shown(text, SHOWN_BODY),
-    )
+    sent_headers = _picked(request.headers, REQUEST_HEADERS)
+    answer_headers = _picked(response.headers, ("content-type",))
+    method, url, status = request.method, str(request.url), response.status_code
+    body, answer = _later_body(sent, redactor), _later_body(text, redactor)
+
+    def made() -> Exchange:  # holds the texts, not the request and response
+        return Exchange(
+            method=method,
+            url=redactor.shown(url, SHOWN_URL),
+            request_headers=shown_headers(sent_headers, redactor, REQUEST_HEADERS),
+            request_body=body(),
+            status=status,
+            response_headers=shown_headers(answer_headers, redactor, ("content-type",)),
+            response_body=answer(),
+        )
+
+    return made
+
+
+def _later_body(text: str, redactor: Redactor) -> Callable[[], str]:
+    """What shows ``text`` later: itself kept when short, else shown now."""
+    if len(text) <= HELD_CHARS:
+        return lambda: redactor.shown(text, SHOWN_BODY)
+    shown = redactor.shown(text, SHOWN_BODY)
+    return lambda: shown
+
+
+def _picked(headers: httpx.Headers, names: tuple[str, ...]) -> dict[str, str]:
+    return {n: headers[n] for n in names if n in headers}
 
 
 def _recorded_text(response: httpx.Response) -> str:
@@ -142,7 +183,7 @@ def api_exchange(
 
 
 def shown_headers(
-    headers: httpx.Headers, redactor: Redactor, names: tuple[str, ...]
+    headers: Mapping[str, str], redactor: Redactor, names: tuple[str, ...]
 ) -> dict[str, str]:
     return {
         n: redactor.shown(redactor.redact_header(n, headers[n]), SHOWN_HEADER)
