@@ -122,8 +122,11 @@ async def _drip(send: Send, body: bytes) -> None:
 
 
 async def _drip_raw(write: Callable[[bytes], None], reply: Reply) -> None:
-    """Write the status line and headers a few bytes at a time, then the body at once."""
-    head = b"HTTP/1.1 200 OK\r\n" + b"".join(k + b": " + v + b"\r\n" for k, v in _head(reply))
+    """Write the status line and headers a few bytes at a time, then the body at once; the
+    connection is closed after it, and the head says so (RFC 9112 §9.6): a client keeping it
+    alive would send its next request into the closed socket ("socket hang up" in Node)."""
+    headers = [*_head(reply), (b"connection", b"close")]
+    head = b"HTTP/1.1 200 OK\r\n" + b"".join(k + b": " + v + b"\r\n" for k, v in headers)
     pieces = _drip_pieces(head + b"\r\n")
     async for index in _paced(len(pieces) + 1):
         write(pieces[index] if index < len(pieces) else reply.body)

@@ -42,12 +42,15 @@ def test_a_dripped_body_lasts_its_seconds_when_every_wake_up_is_late(
     assert sent_at[-1] == pytest.approx(DRIP_SECONDS - DRIP_STEP_SECONDS + LATE_S, abs=0.01)
 
 
-def test_a_dripped_head_keeps_its_schedule_and_then_sends_the_body(
+def test_a_dripped_head_keeps_its_schedule_says_the_connection_closes_then_sends_the_body(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     now, written = _late_clock(monkeypatch), []
     reply = lie_layer.Reply(200, b'{"active": true}')
     asyncio.run(lie_layer._drip_raw(lambda data: written.append((now[0], data)), reply))
     assert written[-1][1] == b'{"active": true}'
-    assert b"".join(data for _, data in written[:-1]).startswith(b"HTTP/1.1 200 OK\r\n")
+    head = b"".join(data for _, data in written[:-1])
+    assert head.startswith(b"HTTP/1.1 200 OK\r\n") and head.endswith(b"\r\n\r\n")
+    # The mock closes the connection after it: a client must not send another request there.
+    assert b"\r\nconnection: close\r\n" in head
     assert written[-1][0] <= DRIP_SECONDS + 2 * LATE_S
