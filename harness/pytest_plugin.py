@@ -12,7 +12,6 @@ observation is a test too (``issuer_observation``), which records and never fail
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ import pytest
 from harness.model.matrix import Mode
 from harness.model.results import CheckResult, Status
 from harness.observations import ALL_OBSERVATIONS, Observation, observe
+from harness.run.ahead import Ahead
 from harness.run.cases import (
     MatrixCase,
     matrix_cases,
@@ -38,7 +38,7 @@ from harness.run.execute import execute
 from harness.run.stopping import sigterm_interrupts
 from harness.subjects.file import Subject, SubjectError, chosen_subjects
 from harness.targets.base import Target
-from harness.targets.spec import TargetSpec, live_format_of
+from harness.targets.spec import SubjectTargets, TargetSpec, live_format_of
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -136,21 +136,14 @@ def chosen_subjects_of(config: pytest.Config) -> tuple[Subject, ...]:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tag matrix items, so even a setup error can be placed in its cell."""
     for item in items:
-        callspec = getattr(item, "callspec", None)
-        case = callspec.params.get("matrix_case") if callspec else None
-        if isinstance(case, MatrixCase):
-            item.user_properties.append((CASE_PROPERTY, property_value(_case_data(case))))
+        if (case := _case_of(item)) is not None:
+            item.user_properties.append((CASE_PROPERTY, property_value(case.names())))
 
 
-def _case_data(case: MatrixCase) -> dict[str, object]:
-    check = case.check
-    return {
-        "subject": case.subject.name if case.subject else "",
-        "cell": case.variant.cell.number, "variant": case.variant.slug,
-        "token_format": str(case.variant.token_format), "check_id": check.id,
-        "title": check.title, "rfc": check.rfc, "check_level": str(check.level),
-        "order": case.order,
-    }  # fmt: skip
+def _case_of(item: pytest.Item) -> MatrixCase | None:
+    callspec = getattr(item, "callspec", None)
+    case = callspec.params.get("matrix_case") if callspec else None
+    return case if isinstance(case, MatrixCase) else None
 
 
 @pytest.fixture(scope="session")
@@ -161,37 +154,6 @@ def harness_target(pytestconfig: pytest.Config) -> Iterator[Target]:
         yield target
     finally:
         target.close()
-
-
-class SubjectTargets:
-    """This worker's targets for subjects, one per subject, built on first use."""
-
-    def __init__(self, spec: TargetSpec) -> None:
-        self._spec = spec
-        self._built: dict[str, Target] = {}
-        self._failed: dict[str, Exception] = {}
-
-    def get(self, subject: Subject) -> Target:
-        """The subject's target (its own issuer, the subject behind it).
-
-        A subject that could not start is not tried again: each of its tests fails at once
-        with the same reason.
-        """
-        if subject.name in self._failed:
-            raise self._failed[subject.name]
-        if subject.name not in self._built:
-            try:
-                self._built[subject.name] = replace(self._spec, subject=subject).build()
-            except Exception as exc:
-                self._failed[subject.name] = exc
-                raise
-        return self._built[subject.name]
-
-    def close(self) -> None:
-        """Stop every subject and issuer."""
-        for target in self._built.values():
-            target.close()
-        self._built.clear()
 
 
 @pytest.fixture(scope="session")
@@ -213,12 +175,31 @@ def case_target(request: pytest.FixtureRequest, case: MatrixCase) -> Target:
     return targets.get(case.subject)
 
 
-def run_case(item: pytest.Item, target: Target, case: MatrixCase) -> None:
-    """Run one case, attach its result to the test report, and turn it into a test outcome:
+@pytest.fixture(scope="session")
+def harness_ahead(request: pytest.FixtureRequest, harness_target: Target) -> Iterator[Ahead]:
+    """The samples' waiting checks of this session, run ahead of their tests (run/ahead.py)."""
+    cases = [c for c in map(_case_of, request.session.items) if c and c.subject is None]
+    ahead = Ahead(harness_target, cases)
+    try:
+        yield ahead
+    finally:
+        ahead.close()
+
+
+def case_ahead(request: pytest.FixtureRequest, case: MatrixCase) -> Ahead | None:
+    """What runs the case ahead of its test, for the samples' cases (a subject's: None)."""
+    return request.getfixturevalue("harness_ahead") if case.subject is None else None
+
+
+def run_case(item: pytest.Item, target: Target, case: MatrixCase, ahead: Ahead | None = None
+             ) -> None:  # fmt: skip
+    """Run one case (or take its result from ``ahead``), attach its result to the test
+    report, and turn it into a test outcome:
     passed, skipped (not applicable or not configured, with the reason), failed when the
     result fails the run (a MUST check, a fail-open), else xfailed (a SHOULD failure, a known
     deviation: JUnit XML's ``<skipped type="pytest.xfail">``, never a passing test case)."""
-    result = execute(case.check, target, case.variant, case.order)
+    made = ahead.result(case) if ahead is not None else None
+    result = made or execute(case.check, target, case.variant, case.order)
     about_run = {"issuer": target.issuer, "notes": target.notes, "warnings": target.warnings}
     data = property_value({**result.to_dict(), **about_run})
     item.user_properties.append((RESULT_PROPERTY, data))

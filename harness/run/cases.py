@@ -29,6 +29,17 @@ class MatrixCase:
         prefix = f"{self.subject.name}-" if self.subject else ""
         return f"{prefix}{self.variant.slug}-{self.check.id}"
 
+    def names(self) -> dict[str, object]:
+        """What names its result, as plain data (a test report carries it before it ran)."""
+        check = self.check
+        return {
+            "subject": self.subject.name if self.subject else "",
+            "cell": self.variant.cell.number, "variant": self.variant.slug,
+            "token_format": str(self.variant.token_format), "check_id": check.id,
+            "title": check.title, "rfc": check.rfc, "check_level": str(check.level),
+            "order": self.order,
+        }  # fmt: skip
+
 
 def select_cells(numbers: str | None) -> tuple[Cell, ...]:
     """Cells from a comma-separated list of numbers (``"1,4"``); all nine when empty."""

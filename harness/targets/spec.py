@@ -6,7 +6,7 @@ its endpoints); the API factories can be replaced to test the harness against a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from harness.model.matrix import Mode, TokenFormat
@@ -74,3 +74,34 @@ def live_format_of(spec: TargetSpec) -> TokenFormat:
     from harness.targets.live import declared_format
 
     return declared_format(spec.env_file or Path(".env"))
+
+
+class SubjectTargets:
+    """This worker's targets for subjects, one per subject, built on first use."""
+
+    def __init__(self, spec: TargetSpec) -> None:
+        self._spec = spec
+        self._built: dict[str, Target] = {}
+        self._failed: dict[str, Exception] = {}
+
+    def get(self, subject: Subject) -> Target:
+        """The subject's target (its own issuer, the subject behind it).
+
+        A subject that could not start is not tried again: each of its tests fails at once
+        with the same reason.
+        """
+        if subject.name in self._failed:
+            raise self._failed[subject.name]
+        if subject.name not in self._built:
+            try:
+                self._built[subject.name] = replace(self._spec, subject=subject).build()
+            except Exception as exc:
+                self._failed[subject.name] = exc
+                raise
+        return self._built[subject.name]
+
+    def close(self) -> None:
+        """Stop every subject and issuer."""
+        for target in self._built.values():
+            target.close()
+        self._built.clear()

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from harness.pytest_plugin import case_target, run_case
+from harness.pytest_plugin import case_ahead, case_target, run_case
 from harness.run.cases import MatrixCase
 
 
 def test_the_api_answers_as_the_check_requires(
     matrix_case: MatrixCase, request: pytest.FixtureRequest
 ) -> None:
-    run_case(request.node, case_target(request, matrix_case), matrix_case)
+    target = case_target(request, matrix_case)
+    run_case(request.node, target, matrix_case, case_ahead(request, matrix_case))
