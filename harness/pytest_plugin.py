@@ -199,7 +199,7 @@ def run_case(item: pytest.Item, target: Target, case: MatrixCase, ahead: Ahead |
     result fails the run (a MUST check, a fail-open), else xfailed (a SHOULD failure, a known
     deviation: JUnit XML's ``<skipped type="pytest.xfail">``, never a passing test case)."""
     made = ahead.result(case) if ahead is not None else None
-    result = made or execute(case.check, target, case.variant, case.order)
+    result = made if made is not None else execute(case.check, target, case.variant, case.order)
     about_run = {"issuer": target.issuer, "notes": target.notes, "warnings": target.warnings}
     data = property_value({**result.to_dict(), **about_run})
     item.user_properties.append((RESULT_PROPERTY, data))

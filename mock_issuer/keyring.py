@@ -38,11 +38,11 @@ class KeyRing:
     """Every signing key the instance made; the newest one signs (thread-safe)."""
 
     def __init__(
-        self, new_id: Callable[[], str], clock: Callable[[], float], pool: KeyPool | None = None
+        self, new_id: Callable[[], str], clock: Callable[[], float], pool: KeyPool
     ) -> None:
         self._new_id = new_id
         self._clock = clock
-        self._pool = pool or KeyPool()
+        self._pool = pool
         self._lock = threading.Lock()
         self._keys: list[RingKey] = []
         self._inactive: list[SigningKey] = []

@@ -112,11 +112,11 @@ class SigningKey:
         return {**jwk, "kid": self.kid, "use": "sig", "alg": self.alg}
 
 
-def generate_web_key(kid: str, algorithm: str, pool: KeyPool | None = None) -> SigningKey:
+def generate_web_key(kid: str, algorithm: str, pool: KeyPool) -> SigningKey:
     """A new web key for ``algorithm``: ``RS256`` (RSA 2048, from ``pool``) or ``ES256`` (EC
     P-256)."""
     if algorithm == "ES256":
         return SigningKey(kid, ec.generate_private_key(ec.SECP256R1()), "ES256")
     if algorithm == "RS256":
-        return SigningKey(kid, (pool or KeyPool()).take())
+        return SigningKey(kid, pool.take())
     raise ValueError(f"algorithm {algorithm!r}: the mock makes RS256 or ES256 web keys")

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from mock_issuer import SettableClock
+from mock_issuer import KeyPool, SettableClock
 from mock_issuer.keyring import KeyRing
 
 NOW = 1_800_000_000.0
@@ -20,7 +20,7 @@ def clock() -> SettableClock:
 @pytest.fixture
 def ring(clock: SettableClock) -> KeyRing:
     ids = itertools.count(1)
-    return KeyRing(lambda: str(next(ids)), clock.now)
+    return KeyRing(lambda: str(next(ids)), clock.now, KeyPool())
 
 
 def kids(ring: KeyRing) -> list[str]:
