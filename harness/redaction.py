@@ -37,6 +37,10 @@ _CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization"})
 _SCHEME_AND_CREDENTIALS = re.compile(r"^(\s*[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*\s+)(\S.*)$")
 # Margin read beyond a cut so a secret across it is replaced whole (longer ones are masked).
 MAX_MARGIN = 4096
+# The texts whose findings `Redactor.find` remembers (an API's log is asked about once per
+# variant), by their number and their characters all told.
+MAX_REMEMBERED = 20_000
+MAX_REMEMBERED_CHARS = 16 * 1024 * 1024
 
 
 def encodings(secret: str) -> set[str]:
@@ -56,6 +60,10 @@ class Redactor:
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         self._lock = threading.Lock()
         self._replacements: dict[str, str] = {}
+        self._order: list[str] = []  # every form, as registered
+        # What `find` found in a text, and how many forms it had looked for then.
+        self._found: dict[str, tuple[int, frozenset[str]]] = {}
+        self._found_chars = 0
         self._longest_first: tuple[str, ...] | None = ()
         self._grams: set[str] = set()
         # A form is looked for only in a text holding its anchor (its first piece's first 8
@@ -79,6 +87,7 @@ class Redactor:
                 if form in self._replacements:
                     continue
                 self._replacements[form] = marker
+                self._order.append(form)
                 found = pieces(form)
                 if found:
                     self._anchored.setdefault(found[0][:MIN_SECRET_LENGTH], []).append(form)
@@ -177,7 +186,24 @@ class Redactor:
         return f"{match.group(1)}[REDACTED:{fingerprint(match.group(2))}]"
 
     def find(self, text: str) -> list[str]:
-        """Fingerprints of the secrets (and PEM blocks) in ``text``; empty when it is clean."""
-        found = {self._replacements[s] for s in self._held(text, self._spans(text)[1])}
-        found |= {f"[REDACTED:{fingerprint(m.group(0))}]" for m in _PEM_BODY.finditer(text)}
+        """Fingerprints of the secrets (and PEM blocks) in ``text``; empty when it is clean.
+
+        A text asked about again is searched only for the secrets registered since (each of
+        the forms `_held` finds is one ``text`` contains)."""
+        with self._lock:
+            known = len(self._order)
+            before = self._found.get(text)
+        if before is None:
+            found = {self._replacements[s] for s in self._held(text, self._spans(text)[1])}
+            found |= {f"[REDACTED:{fingerprint(m.group(0))}]" for m in _PEM_BODY.finditer(text)}
+        else:
+            added = self._order[before[0] : known]
+            found = {*before[1], *(self._replacements[f] for f in added if f in text)}
+        with self._lock:
+            if text not in self._found:
+                if len(self._found) >= MAX_REMEMBERED or self._found_chars > MAX_REMEMBERED_CHARS:
+                    self._found.clear()
+                    self._found_chars = 0
+                self._found_chars += len(text)
+            self._found[text] = (known, frozenset(found))
         return sorted(found)

@@ -79,3 +79,27 @@ def test_among_thousands_of_secrets_each_is_replaced_whole_where_a_text_holds_it
         f"[REDACTED:{fingerprint(s)}]" for s in (tokens[1234], spaced, nested, tokens[7])
     )
     assert redactor.find("nothing here") == [] and len(redactor.secrets) >= 2002
+
+
+def test_a_text_asked_about_again_is_found_to_hold_a_secret_registered_since() -> None:
+    later = "registered-after-the-first-scan"
+    line = (
+        f"GET /api/private Authorization: Bearer {later} -----BEGIN KEY-----\nAB\n-----END KEY-----"
+    )
+    redactor = Redactor([SECRET])
+    pem = redactor.find(line)
+    assert len(pem) == 1 and redactor.find(line) == pem  # the PEM block, remembered
+    redactor.add(later)
+    assert redactor.find(line) == sorted([*pem, f"[REDACTED:{fingerprint(later)}]"])
+    assert redactor.find(f"{SECRET} {line}") == sorted(
+        [*redactor.find(line), f"[REDACTED:{fingerprint(SECRET)}]"]
+    )
+
+
+def test_what_find_remembers_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("harness.redaction.MAX_REMEMBERED", 10)
+    redactor = Redactor([SECRET])
+    for n in range(25):
+        assert redactor.find(f"line {n}") == []
+    assert len(redactor._found) <= 10
+    assert redactor.find(f"line 3 {SECRET}") == [f"[REDACTED:{fingerprint(SECRET)}]"]
