@@ -57,7 +57,7 @@ def _log_leaks(ctx: CheckContext, records: list[CapturedRecord], shown: int) -> 
     """The log records holding a secret; the first ``shown`` with a redacted excerpt (only
     they are shown, and redacting a chatty API's every record is most of the check's time)."""
     redactor = ctx.target.redactor
-    found = []
+    found: list[str] = []
     for record in records:
         if redactor.find(_QUERY_TOKEN.sub("access_token=", record.text)):
             where = f"log {record.logger} {record.level}"

@@ -63,6 +63,8 @@ class _Lanes:
     cases: Sequence[MatrixCase]
     running: dict[int, Sharing]
     done: set[int]
+    kinds: list[int]  # each case's lane: 0 working, 1 waiting
+    left: list[int]  # the cases of each kind not started yet
 
     def admits(self, n: int) -> bool:
         """Whether case ``n`` may start beside what runs now."""
@@ -140,8 +142,9 @@ def run_side_by_side(
     """Run every case, side by side where they allow; the results in the cases' order.
     ``lanes`` working checks at once, and ``wait_lanes`` waiting ones beside them."""
     results: dict[int, CheckResult] = {}
-    state = _Lanes(cases, {}, set())
     sizes = (max(1, lanes), max(0, wait_lanes))
+    kinds = [1 if case.check.waits and sizes[1] else 0 for case in cases]
+    state = _Lanes(cases, {}, set(), kinds, [kinds.count(0), kinds.count(1)])
     pool = futures.ThreadPoolExecutor(sum(sizes), thread_name_prefix="check")
     try:
         again = _run_all(state, pool, run_case, deaths, sizes, results)
@@ -185,19 +188,21 @@ def _run_all(
 
 def _startable(state: _Lanes, pending: list[int], lanes: tuple[int, int]) -> list[int]:
     """The pending cases that may start now, in priority order, each entered as running; an
-    alone case that must wait holds back everything after it (else it might never start)."""
+    alone case that must wait holds back everything after it (else it might never start).
+    The look stops once no lane is free for a kind of case still pending (``left``)."""
     chosen: list[int] = []
-    free = state.room(*lanes)
+    free, left = state.room(*lanes), list(state.left)
     for n in pending:
-        if max(free) <= 0:
+        if all(free[k] <= 0 or not left[k] for k in (0, 1)):
             break
-        check = state.cases[n].check
-        sharing = check.sharing
+        kind = state.kinds[n]
+        left[kind] -= 1
+        sharing = state.cases[n].check.sharing
         if sharing in (Sharing.ALONE, Sharing.OUTAGE) and not state.admits(n):
             break  # it waits for what runs now; nothing after it starts meanwhile
-        kind = 1 if check.waits and lanes[1] else 0
         if free[kind] > 0 and state.admits(n):
             free[kind] -= 1
+            state.left[kind] -= 1
             state.running[n] = sharing
             chosen.append(n)
     return chosen
