@@ -24,7 +24,7 @@ from harness.targets.api_client import ApiClient
 from harness.targets.discovery_guard import DiscoveryGuard
 from harness.targets.issuer_calls import IssuerCalls
 from harness.targets.mock_keys import SigningKeys
-from harness.targets.recording import IssuerTraffic
+from harness.targets.recording import IssuerTraffic, Recorded
 from mock_issuer import IntrospectionRecord, LieKind, RoleShape
 
 IntrospectionFacts = IntrospectionRecord
@@ -51,12 +51,18 @@ class IssuerFault(enum.StrEnum):
 
 @dataclass(frozen=True)
 class IssuedToken:
-    """An access token and how it was obtained (the exchange is redacted; PATs have none)."""
+    """An access token and how it was obtained (PATs have none): each exchange, or what makes
+    it, redacted, when `exchanges` asks (most tokens' are never shown)."""
 
     access_token: str = field(repr=False)
     token_type: str = "Bearer"
     expires_in: int | None = None
-    exchanges: tuple[Exchange, ...] = ()
+    recorded: tuple[Recorded, ...] = field(default=(), repr=False)
+
+    @property
+    def exchanges(self) -> tuple[Exchange, ...]:
+        """The exchanges that obtained it, redacted by what the run knows now."""
+        return tuple(e if isinstance(e, Exchange) else e() for e in self.recorded)
 
 
 class PropagationSubject(Protocol):

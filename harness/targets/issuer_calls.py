@@ -137,7 +137,7 @@ class IssuerCalls:
         headers: dict[str, str] | None = None,
     ) -> Answer:  # fmt: skip
         sink: list[Exchange] = []
-        with recording_client(self.redactor, sink) as http:
+        with recording_client(self.redactor, lambda made: sink.append(made())) as http:
             try:
                 response = http.request(method, url, data=form, headers=headers)
             except httpx.HTTPError as exc:

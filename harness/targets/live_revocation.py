@@ -34,8 +34,8 @@ def revoke_and_confirm(calls: IssuerCalls, issued: IssuedToken, auth: Mechanism)
             f"the token is inactive ({_said(confirmed)}); RFC 7009 §2.2 allows that answer "
             "for a revocation it did not perform"
         )
-    exchanges = (*issued.exchanges, revoked.exchange, confirmed.exchange)
-    return dataclasses.replace(issued, exchanges=exchanges)
+    recorded = (*issued.recorded, revoked.exchange, confirmed.exchange)
+    return dataclasses.replace(issued, recorded=recorded)
 
 
 def _said(answer: Answer) -> str:

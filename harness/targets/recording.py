@@ -37,24 +37,27 @@ MAX_EXCHANGES = 50_000
 HELD_CHARS = 4 * SHOWN_BODY
 
 
+# An exchange as kept: made fit for display, or what makes it so (`later_exchange`).
+Recorded = Exchange | Callable[[], Exchange]
+
+
 def recording_client(
-    redactor: Redactor, sink: list[Exchange], transport: httpx.BaseTransport | None = None
+    redactor: Redactor,
+    keep: Callable[[Callable[[], Exchange]], None],
+    transport: httpx.BaseTransport | None = None,
 ) -> httpx.Client:
-    """A client whose every exchange lands in ``sink``, secrets registered and redacted
-    (``transport``: a target's shared one, e.g. `DiscoveryOnce`)."""
+    """A client that hands ``keep`` what makes each of its exchanges, redacted, when called
+    (`later_exchange`: the secrets it carries are registered at once); ``transport``: a
+    target's shared one, e.g. `DiscoveryOnce`."""
 
     def on_response(response: httpx.Response) -> None:
         response.read()
-        sink.append(exchange_of(response, redactor))
+        keep(later_exchange(response, redactor))
 
     hooks = {"response": [on_response]}
     if transport is not None:
         return httpx.Client(timeout=TIMEOUT_S, event_hooks=hooks, transport=transport)
     return httpx.Client(timeout=TIMEOUT_S, event_hooks=hooks, verify=tls_context())
-
-
-# An exchange as kept: made fit for display, or what makes it so (`later_exchange`).
-Recorded = Exchange | Callable[[], Exchange]
 
 
 class IssuerTraffic:
@@ -94,11 +97,6 @@ class IssuerTraffic:
 
 
 REQUEST_HEADERS = ("authorization", "content-type")
-
-
-def exchange_of(response: httpx.Response, redactor: Redactor) -> Exchange:
-    """The request and response as an `Exchange`, after registering the secrets they carry."""
-    return later_exchange(response, redactor)()
 
 
 def later_exchange(response: httpx.Response, redactor: Redactor) -> Callable[[], Exchange]:

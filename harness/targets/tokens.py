@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.model.matrix import Grant, TokenFormat
-from harness.model.results import Exchange
 from harness.model.skips import NotConfigured, config_problem
 from harness.redaction import Redactor
 from harness.targets.base import Holder, IssuedToken
 from harness.targets.issuer_http import DiscoveryOnce
-from harness.targets.recording import recording_client
+from harness.targets.recording import Recorded, recording_client
 from oauthkit import ClientCredentialsGrant, ClientSettings, ConfigError, JwtProfileGrant, PatGrant
 
 Recipe = Callable[[], ClientSettings[Any]]
@@ -70,11 +69,11 @@ class TokenBroker:
 
     def obtain(self, grant: Grant, settings: ClientSettings[Any]) -> IssuedToken:
         """A token by ``grant`` with these client settings (not cached)."""
-        exchanges: list[Exchange] = []
-        with recording_client(self.redactor, exchanges, self.transport) as http:
+        made: list[Recorded] = []
+        with recording_client(self.redactor, made.append, self.transport) as http:
             token = _GRANTS[grant](settings, http).fetch(self.clock())
         self.redactor.add(token.access_token)
-        return IssuedToken(token.access_token, token.token_type, token.expires_in, tuple(exchanges))
+        return IssuedToken(token.access_token, token.token_type, token.expires_in, tuple(made))
 
 
 def role_recipes(broker: TokenBroker) -> dict[Grant, Recipe]:

@@ -44,7 +44,7 @@ class _Calls:
 
 
 def _revoke(calls: _Calls) -> IssuedToken:
-    issued = IssuedToken("fresh-token-123456", exchanges=(GRANT,))
+    issued = IssuedToken("fresh-token-123456", recorded=(GRANT,))
     return revoke_and_confirm(calls, issued, Mechanism.CLIENT_SECRET_BASIC)  # type: ignore[arg-type]
 
 

@@ -242,7 +242,7 @@ def test_the_token_response_members_come_from_the_recorded_exchange() -> None:
     exchange = Exchange("POST", "http://issuer.test/token", status=200, response_body=body)
     target = _target()
     target.tokens[(Holder.ROLE, TokenFormat.OPAQUE)] = IssuedToken(
-        OPAQUE_TOKEN, exchanges=(exchange,)
+        OPAQUE_TOKEN, recorded=(exchange,)
     )
     observed, seen, data, _ = _observe("token-response-members", target)
     assert observed and seen == "access_token, expires_in, token_type (no scope, expires_in 43199)"
