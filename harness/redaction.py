@@ -72,6 +72,12 @@ class Redactor:
         self._unanchored: list[str] = []
         self._alphabet: set[str] = set()
         self._runs: re.Pattern[str] | None = None
+        # Forms without whitespace are first replaced where one is a whole word (a maximal run
+        # of the characters they are made of, `_whole`); a form with whitespace (not a PEM
+        # block) could hold such a word, and turns that off.
+        self._word_letters: set[str] = set()
+        self._words: re.Pattern[str] | None = None
+        self._spaced = False
         self._margin = 0
         for secret in secrets:
             self.add(secret)
@@ -99,10 +105,27 @@ class Redactor:
                     )
                     self._alphabet.update(piece)
                 self._margin = min(MAX_MARGIN, max(self._margin, len(form)))
+                self._index_word(form)
             if len(self._alphabet) != letters or self._runs is None:
                 characters = re.escape("".join(sorted(self._alphabet)))
                 self._runs = re.compile(f"[{characters}]{{{MIN_SECRET_LENGTH},}}")
             self._longest_first = None  # sorted again when asked for
+
+    def _index_word(self, form: str) -> None:
+        if any(c.isspace() for c in form):
+            self._spaced = self._spaced or _PEM_BODY.search(form) is None
+        elif not self._word_letters.issuperset(form):
+            self._word_letters.update(form)
+            letters = re.escape("".join(sorted(self._word_letters)))
+            self._words = re.compile(f"[{letters}]{{{MIN_SECRET_LENGTH},}}")
+
+    def _whole(self, text: str) -> str:
+        """``text`` with each word that is a known form replaced (as `redact` would: no
+        longer form holds a whole word, since none holds the characters around it)."""
+        if self._spaced or self._words is None:
+            return text
+        known = self._replacements
+        return self._words.sub(lambda m: known.get(m.group(0), m.group(0)), text)
 
     def add_basic(self, user: str, password: str) -> None:
         """Register the Basic header value built from a user and password (RFC 7617 §2)."""
@@ -121,6 +144,7 @@ class Redactor:
     def redact(self, text: str) -> str:
         """``text`` with every known secret and every PEM block replaced, and what is left of a
         known secret (8 characters or more of it) masked."""
+        text = self._whole(text)  # shorter: the scan below reads every character
         spans, present = self._spans(text)
         found = self._held(text, present) if spans or self._unanchored else []
         for secret in found:

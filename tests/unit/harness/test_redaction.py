@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import random
 
 import pytest
 
@@ -103,3 +104,30 @@ def test_what_find_remembers_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None
         assert redactor.find(f"line {n}") == []
     assert len(redactor._found) <= 10
     assert redactor.find(f"line 3 {SECRET}") == [f"[REDACTED:{fingerprint(SECRET)}]"]
+
+
+def test_replacing_whole_words_first_redacts_as_the_scan_alone_would() -> None:
+    rng = random.Random(7)
+    tokens = [f"eyJhbGciOiJSUzI1NiJ9.{rng.randbytes(30).hex()}.{rng.randbytes(20).hex()}"
+              for _ in range(40)]  # fmt: skip
+    nested = tokens[3] + "-and-more"
+    pem = (
+        "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n"
+    )
+    redactor = Redactor([*tokens, nested, SECRET, pem])
+    redactor.add_basic("client-id-1", "client secret with spaces"[:6] + "xyz123456")
+    parts = [*tokens[:6], nested, SECRET, pem, tokens[1][:30], tokens[2][10:],
+             "Bearer", " ", "&", '"', "=", ":", "token=", "\n", "plain words here"]  # fmt: skip
+    for _ in range(300):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(1, 8)))
+        fast = redactor.redact(text)
+        redactor._spaced = True  # the scan alone
+        assert fast == redactor.redact(text), text
+        redactor._spaced = False
+
+
+def test_a_secret_with_whitespace_is_replaced_whole_around_a_known_word() -> None:
+    token = "abcdefgh12345678"
+    spaced = f"say {token} aloud"
+    redactor = Redactor([token, spaced])
+    assert redactor.redact(f"x {spaced} y") == f"x [REDACTED:{fingerprint(spaced)}] y"
