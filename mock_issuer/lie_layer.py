@@ -8,7 +8,8 @@ dripped head is written to the socket directly (:data:`mock_issuer.server.RAW_WR
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -102,31 +103,43 @@ def _drip_pieces(body: bytes) -> list[bytes]:
     return [body[i : i + size] for i in range(0, len(body), size)]
 
 
-async def _paced(count: int) -> AsyncIterator[int]:
+@dataclass(frozen=True)
+class Pace:
+    """The clock a drip keeps its schedule by: the time now, and a way to wait."""
+
+    now: Callable[[], float]
+    sleep: Callable[[float], Awaitable[object]]
+
+
+def _loop_pace() -> Pace:
+    return Pace(asyncio.get_running_loop().time, asyncio.sleep)
+
+
+async def _paced(count: int, pace: Pace | None = None) -> AsyncIterator[int]:
     """0 to ``count - 1``, index n due n steps (`DRIP_STEP_SECONDS`) after the first: on a
     schedule, so a busy event loop's late wake-ups do not add up (a drip lasts `DRIP_SECONDS`,
-    not twice as long)."""
-    loop = asyncio.get_running_loop()
-    start = loop.time()
+    not twice as long). ``pace`` is the event loop's clock unless given."""
+    pace = pace or _loop_pace()
+    start = pace.now()
     for index in range(count):
         if index:
-            await asyncio.sleep(max(0.0, start + index * DRIP_STEP_SECONDS - loop.time()))
+            await pace.sleep(max(0.0, start + index * DRIP_STEP_SECONDS - pace.now()))
         yield index
 
 
-async def _drip(send: Send, body: bytes) -> None:
+async def _drip(send: Send, body: bytes, pace: Pace | None = None) -> None:
     pieces = _drip_pieces(body)
-    async for index in _paced(len(pieces)):
+    async for index in _paced(len(pieces), pace):
         more = index < len(pieces) - 1
         await send({"type": "http.response.body", "body": pieces[index], "more_body": more})
 
 
-async def _drip_raw(write: Callable[[bytes], None], reply: Reply) -> None:
+async def _drip_raw(write: Callable[[bytes], None], reply: Reply, pace: Pace | None = None) -> None:
     """Write the status line and headers a few bytes at a time, then the body at once; the
     connection is closed after it, and the head says so (RFC 9112 §9.6): a client keeping it
     alive would send its next request into the closed socket ("socket hang up" in Node)."""
     headers = [*_head(reply), (b"connection", b"close")]
     head = b"HTTP/1.1 200 OK\r\n" + b"".join(k + b": " + v + b"\r\n" for k, v in headers)
     pieces = _drip_pieces(head + b"\r\n")
-    async for index in _paced(len(pieces) + 1):
+    async for index in _paced(len(pieces) + 1, pace):
         write(pieces[index] if index < len(pieces) else reply.body)
