@@ -2,18 +2,23 @@
 
 Check functions do not pickle: a worker gets its share as cell numbers and check ids and
 rebuilds them from the registries; results travel back over a queue as plain data
-(``harness/model/serial.py``). The first worker also records the observations. A worker
-silent for `WORKER_SILENCE_LIMIT` seconds is taken for dead. A stopped run (``stopping.py``)
-stops its workers, keeping the results they still send.
+(``harness/model/serial.py``). The first worker also records the observations. A worker gone
+without a word, or silent for `WORKER_SILENCE_LIMIT` seconds, is taken for dead. A stopped run
+(``stopping.py``) stops its workers, keeping the results they still send. Their temporary
+folders (keys, ``.env`` files) are in one the main process removes after they ended: a worker
+killed for overrunning its stop grace leaves no key behind.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import queue as queues
+import signal
+import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from multiprocessing.process import BaseProcess
 from multiprocessing.queues import Queue
 from typing import Any
 
@@ -75,7 +80,7 @@ class _Failed:
 
 @dataclass(frozen=True)
 class _Done:
-    pass
+    worker: int  # its index
 
 
 _Message = _Ready | _CellFinished | _Observed | _Failed | _Done
@@ -91,16 +96,23 @@ def run_in_workers(
     context = multiprocessing.get_context("spawn")
     queue: Queue[_Message] = context.Queue()
     shares = _share(plan, todo, workers)
-    processes = [context.Process(target=_worker, args=(s, queue), daemon=True) for s in shares]
+    folder = tempfile.TemporaryDirectory(prefix="harness-run-", ignore_cleanup_errors=True)
+    processes = [
+        context.Process(target=_worker, args=(s, queue, folder.name, n), daemon=True)
+        for n, s in enumerate(shares)
+    ]
     ended = False
     try:
         with signals_held():  # a signal now is taken by each worker once it can
             for process in processes:
                 process.start()
-        _collect(queue, len(processes), on_cell, gathered)
+        _collect(queue, processes, on_cell, gathered)
         ended = True
     finally:
-        end_workers(processes, not ended, lambda timeout: _drain(queue, gathered, timeout))
+        try:
+            end_workers(processes, not ended, lambda timeout: _drain(queue, gathered, timeout))
+        finally:
+            folder.cleanup()  # what a killed worker could not remove
 
 
 @dataclass(frozen=True)
@@ -136,7 +148,8 @@ def _share(plan: Plan, todo: list[Job], workers: int) -> list[_Share]:
     ]
 
 
-def _worker(share: _Share, queue: Queue[_Message]) -> None:
+def _worker(share: _Share, queue: Queue[_Message], folder: str, index: int) -> None:
+    tempfile.tempdir = folder  # every temporary folder of this worker's targets goes in there
     with stop_on_signals():
         try:
             worker_started()
@@ -146,7 +159,7 @@ def _worker(share: _Share, queue: Queue[_Message]) -> None:
         except Exception as exc:  # the share itself is unusable (e.g. an unknown check id)
             queue.put(_Failed(f"a worker could not start: {type(exc).__name__}: {exc}"))
         finally:
-            queue.put(_Done())
+            queue.put(_Done(index))
     queue.close()
     queue.join_thread()  # every message is in the pipe before the worker leaves
     leave(0)
@@ -173,20 +186,42 @@ def _run_job(plan: Plan, queue: Queue[_Message]) -> None:
 
 
 def _collect(
-    queue: Queue[_Message], workers: int, on_cell: CellDone | None, gathered: Gathered
-) -> None:
-    finished, heard = 0, time.monotonic()
+    queue: Queue[_Message], processes: Sequence[BaseProcess], on_cell: CellDone | None,
+    gathered: Gathered,
+) -> None:  # fmt: skip
+    done: set[int] = set()
+    dead: set[int] = set()  # workers seen gone without a word: buried at the next silence
+    heard = time.monotonic()
     with deferred():  # a stop signal is taken between two messages, never inside one
-        while finished < workers:
+        while len(done) < len(processes):
             raise_if_stopped()
             try:
                 message = queue.get(timeout=POLL_S)
             except queues.Empty:
                 if time.monotonic() - heard > WORKER_SILENCE_LIMIT:
                     raise
+                dead = _bury(processes, done, dead, gathered)
                 continue
             heard = time.monotonic()
-            finished += _take(message, gathered, on_cell)
+            if isinstance(message, _Done):
+                done.add(message.worker)
+            else:
+                _take(message, gathered, on_cell)
+
+
+def _bury(
+    processes: Sequence[BaseProcess], done: set[int], dead: set[int], gathered: Gathered
+) -> set[int]:
+    """Workers gone without saying they were done (killed: the OOM killer, a kill -9) count as
+    done, with a problem saying how they ended, at the second silence after they were seen gone
+    (all they sent has been read by then): the run does not wait `WORKER_SILENCE_LIMIT`."""
+    gone = {n for n, p in enumerate(processes) if n not in done and p.exitcode is not None}
+    for n in gone & dead:
+        done.add(n)
+        code = processes[n].exitcode or 0
+        how = f"was killed by {signal.Signals(-code).name}" if code < 0 else f"exited {code}"
+        gathered.failed(f"a worker {how} before it finished: what it had not sent is missing")
+    return gone - dead
 
 
 def _drain(queue: Queue[_Message], gathered: Gathered, timeout: float) -> None:
@@ -199,8 +234,8 @@ def _drain(queue: Queue[_Message], gathered: Gathered, timeout: float) -> None:
         _take(message, gathered, None)
 
 
-def _take(message: _Message, gathered: Gathered, on_cell: CellDone | None) -> int:
-    """Add one message to ``gathered``; 1 when it says its worker is done."""
+def _take(message: _Message, gathered: Gathered, on_cell: CellDone | None) -> None:
+    """Add one message to ``gathered`` (a worker's end says nothing to it)."""
     if isinstance(message, _Failed):
         gathered.failed(message.reason, message.subject, message.cause)
     elif isinstance(message, _Ready):
@@ -212,6 +247,3 @@ def _take(message: _Message, gathered: Gathered, on_cell: CellDone | None) -> in
             on_cell(cell_by_number(message.number), found)
     elif isinstance(message, _Observed):
         gathered.observed += [ObservationResult.from_dict(d) for d in message.results]
-    else:
-        return 1
-    return 0

@@ -187,6 +187,72 @@ def test_a_stopped_run_ends_every_process_removes_its_keys_and_reports_what_ran(
     assert_ended_cleanly(folders, run, sig)
 
 
+def _workers_of(run: subprocess.Popen[bytes]) -> list[int]:
+    """The run's worker processes (multiprocessing's spawned children, not its tracker)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:  # not a process, or gone
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        if parent == run.pid and b"spawn_main" in command:
+            found.append(int(entry.name))
+    return found
+
+
+def _worker_of(folders: Folders, name: str, workers: list[int]) -> int:
+    """The worker that started subject ``name`` (its process's parent)."""
+    for pid in marked(folders.mark):
+        try:
+            environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+            parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except OSError:
+            continue
+        if f"NAME={name}".encode() in environ and parent in workers:
+            return parent
+    raise AssertionError(f"no worker started {name}")
+
+
+def test_a_worker_killed_before_it_cleaned_up_leaves_no_key_file(folders: Folders) -> None:
+    # A worker that overruns its stop grace is killed by the main process (SIGKILL), with no
+    # time to remove its temporary folders: the folder they are in is the main process's.
+    run = start_run(folders, "-n", "2")
+    try:
+        wait_for(lambda: stop_point(folders) or run.poll() is not None, "the stop point", READY_S)
+        assert any(folders.tmp.rglob("*.json")), "no key file to leave behind"
+        os.kill(_worker_of(folders, "fork-b", _workers_of(run)), signal.SIGKILL)
+        os.kill(run.pid, signal.SIGTERM)
+        status = run.wait(timeout=EXIT_S)
+    finally:
+        run.kill()
+        run.wait()
+    assert status == 128 + signal.SIGTERM
+    wait_for(lambda: not marked(folders.mark), "every process of the run to end", GONE_S)
+    assert sorted(folders.tmp.rglob("*")) == []
+
+
+def test_a_worker_killed_mid_run_is_a_problem_of_the_run_that_ends_without_waiting(
+    folders: Folders,
+) -> None:
+    run = start_run(folders, "-n", "2")
+    try:
+        wait_for(lambda: stop_point(folders) or run.poll() is not None, "the stop point", READY_S)
+        os.kill(_worker_of(folders, "fork-b", _workers_of(run)), signal.SIGKILL)
+        status = run.wait(timeout=GONE_S)  # not the 600 s a silent worker is given
+    finally:
+        run.kill()
+        run.wait()
+    out = (folders.root / "stdout").read_text(encoding="utf-8")
+    assert status == 3 and "a worker was killed by SIGKILL before it finished" in out, out
+    wait_for(lambda: not marked(folders.mark), "every process of the run to end", GONE_S)
+    assert sorted(folders.tmp.rglob("*")) == []
+    report = json.loads(folders.report.with_suffix(".json").read_text(encoding="utf-8"))
+    assert report["verdict"] == "INCOMPLETE"
+    assert {r["subject"] for r in report["results"]} == {"fork-a"}
+
+
 def test_a_run_stopped_while_its_workers_start_ends_with_one_line_and_nothing_left(
     folders: Folders,
 ) -> None:
