@@ -187,31 +187,25 @@ def test_a_stopped_run_ends_every_process_removes_its_keys_and_reports_what_ran(
     assert_ended_cleanly(folders, run, sig)
 
 
-def _workers_of(run: subprocess.Popen[bytes]) -> list[int]:
-    """The run's worker processes (multiprocessing's spawned children, not its tracker)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            stat = (entry / "stat").read_text()
-            command = (entry / "cmdline").read_bytes()
-        except OSError:  # not a process, or gone
-            continue
-        parent = int(stat.rsplit(")", 1)[1].split()[1])
-        if parent == run.pid and b"spawn_main" in command:
-            found.append(int(entry.name))
-    return found
+def _parent(pid: int) -> int | None:
+    """The parent of a live process (None once it is gone)."""
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except OSError:
+        return None
 
 
-def _worker_of(folders: Folders, name: str, workers: list[int]) -> int:
-    """The worker that started subject ``name`` (its process's parent)."""
+def _kill_worker_of(folders: Folders, name: str, run: subprocess.Popen[bytes]) -> None:
+    """SIGKILL to the run's worker that started subject ``name`` (its process's parent)."""
     for pid in marked(folders.mark):
         try:
             environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
-            parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
         except OSError:
             continue
-        if f"NAME={name}".encode() in environ and parent in workers:
-            return parent
+        worker = _parent(pid)
+        if f"NAME={name}".encode() in environ and worker and _parent(worker) == run.pid:
+            os.kill(worker, signal.SIGKILL)
+            return
     raise AssertionError(f"no worker started {name}")
 
 
@@ -222,7 +216,7 @@ def test_a_worker_killed_before_it_cleaned_up_leaves_no_key_file(folders: Folder
     try:
         wait_for(lambda: stop_point(folders) or run.poll() is not None, "the stop point", READY_S)
         assert any(folders.tmp.rglob("*.json")), "no key file to leave behind"
-        os.kill(_worker_of(folders, "fork-b", _workers_of(run)), signal.SIGKILL)
+        _kill_worker_of(folders, "fork-b", run)
         os.kill(run.pid, signal.SIGTERM)
         status = run.wait(timeout=EXIT_S)
     finally:
@@ -239,7 +233,7 @@ def test_a_worker_killed_mid_run_is_a_problem_of_the_run_that_ends_without_waiti
     run = start_run(folders, "-n", "2")
     try:
         wait_for(lambda: stop_point(folders) or run.poll() is not None, "the stop point", READY_S)
-        os.kill(_worker_of(folders, "fork-b", _workers_of(run)), signal.SIGKILL)
+        _kill_worker_of(folders, "fork-b", run)
         status = run.wait(timeout=GONE_S)  # not the 600 s a silent worker is given
     finally:
         run.kill()
