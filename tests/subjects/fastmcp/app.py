@@ -3,14 +3,18 @@
 `VERIFIER=introspection`: `IntrospectionTokenVerifier` (RFC 7662, client_secret_basic);
 `VERIFIER=jwt`: `JWTVerifier` (the issuer's JWKS, its issuer and audience). Each wrapped in a
 `RemoteAuthProvider`, as fastmcp's docs show for a resource server whose tokens come from a known
-authorization server (it serves the RFC 9728 metadata). The audience is ZITADEL's (the project
-id). Two servers in one app: `/mcp` (any valid token) and `/scoped/mcp` (`required_scopes=
-[ROLE]`: fastmcp looks for it in the token's `scope`, as for every issuer).
+authorization server (it serves the RFC 9728 metadata). The introspecting verifier is given one
+HTTP client for the process (its `http_client`, "for connection pooling"), as a server in
+production is; without it, fastmcp makes a client per token, whose TLS trust store alone takes
+20 ms of CPU to load: most of what this subject cost the harness. The audience is ZITADEL's
+(the project id). Two servers in one app: `/mcp` (any valid token) and `/scoped/mcp`
+(`required_scopes=[ROLE]`: fastmcp looks for it in the token's `scope`, as for every issuer).
 """
 
 import contextlib
 import os
 
+import httpx2
 import uvicorn
 from fastmcp import FastMCP
 from fastmcp.server.auth import RemoteAuthProvider
@@ -21,6 +25,8 @@ from starlette.applications import Starlette
 PORT = int(os.environ["PORT"])
 BASE = f"http://127.0.0.1:{PORT}"
 ISSUER = os.environ["ISSUER"]
+# fastmcp's own timeout for the client it would make (timeout_seconds, 10 s by default).
+HTTP = httpx2.AsyncClient(timeout=10)
 
 
 def verifier(scopes: list[str] | None):
@@ -40,6 +46,7 @@ def verifier(scopes: list[str] | None):
         client_secret=os.environ["API_CLIENT_SECRET"],
         audience=os.environ["PROJECT_ID"],
         required_scopes=scopes,
+        http_client=HTTP,
     )
 
 
@@ -63,7 +70,7 @@ main, scoped = server("/mcp", None), server("/scoped/mcp", [ROLE])
 
 @contextlib.asynccontextmanager
 async def lifespan(app: Starlette):
-    async with main.router.lifespan_context(main), scoped.router.lifespan_context(scoped):
+    async with HTTP, main.router.lifespan_context(main), scoped.router.lifespan_context(scoped):
         yield
 
 
