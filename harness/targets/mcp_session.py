@@ -8,7 +8,9 @@ first, then the ``notifications/initialized`` notification, then requests, each 
 ``initialize``, ``initialized``, ``tools/list``; each carries the check's headers (the MCP
 authorization spec: "authorization MUST be included in every HTTP request"), unless the check
 gives later requests other headers; the first answer that is not 2xx ends it. The session is
-then ended with ``DELETE`` (not recorded).
+then ended with ``DELETE`` (not recorded), its answer waited for at most `END_WAIT_S`: a check
+that slows the issuer slows the DELETE's introspection too, and the server ends the session
+when that answer comes, whether the harness still waits or not.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ INITIALIZE = {
 INITIALIZED = {"jsonrpc": "2.0", "method": "notifications/initialized"}
 TOOLS_LIST = {"jsonrpc": "2.0", "id": 2, "method": "tools/list", "params": {}}
 Headers = list[tuple[str, str]]
+# How long a call waits for the answer to its DELETE (the server goes on without the harness).
+END_WAIT_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,7 @@ def _post(http: httpx.Client, url: str, headers: Headers, message: dict[str, Any
 
 def _end(http: httpx.Client, url: str, headers: Headers) -> None:
     with contextlib.suppress(httpx.HTTPError):  # else the session times out on its own
-        http.delete(url, headers=headers)
+        http.delete(url, headers=headers, timeout=END_WAIT_S)
 
 
 def messages(step: Step) -> list[dict[str, Any]]:
