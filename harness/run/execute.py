@@ -16,7 +16,7 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from harness.checks.base import Check, CheckContext
+from harness.checks.base import Check, CheckContext, Sharing
 from harness.logcapture import CapturedRecord, LogMark, shown_log
 from harness.model.bounds import (
     CLIENT_EXCHANGES,
@@ -134,6 +134,8 @@ def _outcome(check: Check, target: Target, variant: Variant) -> Outcome:
     reason = check.not_applicable_because(variant, target.mode)
     if reason is not None:
         return Outcome(Status.NOT_APPLICABLE, detail=reason)
+    if target.mock is not None and check.sharing is not Sharing.LAST:
+        target.mock.keys.settle_owed()  # what a check before it left the API to settle
     context = CheckContext(target, variant)
     try:
         return check.fn(context)

@@ -2,14 +2,19 @@
 
 Only the mock can sign a token with the issuer's own key but wrong claims, rotate its key in the
 middle of a run, take its JWKS endpoint down, count how often an API fetched the keys, or issue
-a token in the past or the future by its clock. Every change is undone when its block exits.
+a token in the past or the future by its clock. Every change is undone when its block exits;
+what the API is left to settle after it (a key-set fetch refused during an outage, waited out)
+is owed to the next check that talks to the API (`owe`, `settle_owed`), so the run's last
+local-JWT checks end without waiting it out.
 Besides its RSA signing key the mock publishes an EC P-256 web key that signs nothing (as a
 ZITADEL instance with an ECDSA web key not activated yet), published before any API starts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -35,6 +40,8 @@ class SigningKeys:
         self._project_id = project_id
         self._redactor = redactor
         self.ec_kid = issuer.add_web_key("ES256")
+        self._owed: list[Callable[[], None]] = []
+        self._owed_lock = threading.Lock()
 
     @property
     def jwks_calls(self) -> int:
@@ -58,6 +65,20 @@ class SigningKeys:
         """The JWKS endpoint answers 503 inside the block."""
         with self._issuer.fault(FaultKind.SERVER_ERROR, endpoint="keys", status=503):
             yield
+
+    def owe(self, settle: Callable[[], None]) -> None:
+        """Leave ``settle`` (a wait until the API is as before a change) to the next check."""
+        with self._owed_lock:
+            self._owed.append(settle)
+
+    def settle_owed(self) -> None:
+        """Run the waits owed so far, each once; one that fails is given up, as a wait that
+        reaches its deadline is (the check that pays it is not about it)."""
+        with self._owed_lock:
+            owed, self._owed = self._owed, []
+        for settle in owed:
+            with contextlib.suppress(Exception):
+                settle()
 
     def sign(
         self, claims: dict[str, Any], headers: dict[str, Any] | None = None, kid: str = ""

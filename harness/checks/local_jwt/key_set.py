@@ -84,7 +84,8 @@ def _poll(ctx: CheckContext, token: str, done: Callable[[int | None], bool]) -> 
 
 
 def _settle(ctx: CheckContext, token: str) -> None:
-    """Wait until the API accepts ``token`` again, so later checks find it as before."""
+    """Wait until the API accepts ``token`` again, so later checks find it as before (run by
+    the next check that talks to the API: `SigningKeys.owe`)."""
     _poll_status(ctx, token, lambda status: status == 200)
 
 
@@ -137,7 +138,8 @@ def jwks_down_unknown_key(ctx: CheckContext) -> Outcome:
         kid, new = _new_key_token(ctx)
         # Within its refresh cooldown an API may still call the kid unknown (401); wait it out.
         reply, _ = _poll(ctx, new, lambda status: status != 401)
-    _settle(ctx, new)
+    # The API takes the key once its cooldown allows: the next check waits for that, if any.
+    keys.owe(lambda: _settle(ctx, new))
     expected = f"HTTP 503 for a token of the unseen key {kid} (never 200, never 401 for good)"
     # Graded as every outage is: a 401 or 403 (the outage taken for a bad token) or another
     # 5xx fails at SHOULD, a 2xx is fail-open, anything else fails at MUST.

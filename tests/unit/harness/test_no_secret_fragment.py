@@ -164,6 +164,7 @@ class _Target:
     issuer_traffic: IssuerTraffic = field(default_factory=IssuerTraffic)
     mode: Mode = Mode.MOCK
     subject: None = None
+    mock: None = None  # no issuer's controls: a check of its own in-process API
     routes: Routes = field(default_factory=Routes)
 
     def api_url(self, auth: Mechanism) -> str:
