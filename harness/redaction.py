@@ -49,6 +49,10 @@ def encodings(secret: str) -> set[str]:
     return {form for form in forms if len(form) >= MIN_SECRET_LENGTH}
 
 
+def _spaced(form: str) -> bool:
+    return any(c.isspace() for c in form)
+
+
 def pieces(form: str) -> list[str]:
     """The parts of a secret's form whose every 8 characters are masked wherever they appear."""
     return [p for p in _PEM_ARMOUR.split(_JWT_HEAD.sub("", form)) if len(p) >= MIN_SECRET_LENGTH]
@@ -74,9 +78,11 @@ class Redactor:
         self._runs: re.Pattern[str] | None = None
         # Forms without whitespace are first replaced where one is a whole word (a maximal run
         # of the characters they are made of, `_whole`); a form with whitespace (not a PEM
-        # block) could hold such a word, and turns that off.
+        # block, `_with_space`) that holds such a form turns that off: the word would be
+        # replaced first, and the form no longer found whole.
         self._word_letters: set[str] = set()
         self._words: re.Pattern[str] | None = None
+        self._with_space: list[str] = []
         self._spaced = False
         self._margin = 0
         for secret in secrets:
@@ -112,9 +118,14 @@ class Redactor:
             self._longest_first = None  # sorted again when asked for
 
     def _index_word(self, form: str) -> None:
-        if any(c.isspace() for c in form):
-            self._spaced = self._spaced or _PEM_BODY.search(form) is None
-        elif not self._word_letters.issuperset(form):
+        if _spaced(form):
+            if _PEM_BODY.search(form) is None:
+                self._with_space.append(form)
+                held = any(w in form for w in self._order if not _spaced(w))
+                self._spaced = self._spaced or held
+            return
+        self._spaced = self._spaced or any(form in spaced for spaced in self._with_space)
+        if not self._word_letters.issuperset(form):
             self._word_letters.update(form)
             letters = re.escape("".join(sorted(self._word_letters)))
             self._words = re.compile(f"[{letters}]{{{MIN_SECRET_LENGTH},}}")

@@ -113,10 +113,12 @@ def test_replacing_whole_words_first_redacts_as_the_scan_alone_would() -> None:
     nested = tokens[3] + "-and-more"
     label = "PRIVATE " + "KEY"  # split, so no committed file looks like a key
     pem = f"-----BEGIN {label}-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END {label}-----\n"
-    redactor = Redactor([*tokens, nested, SECRET, pem])
+    odd = "wf9Pv9hD:%+ \u00e9Qd5M894"  # as the mock's odd client secret: a space, no known word
+    redactor = Redactor([*tokens, nested, SECRET, pem, odd])
     redactor.add_basic("client-id-1", "client secret with spaces"[:6] + "xyz123456")
-    parts = [*tokens[:6], nested, SECRET, pem, tokens[1][:30], tokens[2][10:],
+    parts = [*tokens[:6], nested, SECRET, pem, odd, odd[:12], tokens[1][:30], tokens[2][10:],
              "Bearer", " ", "&", '"', "=", ":", "token=", "\n", "plain words here"]  # fmt: skip
+    assert not redactor._spaced, "the whole-word path is off"
     for _ in range(300):
         text = "".join(rng.choice(parts) for _ in range(rng.randint(1, 8)))
         fast = redactor.redact(text)
@@ -125,8 +127,11 @@ def test_replacing_whole_words_first_redacts_as_the_scan_alone_would() -> None:
         redactor._spaced = False
 
 
-def test_a_secret_with_whitespace_is_replaced_whole_around_a_known_word() -> None:
+@pytest.mark.parametrize("spaced_first", [False, True])
+def test_a_secret_with_whitespace_is_replaced_whole_around_a_known_word(
+    spaced_first: bool,
+) -> None:
     token = "abcdefgh12345678"
     spaced = f"say {token} aloud"
-    redactor = Redactor([token, spaced])
+    redactor = Redactor([spaced, token] if spaced_first else [token, spaced])
     assert redactor.redact(f"x {spaced} y") == f"x [REDACTED:{fingerprint(spaced)}] y"
