@@ -11,6 +11,7 @@ killed for overrunning its stop grace leaves no key behind.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import queue as queues
 import signal
@@ -90,29 +91,28 @@ def run_in_workers(
     plan: Plan, todo: list[Job], workers: int, on_cell: CellDone | None, gathered: Gathered
 ) -> None:
     """Run the jobs on worker processes, into ``gathered`` (kept when the run is stopped)."""
-    # spawn, not fork (which would spare each worker its 0.6 s import of the harness): a forked
-    # worker ends with os._exit, so what a stop interrupted half-built (a temporary folder of
-    # keys) is never finalized, and it inherits this process's signal handlers.
+    # spawn, not fork (sparing each worker its 0.6 s import): a forked worker ends with os._exit
+    # (what a stop interrupted half-built is never finalized) and has this process's handlers.
     context = multiprocessing.get_context("spawn")
     queue: Queue[_Message] = context.Queue()
     shares = _share(plan, todo, workers)
-    folder = tempfile.TemporaryDirectory(prefix="harness-run-", ignore_cleanup_errors=True)
-    processes = [
-        context.Process(target=_worker, args=(s, queue, folder.name, n), daemon=True)
-        for n, s in enumerate(shares)
-    ]
+    folder: tempfile.TemporaryDirectory[str] | None = None
+    processes: list[BaseProcess] = []
     ended = False
     try:
-        with signals_held():  # a signal now is taken by each worker once it can
+        with signals_held():  # taken by each worker once it can, here when the folder is ours
+            folder = tempfile.TemporaryDirectory(prefix="harness-run-", ignore_cleanup_errors=True)
+            processes = [
+                context.Process(target=_worker, args=(s, queue, folder.name, n), daemon=True)
+                for n, s in enumerate(shares)
+            ]
             for process in processes:
                 process.start()
         _collect(queue, processes, on_cell, gathered)
         ended = True
     finally:
-        try:
+        with folder or contextlib.nullcontext():  # then removes what a killed worker could not
             end_workers(processes, not ended, lambda timeout: _drain(queue, gathered, timeout))
-        finally:
-            folder.cleanup()  # what a killed worker could not remove
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,53 @@
+"""A stop that comes while the run's folder is being made leaves no folder behind.
+
+The workers' temporary folders are inside one the main process makes and removes
+(``harness/run/workers.py``). A temporary folder is made in two steps (the directory, then
+what removes it); a stop signal between them, or between its making and the block that
+removes it, left an empty ``harness-run-`` folder in the user's temporary folder (seen once in
+a suite run, a run stopped by Ctrl-C as its workers started). Here the signal comes at that
+point every time: the folder's maker sends it to this process after the directory is made.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from harness.checks import check_by_id
+from harness.model.matrix import cell_by_number
+from harness.run import workers
+from harness.run.plan import Gathered, Plan, jobs
+from harness.run.stopping import stop_on_signals
+
+
+class _SignalledWhileMade:
+    """A temporary folder whose making is interrupted, by SIGINT, once the directory exists."""
+
+    def __init__(self, prefix: str, ignore_cleanup_errors: bool) -> None:
+        self.name = tempfile.mkdtemp(prefix=prefix)
+        os.kill(os.getpid(), signal.SIGINT)  # taken at once, unless the caller holds it
+
+    def cleanup(self) -> None:
+        os.rmdir(self.name)
+
+    def __enter__(self) -> str:
+        return self.name
+
+    def __exit__(self, *exc: object) -> None:
+        self.cleanup()
+
+
+def test_a_stop_while_the_run_folder_is_made_leaves_no_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(workers.tempfile, "TemporaryDirectory", _SignalledWhileMade)
+    plan = Plan(cells=(cell_by_number(2),), checks=(check_by_id("RFC6750-2.1-valid-token"),))
+    with stop_on_signals() as stopping:
+        workers.run_in_workers(plan, jobs(plan, 1), 1, None, Gathered())
+    assert stopping.signal is signal.SIGINT
+    assert list(tmp_path.glob("harness-run-*")) == []
