@@ -100,7 +100,7 @@ def run_in_workers(
     processes: list[BaseProcess] = []
     ended = False
     try:
-        with signals_held():  # taken by each worker once it can, here when the folder is ours
+        with deferred(), signals_held():  # a stop: each worker's once it can, ours in _collect
             folder = tempfile.TemporaryDirectory(prefix="harness-run-", ignore_cleanup_errors=True)
             processes = [
                 context.Process(target=_worker, args=(s, queue, folder.name, n), daemon=True)
