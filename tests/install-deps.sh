@@ -8,6 +8,7 @@
 #   the zitadel-go SDK) built with their module and build caches inside the clone.
 # - Chromium (Debian's chromium, with apt-get, as root), in which the report is opened at 1400x900
 #   (tests/browser.py).
+# - this checkout's own modules byte-compiled (the last step says why).
 # A missing toolchain (no npm, no go) is reported and its part left out: those tests then skip with
 # the reason (under CI=true they fail instead).
 set -euo pipefail
@@ -59,3 +60,11 @@ if ! command -v chromium >/dev/null; then
     echo "install-deps: chromium not found, and apt-get needs root; the browser tests will skip" >&2
   fi
 fi
+
+# This checkout's own modules, byte-compiled once: where PYTHONDONTWRITEBYTECODE is set (as on
+# this project's CI machine) each of the suite's two hundred or so Python processes compiled them
+# anew, 0.13 s of CPU apiece (the suite: 288 s of CPU, 189 s; compiled first: 269 s, 178 s).
+# Python still checks each file's time stamp: a module changed since is compiled again.
+python3 -m compileall -q -j 0 -x '/(\.venv|node_modules|\.cache)/' harness oauthkit mock_issuer \
+  api_jwt api_basic_auth api_local_jwt service_user_jwt service_user_client_credentials \
+  service_user_pat benchmarks tests
