@@ -49,7 +49,7 @@ def encodings(secret: str) -> set[str]:
     return {form for form in forms if len(form) >= MIN_SECRET_LENGTH}
 
 
-def _spaced(form: str) -> bool:
+def _has_space(form: str) -> bool:
     return any(c.isspace() for c in form)
 
 
@@ -118,10 +118,10 @@ class Redactor:
             self._longest_first = None  # sorted again when asked for
 
     def _index_word(self, form: str) -> None:
-        if _spaced(form):
+        if _has_space(form):
             if _PEM_BODY.search(form) is None:
                 self._with_space.append(form)
-                held = any(w in form for w in self._order if not _spaced(w))
+                held = any(w in form for w in self._order if not _has_space(w))
                 self._spaced = self._spaced or held
             return
         self._spaced = self._spaced or any(form in spaced for spaced in self._with_space)
