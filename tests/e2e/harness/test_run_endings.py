@@ -25,6 +25,7 @@ import pytest
 from harness.checks import check_by_id
 from harness.model.matrix import cell_by_number
 from harness.run.runner import Plan, RunNotStarted, run_matrix
+from harness.subjects import reaper
 from harness.subjects.file import load_subject
 from harness.targets.spec import TargetSpec
 
@@ -187,23 +188,12 @@ def test_a_stopped_run_ends_every_process_removes_its_keys_and_reports_what_ran(
     assert_ended_cleanly(folders, run, sig)
 
 
-def _parent(pid: int) -> int | None:
-    """The parent of a live process (None once it is gone)."""
-    try:
-        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-    except OSError:
-        return None
-
-
 def _kill_worker_of(folders: Folders, name: str, run: subprocess.Popen[bytes]) -> None:
     """SIGKILL to the run's worker that started subject ``name`` (its process's parent)."""
+    parents, subject = {p.pid: p.ppid for p in reaper.process_table()}, f"NAME={name}".encode()
     for pid in marked(folders.mark):
-        try:
-            environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        worker = _parent(pid)
-        if f"NAME={name}".encode() in environ and worker and _parent(worker) == run.pid:
+        worker = parents.get(pid)
+        if worker and parents.get(worker) == run.pid and reaper.carries(pid, subject):
             os.kill(worker, signal.SIGKILL)
             return
     raise AssertionError(f"no worker started {name}")
